@@ -1,0 +1,2 @@
+namespace SocketPeer.Actors;
+internal static class Placeholder { }

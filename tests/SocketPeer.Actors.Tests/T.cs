@@ -1,0 +1,2 @@
+namespace SocketPeer.Actors.Tests;
+public class T { [Fact] public void A() { } }

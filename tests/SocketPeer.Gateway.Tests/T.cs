@@ -1,0 +1,2 @@
+namespace SocketPeer.Gateway.Tests;
+public class T { [Fact] public void A() { } }
