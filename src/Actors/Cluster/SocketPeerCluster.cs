@@ -1,0 +1,48 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Rooms;
+using SocketPeer.Actors.Serialization;
+using SocketPeer.Actors.Sessions;
+
+namespace SocketPeer.Actors.Cluster;
+
+public static class SocketPeerCluster
+{
+    /// <summary>
+    /// Everything the domain needs from Akka: remoting, clustering, our serializer, and the room and
+    /// session shard regions. A host calls this once inside <c>AddAkka</c>.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddSocketPeerCluster(this AkkaConfigurationBuilder builder,
+        ClusterSettings cluster, SessionSettings sessions, SocketPeerMetrics metrics)
+    {
+        var sharding = new ShardingSettings();
+        builder
+            .WithRemoting(cluster.Hostname, cluster.Port)
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = cluster.SeedNodes,
+                Roles = cluster.Roles,
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            // Soft state only: durable ddata keys would load LightningDB (DESIGN.md section 7).
+            .WithShardingDistributedData(options => options.Durable.Keys = [])
+            .WithCustomSerializer("socketpeer", [typeof(ISocketPeerMessage)], system => new SocketPeerSerializer(system))
+            .AddRooms(sharding)
+            .AddPeerSessions(sharding, sessions, metrics);
+
+        if (cluster.SeedNodes.Length == 0)
+        {
+            // No seeds configured: this node is the whole cluster. Joining the bound address (not a
+            // configured one) also works with port 0.
+            builder.AddStartup((system, _) =>
+            {
+                var self = Akka.Cluster.Cluster.Get(system);
+                self.Join(self.SelfAddress);
+            });
+        }
+        return builder;
+    }
+}

@@ -1,2 +1,0 @@
-namespace SocketPeer.Actors;
-internal static class Placeholder { }

@@ -1,0 +1,60 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Sessions;
+
+namespace SocketPeer.Actors.Rooms;
+
+/// <summary>
+/// The sharded entity of one pair code: a thin shell around <see cref="RoomState"/>. It hears
+/// only joins and leaves; relay between partners never passes through it.
+/// </summary>
+public sealed class RoomActor : ReceiveActor
+{
+    private readonly IActorRef _sessions;
+    private RoomState _state;
+
+    public RoomActor(PairCode code, IActorRef sessions)
+    {
+        _sessions = sessions;
+        _state = RoomState.Empty(code);
+        Receive<JoinRoom>(join => Apply(_state.Handle(join)));
+        Receive<LeaveRoom>(leave => Apply(_state.Handle(leave)));
+    }
+
+    private void Apply(RoomTransition transition)
+    {
+        _state = transition.State;
+        foreach (var notification in transition.Notifications)
+            _sessions.Tell(notification);
+        if (_state.IsEmpty)
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance)); // an empty room holds nothing worth keeping
+    }
+}
+
+/// <summary>Registry key of the room shard region.</summary>
+public sealed class RoomRegion;
+
+/// <summary>Routes <see cref="IWithPairCode"/> messages; shard ids come from a stable hash of the code.</summary>
+public sealed class RoomMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
+{
+    public override string? EntityId(object message) => message is IWithPairCode m ? m.Code.Value : null;
+}
+
+public static class RoomRegistration
+{
+    public const string TypeName = "room";
+
+    /// <summary>Starts the room shard region (see DESIGN.md section 4).</summary>
+    public static AkkaConfigurationBuilder AddRooms(this AkkaConfigurationBuilder builder, ShardingSettings sharding) =>
+        builder.WithShardRegion<RoomRegion>(TypeName,
+            (_, registry, _) => code =>
+            {
+                var sessions = registry.Get<SessionRegion>();
+                return Props.Create(() => new RoomActor(new PairCode(code), sessions));
+            },
+            new RoomMessageExtractor(sharding.MaxShards),
+            sharding.ToShardOptions());
+}

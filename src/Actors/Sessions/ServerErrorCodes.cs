@@ -1,0 +1,27 @@
+namespace SocketPeer.Actors.Sessions;
+
+/// <summary>
+/// The stable <c>code</c> strings of <c>server.error</c>. Clients branch on them, so they never
+/// change meaning; each is documented in docs/protocol.md.
+/// </summary>
+public static class ServerErrorCodes
+{
+    /// <summary>Not JSON, not an object, <c>type</c> missing or not a string, or a field of the wrong shape.</summary>
+    public const string BadMessage = "bad-message";
+    /// <summary>A <c>type</c> this server does not know.</summary>
+    public const string UnknownType = "unknown-type";
+    /// <summary>A binary frame: the protocol is text frames only.</summary>
+    public const string BinaryNotSupported = "binary-not-supported";
+    /// <summary><c>pair</c> with a code that is null, empty, too long or has characters outside the rules.</summary>
+    public const string InvalidPairCode = "invalid-pair-code";
+    /// <summary><c>data</c>, <c>rtc.signal</c> or <c>rtc.connect</c> while the session has no partner.</summary>
+    public const string NotPaired = "not-paired";
+    /// <summary><c>leave</c> while the session is in no room.</summary>
+    public const string NotInRoom = "not-in-room";
+    /// <summary>Over the per-connection message rate; the message was dropped.</summary>
+    public const string RateLimited = "rate-limited";
+    /// <summary>Waited <c>PeerTimeout</c> with no partner; the session left the room (the socket stays).</summary>
+    public const string PeerTimeout = "peer-timeout";
+    /// <summary>The server could not take the message (for example the cluster is not ready).</summary>
+    public const string InternalError = "internal-error";
+}

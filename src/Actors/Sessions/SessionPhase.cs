@@ -1,0 +1,31 @@
+using SocketPeer.Actors.Rooms;
+
+namespace SocketPeer.Actors.Sessions;
+
+/// <summary>Where one peer session stands. Pair code and partner live in the phase that has them.</summary>
+public abstract record SessionPhase
+{
+    /// <summary>Created by a stray message (no connection ever attached): clean up and stop.</summary>
+    public sealed record Unattached : SessionPhase;
+
+    /// <summary>Connected, in no room.</summary>
+    public sealed record Idle : SessionPhase;
+
+    /// <summary>Asked the room to join; no answer yet.</summary>
+    public sealed record Joining(PairCode Code) : SessionPhase;
+
+    /// <summary>Alone in the room, waiting for a partner (the peer timeout runs).</summary>
+    public sealed record Waiting(PairCode Code) : SessionPhase;
+
+    /// <summary>Paired: relay goes straight to the partner's session.</summary>
+    public sealed record Paired(PairCode Code, SessionId Partner) : SessionPhase;
+
+    /// <summary>The room this phase is in (or joining), if any.</summary>
+    public PairCode? Room => this switch
+    {
+        Joining j => j.Code,
+        Waiting w => w.Code,
+        Paired p => p.Code,
+        _ => null,
+    };
+}

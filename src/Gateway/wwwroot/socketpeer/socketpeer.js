@@ -1,0 +1,1033 @@
+/*
+ * SocketPeer browser client: a 1:1 channel between two browsers that share a
+ * pair code. Messages travel over an RTCDataChannel when WebRTC connects and
+ * are relayed by the server over the WebSocket otherwise; the caller never has
+ * to care which path is live.
+ *
+ * No build step and no dependency: native WebSocket, RTCPeerConnection and
+ * RTCDataChannel. Types: socketpeer.d.ts beside this file.
+ *
+ * Loading. This one file works in both worlds:
+ *   - classic script: <script src="/socketpeer/socketpeer.js"></script>
+ *     defines the global `SocketPeer`;
+ *   - ES module: import SocketPeer from '/socketpeer/socketpeer.mjs';
+ *     socketpeer.mjs imports this file for its side effect and re-exports the
+ *     global. The code below is therefore written to be valid both as a
+ *     classic script and as module code (strict mode, no top-level bindings,
+ *     `globalThis` rather than `this`/`window`), and it installs itself only
+ *     once, so loading it both ways on one page yields one and the same class.
+ *   - CommonJS (bundlers, Node tests): `module.exports` is set when present.
+ */
+(function installSocketPeer(root) {
+  'use strict';
+
+  const BRAND = Symbol.for('socketpeer.client');
+  const existing = root.SocketPeer;
+  if (typeof existing === 'function' && existing[BRAND]) {
+    if (typeof module === 'object' && module && module.exports) module.exports = existing;
+    return;
+  }
+
+  const VERSION = '2.0.0';
+  const MAX_BACKOFF_MS = 30000;
+  // A socket that stayed open this long counts as a success: the next
+  // reconnect starts again from `reconnectDelay`.
+  const STABLE_CONNECTION_MS = 10000;
+  const WS_OPEN = 1;
+  const WS_CONNECTING = 0;
+  const PAIR_CODE_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+  /* ------------------------------------------------------------------ */
+  /* Event emitter                                                       */
+  /* ------------------------------------------------------------------ */
+
+  /**
+   * A small event emitter. A listener that throws (or returns a promise that
+   * rejects) never breaks the emitter or the library: its failure is reported
+   * as an `error` event, and a failing `error` listener is reported on the
+   * console, so reporting never recurses.
+   */
+  class Emitter {
+    #listeners = new Map();
+
+    on(event, listener) {
+      if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+      let list = this.#listeners.get(event);
+      if (!list) this.#listeners.set(event, (list = []));
+      list.push({ listener, once: false });
+      return this;
+    }
+
+    addListener(event, listener) {
+      return this.on(event, listener);
+    }
+
+    once(event, listener) {
+      this.on(event, listener);
+      const list = this.#listeners.get(event);
+      list[list.length - 1].once = true;
+      return this;
+    }
+
+    /** off(event, listener) removes one; off(event) all of an event; off() all. */
+    off(event, listener) {
+      if (event === undefined) {
+        this.#listeners.clear();
+        return this;
+      }
+      const list = this.#listeners.get(event);
+      if (!list) return this;
+      if (listener === undefined) {
+        this.#listeners.delete(event);
+        return this;
+      }
+      const index = list.findIndex((entry) => entry.listener === listener);
+      if (index >= 0) list.splice(index, 1);
+      if (list.length === 0) this.#listeners.delete(event);
+      return this;
+    }
+
+    removeListener(event, listener) {
+      return this.off(event, listener);
+    }
+
+    removeAllListeners(event) {
+      return this.off(event);
+    }
+
+    listenerCount(event) {
+      const list = this.#listeners.get(event);
+      return list ? list.length : 0;
+    }
+
+    /** Calls every listener of `event`; returns whether there was one. */
+    emit(event, ...args) {
+      const list = this.#listeners.get(event);
+      if (!list || list.length === 0) {
+        if (event === 'error') reportToConsole('unhandled "error" event', args[0]);
+        return false;
+      }
+      for (const entry of list.slice()) {
+        if (entry.once) this.off(event, entry.listener);
+        let result;
+        try {
+          result = entry.listener.apply(this, args);
+        } catch (err) {
+          this.#listenerFailed(event, err);
+          continue;
+        }
+        if (result && typeof result.then === 'function') {
+          Promise.resolve(result).catch((err) => this.#listenerFailed(event, err));
+        }
+      }
+      return true;
+    }
+
+    #listenerFailed(event, err) {
+      if (event === 'error' || this.listenerCount('error') === 0) {
+        reportToConsole(`a listener of "${String(event)}" failed`, err);
+        return;
+      }
+      const wrapped = new Error(`A listener of "${String(event)}" threw: ${describe(err)}`);
+      wrapped.cause = err;
+      wrapped.code = 'listener-error';
+      this.emit('error', wrapped);
+    }
+  }
+
+  function reportToConsole(what, err) {
+    if (typeof console !== 'undefined' && console.error) console.error(`[SocketPeer] ${what}:`, err);
+  }
+
+  function describe(err) {
+    return err && err.message ? err.message : String(err);
+  }
+
+  function makeError(message, code, cause) {
+    const err = new Error(message);
+    if (code) err.code = code;
+    if (cause !== undefined) err.cause = cause;
+    return err;
+  }
+
+  function randomPairCode(length = 10) {
+    const n = Math.max(1, Math.min(64, Math.floor(length) || 10));
+    const bytes = new Uint8Array(n);
+    if (root.crypto && typeof root.crypto.getRandomValues === 'function') {
+      root.crypto.getRandomValues(bytes);
+    } else {
+      for (let i = 0; i < n; i++) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    let code = '';
+    for (const b of bytes) code += PAIR_CODE_ALPHABET[b % PAIR_CODE_ALPHABET.length];
+    return code;
+  }
+
+  function randomId() {
+    return randomPairCode(12);
+  }
+
+  /** The default endpoint: `/socketpeer/` on the page's own host. */
+  function defaultUrl() {
+    const loc = root.location;
+    if (loc && loc.host) return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/socketpeer/`;
+    return 'ws://localhost/socketpeer/';
+  }
+
+  /** Accepts ws(s)://, http(s):// (as the original did) and page-relative URLs. */
+  function toWebSocketUrl(url) {
+    const base = root.location && root.location.href ? root.location.href : undefined;
+    const parsed = new URL(String(url), base);
+    if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
+    else if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
+    return parsed.href;
+  }
+
+  function isPlainObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  }
+
+  /* ------------------------------------------------------------------ */
+  /* SocketPeer                                                          */
+  /* ------------------------------------------------------------------ */
+
+  class SocketPeer extends Emitter {
+    // Connection to the server.
+    #ws = null;
+    #sessionId = null;
+    #state = 'idle';
+    #paired = false;
+    #initiator = null;
+    #everConnected = false;
+    #attemptsMade = 0; // socket attempts ever made (to tell a reconnect attempt)
+    #backoffAttempts = 0; // consecutive attempts since the last success
+    #openedAt = 0;
+    #pairedOnThisSocket = false;
+    #closeRequested = false;
+    #busy = false;
+    #destroyed = false;
+    #pairGeneration = 0; // bumped by every change of partner
+    #connectTimer = null;
+    #reconnectTimer = null;
+
+    // WebRTC upgrade.
+    #pc = null;
+    #dc = null;
+    #rtcId = null;
+    #rtcOpen = false;
+    #pendingCandidates = [];
+    #rtcAttempts = 0;
+    #upgradeTimer = null;
+    #rtcRetryTimer = null;
+    #path = 'websocket';
+
+    // Messages waiting for a path.
+    #queue = [];
+
+    #connections = {
+      socket: { success: 0, error: 0, attempt: 0 },
+      rtc: { success: 0, error: 0, attempt: 0 },
+    };
+
+    constructor(options = {}) {
+      super();
+      const opts = isPlainObject(options) ? options : {};
+      const pick = (name, fallback) => (opts[name] === undefined || opts[name] === null ? fallback : opts[name]);
+
+      this.pairCode = pick('pairCode', randomPairCode());
+      this.url = pick('url', defaultUrl());
+      this.socketFallback = pick('socketFallback', true) !== false;
+      this.reconnect = pick('reconnect', true) !== false;
+      this.reconnectDelay = Math.max(0, Number(pick('reconnectDelay', 1000)) || 0);
+      this.timeout = Math.max(0, Number(pick('timeout', 0)) || 0);
+      this.autoconnect = pick('autoconnect', true) !== false;
+      this.serveLibrary = pick('serveLibrary', true) !== false; // a server option; kept for compatibility
+      this.iceServers = Array.isArray(opts.iceServers) ? opts.iceServers.slice() : [];
+      this.webrtc = pick('webrtc', true) !== false;
+      this.upgradeTimeout = Math.max(0, Number(pick('upgradeTimeout', 15000)) || 0);
+      this.sendQueueSize = Math.max(0, Math.floor(Number(pick('sendQueueSize', 256)) || 0));
+      this.debug = pick('debug', false) === true;
+
+      this.#log('new peer');
+      if (this.autoconnect) setTimeout(() => this.connect(), 0);
+    }
+
+    /* ---------------- read-only state (also for diagnostics) ---------------- */
+
+    /** `"webrtc"` while the DataChannel is open, else `"websocket"`. */
+    get path() {
+      return this.#path;
+    }
+
+    /** Id of the current server session (from the `session` message), or null. */
+    get sessionId() {
+      return this.#sessionId;
+    }
+
+    get state() {
+      return this.#state;
+    }
+
+    /** Whether this peer made the WebRTC offer in the current pairing (null when unpaired). */
+    get initiator() {
+      return this.#initiator;
+    }
+
+    /** The live RTCPeerConnection, or null. For diagnostics. */
+    get rtc() {
+      return this.#pc;
+    }
+
+    /** The live RTCDataChannel, or null. For diagnostics. */
+    get channel() {
+      return this.#dc;
+    }
+
+    /** The live WebSocket, or null. For diagnostics. */
+    get socket() {
+      return this.#ws;
+    }
+
+    /** The original's name: true while paired with a partner through the server. */
+    get socketConnected() {
+      return this.#paired;
+    }
+
+    /** The original's name: true while the DataChannel is open. */
+    get rtcConnected() {
+      return this.#rtcOpen;
+    }
+
+    get queuedMessages() {
+      return this.#queue.length;
+    }
+
+    get destroyed() {
+      return this.#destroyed;
+    }
+
+    /** Attempt counters, as the original kept them. */
+    get _connections() {
+      return this.#connections;
+    }
+
+    /* ---------------- public methods ---------------- */
+
+    /** Opens the WebSocket (done automatically unless `autoconnect: false`). */
+    connect() {
+      if (this.#destroyed) {
+        this.#log('connect() after destroy() ignored');
+        return this;
+      }
+      if (this.#ws && (this.#ws.readyState === WS_OPEN || this.#ws.readyState === WS_CONNECTING)) {
+        this.#log('already connected');
+        return this;
+      }
+      clearTimeout(this.#reconnectTimer);
+      this.#reconnectTimer = null;
+      this.#closeRequested = false;
+      this.#busy = false;
+
+      const isRetry = this.#attemptsMade > 0;
+      this.#attemptsMade++;
+      this.#backoffAttempts++;
+      this.#connections.socket.attempt++;
+
+      if (typeof root.WebSocket !== 'function') {
+        this.#setState('closed');
+        this.#socketError(makeError('WebSocket is not supported by this environment', 'no-websocket'));
+        return this;
+      }
+
+      let ws;
+      try {
+        ws = new root.WebSocket(toWebSocketUrl(this.url));
+      } catch (err) {
+        // A malformed URL: retrying would fail the same way.
+        this.#setState('closed');
+        this.#socketError(makeError(`Cannot open WebSocket to "${this.url}": ${describe(err)}`, 'bad-url', err));
+        return this;
+      }
+      this.#ws = ws;
+      this.#openedAt = 0;
+      this.#pairedOnThisSocket = false;
+      ws.addEventListener('open', () => ws === this.#ws && this.#onOpen());
+      ws.addEventListener('message', (event) => ws === this.#ws && this.#onMessage(event));
+      ws.addEventListener('error', () => ws === this.#ws && this.#socketError(makeError('WebSocket error', 'socket-error')));
+      ws.addEventListener('close', (event) => {
+        if (ws !== this.#ws) return;
+        this.#onSocketClosed({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+      });
+
+      if (this.timeout > 0) {
+        clearTimeout(this.#connectTimer);
+        this.#connectTimer = setTimeout(() => this.#onConnectTimeout(ws), this.timeout);
+      }
+
+      this.#setState(this.#state === 'reconnecting' ? 'reconnecting' : 'connecting');
+      this.#log('connecting to', ws.url);
+      this.emit('connect_attempt');
+      if (isRetry) this.emit('reconnect_attempt');
+      return this;
+    }
+
+    /** Joins the room of `pairCode` (or of the current code); connects first if needed. */
+    pair(pairCode) {
+      if (pairCode !== undefined) this.pairCode = pairCode;
+      if (this.#destroyed) return this;
+      if (!this.#ws || this.#ws.readyState !== WS_OPEN) {
+        // An open socket pairs with the current code as soon as it opens.
+        if (!this.#ws || this.#ws.readyState !== WS_CONNECTING) this.connect();
+        return this;
+      }
+      if (this.#paired) this.#partnerGone();
+      this.#busy = false;
+      this.#wire('pair', this.pairCode);
+      this.#setState('waiting');
+      return this;
+    }
+
+    /** Leaves the room but keeps the socket (a SocketPeer extension). */
+    leave() {
+      clearTimeout(this.#connectTimer);
+      this.#connectTimer = null;
+      if (this.#paired) this.#partnerGone();
+      else this.#teardownRtc();
+      this.#wire('leave');
+      if (this.#ws && !this.#destroyed) this.#setState('idle');
+      return this;
+    }
+
+    /**
+     * Sends any JSON value to the partner. Returns the path it took:
+     * `"webrtc"`, `"websocket"`, `"queued"` (no path yet: kept, in order, until
+     * there is one) or `"dropped"` (queue full or destroyed; an `error` event
+     * says why). Throws a TypeError for a value JSON cannot represent.
+     */
+    send(data) {
+      let text;
+      try {
+        text = JSON.stringify(data === undefined ? null : data);
+      } catch (err) {
+        throw new TypeError(`SocketPeer.send: data must be JSON-serialisable (${describe(err)})`);
+      }
+      if (text === undefined) throw new TypeError('SocketPeer.send: data must be JSON-serialisable');
+      if (this.#destroyed) {
+        this.emit('error', makeError('Cannot send: this SocketPeer was destroyed', 'destroyed'));
+        return 'dropped';
+      }
+      if (this.#queue.length > 0) this.#flushQueue();
+      if (this.#queue.length === 0) {
+        const sentOn = this.#transmit(text);
+        if (sentOn) return sentOn;
+      }
+      if (this.#queue.length >= this.sendQueueSize) {
+        this.emit(
+          'error',
+          makeError(
+            `Send queue full (${this.sendQueueSize} messages waiting for a partner): message dropped`,
+            'queue-full',
+          ),
+        );
+        return 'dropped';
+      }
+      this.#queue.push(text);
+      return 'queued';
+    }
+
+    /** Closes the DataChannel and the socket; no reconnect. `connect()` starts again. */
+    close() {
+      this.#closeRequested = true;
+      this.#clearTimers();
+      if (this.#paired) this.#partnerGone();
+      else this.#teardownRtc();
+      const ws = this.#ws;
+      if (ws) {
+        this.#detachSocket(1000, 'client closed');
+        this.#afterSocketClosed({ code: 1000, reason: 'client closed', wasClean: true });
+      } else if (!this.#busy) {
+        this.#setState('closed');
+      }
+      return this;
+    }
+
+    /** close() for good: no reconnect, no more events, the send queue is dropped. */
+    destroy() {
+      if (this.#destroyed) return this;
+      this.reconnect = false;
+      this.close();
+      this.#destroyed = true;
+      this.#queue.length = 0;
+      return this;
+    }
+
+    /* ---------------- socket ---------------- */
+
+    #onOpen() {
+      this.#openedAt = Date.now();
+      this.#log('socket open; pairing with', this.pairCode);
+      this.#wire('pair', this.pairCode);
+      this.#setState('waiting');
+    }
+
+    #onMessage(event) {
+      if (typeof event.data !== 'string') {
+        this.#log('ignored a binary frame');
+        return;
+      }
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {
+        this.#log('ignored a frame that is not JSON');
+        return;
+      }
+      if (!isPlainObject(message) || typeof message.type !== 'string') {
+        this.#log('ignored a frame without a type');
+        return;
+      }
+      const { type, data } = message;
+      switch (type) {
+        case 'session':
+          this.#onSession(data);
+          break;
+        case 'peer.found':
+          this.#onPeerFound(data);
+          break;
+        case 'busy':
+          this.#onBusy();
+          break;
+        case 'data':
+          this.emit('data', data);
+          break;
+        case 'rtc.connect':
+          this.#onRtcConnect();
+          break;
+        case 'rtc.signal':
+          this.#onSignal(data);
+          break;
+        case 'peer.left':
+          this.#onPeerLeft();
+          break;
+        case 'server.error':
+          this.#onServerError(data);
+          break;
+        default:
+          this.#log('ignored a message of unknown type', type);
+      }
+    }
+
+    #onSession(data) {
+      if (!isPlainObject(data) || typeof data.id !== 'string') return;
+      this.#sessionId = data.id;
+      this.emit('session', data);
+    }
+
+    #onPeerFound(data) {
+      const initiator = isPlainObject(data) && data.initiator === true;
+      clearTimeout(this.#connectTimer);
+      this.#connectTimer = null;
+      if (this.#paired || this.#pc) this.#partnerGone();
+
+      const generation = ++this.#pairGeneration;
+      this.#paired = true;
+      this.#pairedOnThisSocket = true;
+      this.#initiator = initiator;
+      this.#backoffAttempts = 0;
+      this.#rtcAttempts = 0;
+      this.#connections.socket.attempt = 0;
+      this.#connections.socket.success++;
+      this.#setState('connected');
+      this.#flushQueue();
+
+      const wasConnectedBefore = this.#everConnected;
+      this.#everConnected = true;
+      this.#log('peer found; initiator:', initiator);
+      this.emit('connect');
+      if (wasConnectedBefore) this.emit('reconnect');
+      this.emit('peer.found', { initiator });
+
+      // A listener may have closed or re-paired meanwhile.
+      if (generation !== this.#pairGeneration || !this.#paired) return;
+      if (initiator) this.#startUpgrade();
+    }
+
+    #onBusy() {
+      const err = makeError(`Pair code "${this.pairCode}" is already in use`, 'busy');
+      this.#busy = true;
+      this.#closeRequested = true; // a taken code stays taken: no automatic reconnect
+      this.#clearTimers();
+      this.#teardownRtc();
+      this.#setState('busy');
+      if (this.#ws) {
+        this.#detachSocket(1000, 'busy');
+        this.#afterSocketClosed({ code: 1000, reason: 'busy', wasClean: true });
+      }
+      this.emit('busy', err);
+      this.#socketError(err);
+    }
+
+    #onPeerLeft() {
+      if (this.#paired || this.#pc) this.#partnerGone();
+      if (this.#ws && this.#ws.readyState === WS_OPEN) this.#setState('waiting');
+      this.emit('peer.left');
+    }
+
+    #onServerError(data) {
+      const info = {
+        code: isPlainObject(data) && typeof data.code === 'string' ? data.code : 'unknown',
+        message: isPlainObject(data) && typeof data.message === 'string' ? data.message : '',
+      };
+      if (info.code === 'peer-timeout') {
+        // Removed from the room after waiting alone; the socket stays open.
+        clearTimeout(this.#connectTimer);
+        this.#connectTimer = null;
+        if (this.#paired || this.#pc) this.#partnerGone();
+        this.#setState('idle');
+      }
+      this.#log('server error', info.code, info.message);
+      this.emit('server.error', info);
+    }
+
+    #onConnectTimeout(ws) {
+      this.#connectTimer = null;
+      if (ws !== this.#ws) return;
+      const err = makeError(`Connection timeout after ${this.timeout} ms`, 'timeout');
+      // As in the original, a timed-out attempt counts as failed: reconnect applies.
+      this.#detachSocket(1000, 'timeout');
+      this.#afterSocketClosed({ code: 1006, reason: 'timeout', wasClean: false });
+      this.emit('connect_timeout', err);
+      this.#socketError(err);
+    }
+
+    #onSocketClosed(info) {
+      this.#ws = null;
+      this.#afterSocketClosed(info);
+    }
+
+    /** Stops listening to the current socket and closes it. */
+    #detachSocket(code, reason) {
+      const ws = this.#ws;
+      this.#ws = null;
+      if (!ws) return;
+      try {
+        if (ws.readyState === WS_OPEN || ws.readyState === WS_CONNECTING) ws.close(code, reason);
+      } catch (err) {
+        this.#log('closing the socket failed', err);
+      }
+    }
+
+    #afterSocketClosed({ code, reason, wasClean }) {
+      clearTimeout(this.#connectTimer);
+      this.#connectTimer = null;
+      const stable = this.#pairedOnThisSocket || (this.#openedAt > 0 && Date.now() - this.#openedAt >= STABLE_CONNECTION_MS);
+      if (stable) this.#backoffAttempts = 0;
+      this.#openedAt = 0;
+
+      // The server forgets the pairing with the socket. An open DataChannel
+      // may outlive it and keeps carrying messages; a half-made one cannot
+      // finish without signalling.
+      if (this.#paired) {
+        this.#paired = false;
+        this.#pairGeneration++;
+        clearTimeout(this.#rtcRetryTimer);
+        this.#rtcRetryTimer = null;
+      }
+      if (this.#pc && !this.#rtcOpen) this.#teardownRtc();
+
+      const willReconnect = !this.#closeRequested && this.reconnect && !this.#destroyed;
+      if (willReconnect) {
+        if (this.#backoffAttempts === 0) this.#backoffAttempts = 1;
+        const delay = this.#backoff(this.#backoffAttempts);
+        this.#setState('reconnecting');
+        this.#log(`socket closed (${code}); reconnecting in ${Math.round(delay)} ms`);
+        clearTimeout(this.#reconnectTimer);
+        this.#reconnectTimer = setTimeout(() => {
+          this.#reconnectTimer = null;
+          this.#backoffAttempts--; // connect() counts this attempt again
+          this.connect();
+        }, delay);
+      } else {
+        this.#setState(this.#busy ? 'busy' : 'closed');
+        this.#log(`socket closed (${code})`);
+      }
+      if (!this.#destroyed) {
+        this.emit('close', { code, reason: reason || '', wasClean: !!wasClean, willReconnect });
+      }
+    }
+
+    #socketError(err) {
+      this.#connections.socket.error++;
+      this.emit('error', err);
+      this.emit('connect_error', err);
+      if (this.#attemptsMade > 1) this.emit('reconnect_error', err);
+    }
+
+    /** 1x, 2x, 4x … `reconnectDelay`, capped at 30 s, with "equal jitter" (50–100 %). */
+    #backoff(attempt) {
+      const base = Math.min(this.reconnectDelay * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS);
+      return base / 2 + Math.random() * (base / 2);
+    }
+
+    /** Sends one control message on the socket; false when it is not open. */
+    #wire(type, data) {
+      const ws = this.#ws;
+      if (!ws || ws.readyState !== WS_OPEN) {
+        this.#log(`not sent (socket not open): ${type}`);
+        return false;
+      }
+      try {
+        ws.send(JSON.stringify(data === undefined ? { type } : { type, data }));
+        return true;
+      } catch (err) {
+        this.#log(`sending ${type} failed`, err);
+        return false;
+      }
+    }
+
+    /* ---------------- data paths ---------------- */
+
+    /** Sends serialised data on the best live path; returns the path, or null. */
+    #transmit(text) {
+      if (this.#rtcOpen && this.#dc && this.#dc.readyState === 'open') {
+        try {
+          this.#dc.send(text);
+          return 'webrtc';
+        } catch (err) {
+          this.#log('DataChannel send failed; trying the relay', err);
+        }
+      }
+      const ws = this.#ws;
+      if (this.socketFallback && this.#paired && ws && ws.readyState === WS_OPEN) {
+        try {
+          ws.send(`{"type":"data","data":${text}}`);
+          return 'websocket';
+        } catch (err) {
+          this.#log('WebSocket send failed', err);
+        }
+      }
+      return null;
+    }
+
+    #flushQueue() {
+      while (this.#queue.length > 0) {
+        if (!this.#transmit(this.#queue[0])) return;
+        this.#queue.shift();
+      }
+    }
+
+    #setPath(path) {
+      if (this.#path === path) return;
+      this.#path = path;
+      if (this.#paired) this.#wire('rtc.status', { state: path === 'webrtc' ? 'upgraded' : 'downgraded' });
+      this.emit('path', path);
+    }
+
+    #setState(state) {
+      if (this.#state === state) return;
+      this.#state = state;
+      this.emit('state', state);
+    }
+
+    /* ---------------- WebRTC upgrade ---------------- */
+
+    #rtcSupported() {
+      return this.webrtc && typeof root.RTCPeerConnection === 'function';
+    }
+
+    /** Initiator: ask the partner to get ready, then offer. */
+    #startUpgrade() {
+      if (!this.#rtcSupported()) {
+        this.#log('WebRTC unavailable or disabled: staying on the relay');
+        return;
+      }
+      this.#wire('rtc.connect');
+      this.#createPeerConnection(true, randomId());
+    }
+
+    /** Non-initiator: the partner is about to offer. */
+    #onRtcConnect() {
+      if (!this.#paired || this.#initiator !== false || !this.#rtcSupported()) return;
+      this.#createPeerConnection(false, null);
+    }
+
+    #createPeerConnection(initiator, rtcId) {
+      this.#teardownRtc();
+      let pc;
+      try {
+        pc = new root.RTCPeerConnection({ iceServers: this.iceServers });
+      } catch (err) {
+        this.#rtcFailed(null, makeError(`Cannot create RTCPeerConnection: ${describe(err)}`, 'rtc-unavailable', err));
+        return null;
+      }
+      this.#pc = pc;
+      this.#rtcId = rtcId;
+      this.#pendingCandidates = [];
+      this.#rtcAttempts++;
+      this.#connections.rtc.attempt++;
+
+      pc.addEventListener('icecandidate', (event) => {
+        if (pc !== this.#pc || !event.candidate) return;
+        const candidate = typeof event.candidate.toJSON === 'function' ? event.candidate.toJSON() : event.candidate;
+        this.#signal({ candidate });
+      });
+      const watchState = () => {
+        if (pc !== this.#pc) return;
+        const state = pc.connectionState || pc.iceConnectionState;
+        if (state === 'failed') this.#rtcFailed(pc, makeError('WebRTC connection failed', 'rtc-failed'));
+        else if (state === 'disconnected' && this.#rtcOpen) this.#rtcEnded(pc);
+        else if (state === 'closed') this.#rtcEnded(pc);
+      };
+      pc.addEventListener('connectionstatechange', watchState);
+      pc.addEventListener('iceconnectionstatechange', watchState);
+
+      if (initiator) {
+        let channel;
+        try {
+          channel = pc.createDataChannel('socketpeer', { ordered: true });
+        } catch (err) {
+          this.#rtcFailed(pc, makeError(`Cannot create a DataChannel: ${describe(err)}`, 'rtc-failed', err));
+          return null;
+        }
+        this.#watchChannel(pc, channel);
+        this.#makeOffer(pc);
+      } else {
+        pc.addEventListener('datachannel', (event) => {
+          if (pc === this.#pc && !this.#dc) this.#watchChannel(pc, event.channel);
+        });
+      }
+
+      if (this.upgradeTimeout > 0) {
+        this.#upgradeTimer = setTimeout(() => {
+          if (pc === this.#pc && !this.#rtcOpen) {
+            this.#rtcFailed(pc, makeError(`WebRTC upgrade timed out after ${this.upgradeTimeout} ms`, 'rtc-timeout'));
+          }
+        }, this.upgradeTimeout);
+      }
+      this.#log('upgrade attempt', this.#rtcAttempts, initiator ? '(offering)' : '(answering)');
+      this.emit('upgrade_attempt');
+      return pc;
+    }
+
+    async #makeOffer(pc) {
+      try {
+        const offer = await pc.createOffer();
+        if (pc !== this.#pc) return;
+        await pc.setLocalDescription(offer);
+        if (pc !== this.#pc) return;
+        this.#signal({ type: offer.type, sdp: offer.sdp });
+      } catch (err) {
+        this.#rtcFailed(pc, makeError(`Creating the WebRTC offer failed: ${describe(err)}`, 'rtc-failed', err));
+      }
+    }
+
+    /** Sends a signal of the current attempt; `rtcId` lets both ends drop stale ones. */
+    #signal(payload) {
+      if (this.#rtcId) payload.rtcId = this.#rtcId;
+      this.#wire('rtc.signal', payload);
+    }
+
+    #onSignal(data) {
+      if (!isPlainObject(data) || !this.#paired || !this.#rtcSupported()) return;
+      // Ignore signals of an earlier attempt (signals without an id come from
+      // clients that do not tag them and are taken as current).
+      const id = typeof data.rtcId === 'string' ? data.rtcId : null;
+      if (data.type === 'offer' && typeof data.sdp === 'string') {
+        if (this.#initiator) return; // only the initiator offers
+        this.#acceptOffer(data, id);
+      } else if (data.type === 'answer' && typeof data.sdp === 'string') {
+        const pc = this.#pc;
+        if (!pc || !this.#initiator || pc.signalingState !== 'have-local-offer') return;
+        if (id && this.#rtcId && id !== this.#rtcId) return;
+        this.#applyAnswer(pc, data);
+      } else if ('candidate' in data) {
+        const pc = this.#pc;
+        if (!pc || (id && this.#rtcId && id !== this.#rtcId)) return;
+        if (!data.candidate) return; // end of candidates
+        if (!pc.remoteDescription) this.#pendingCandidates.push(data.candidate);
+        else this.#addCandidate(pc, data.candidate);
+      }
+    }
+
+    async #acceptOffer(data, id) {
+      let pc = this.#pc;
+      const sameAttempt = pc && (!id || !this.#rtcId || id === this.#rtcId);
+      if (!pc || !sameAttempt || pc.signalingState !== 'stable' || pc.remoteDescription) {
+        pc = this.#createPeerConnection(false, id);
+        if (!pc) return;
+      }
+      if (id) this.#rtcId = id;
+      try {
+        await pc.setRemoteDescription({ type: 'offer', sdp: data.sdp });
+        if (pc !== this.#pc) return;
+        this.#drainCandidates(pc);
+        const answer = await pc.createAnswer();
+        if (pc !== this.#pc) return;
+        await pc.setLocalDescription(answer);
+        if (pc !== this.#pc) return;
+        this.#signal({ type: answer.type, sdp: answer.sdp });
+      } catch (err) {
+        this.#rtcFailed(pc, makeError(`Answering the WebRTC offer failed: ${describe(err)}`, 'rtc-failed', err));
+      }
+    }
+
+    async #applyAnswer(pc, data) {
+      try {
+        await pc.setRemoteDescription({ type: 'answer', sdp: data.sdp });
+        if (pc === this.#pc) this.#drainCandidates(pc);
+      } catch (err) {
+        this.#rtcFailed(pc, makeError(`Applying the WebRTC answer failed: ${describe(err)}`, 'rtc-failed', err));
+      }
+    }
+
+    #drainCandidates(pc) {
+      const pending = this.#pendingCandidates;
+      this.#pendingCandidates = [];
+      for (const candidate of pending) this.#addCandidate(pc, candidate);
+    }
+
+    async #addCandidate(pc, candidate) {
+      try {
+        await pc.addIceCandidate(candidate);
+      } catch (err) {
+        // One bad candidate does not fail the attempt; ICE decides.
+        if (pc === this.#pc) this.#log('ignored an ICE candidate', err);
+      }
+    }
+
+    #watchChannel(pc, channel) {
+      this.#dc = channel;
+      channel.addEventListener('open', () => {
+        if (channel === this.#dc) this.#onUpgraded();
+      });
+      channel.addEventListener('close', () => {
+        if (channel === this.#dc) this.#rtcEnded(pc);
+      });
+      channel.addEventListener('message', (event) => {
+        if (channel !== this.#dc) return;
+        if (typeof event.data !== 'string') {
+          this.#log('ignored a binary DataChannel message');
+          return;
+        }
+        let value;
+        try {
+          value = JSON.parse(event.data);
+        } catch {
+          this.#log('ignored a DataChannel message that is not JSON');
+          return;
+        }
+        this.emit('data', value);
+      });
+    }
+
+    #onUpgraded() {
+      clearTimeout(this.#upgradeTimer);
+      this.#upgradeTimer = null;
+      clearTimeout(this.#rtcRetryTimer);
+      this.#rtcRetryTimer = null;
+      this.#rtcOpen = true;
+      this.#rtcAttempts = 0;
+      this.#connections.rtc.success++;
+      this.#connections.rtc.attempt = 0;
+      this.#log('upgraded to WebRTC');
+      this.#flushQueue();
+      this.#setPath('webrtc');
+      this.emit('upgrade');
+    }
+
+    /** An attempt (or a live channel) failed: report it and maybe retry. */
+    #rtcFailed(pc, err) {
+      if (pc && pc !== this.#pc) return;
+      this.#connections.rtc.error++;
+      this.#teardownRtc();
+      this.emit('upgrade_error', err);
+      this.emit('error', err);
+      this.#scheduleUpgradeRetry();
+    }
+
+    /** A live channel closed (partner's side went away or the network broke). */
+    #rtcEnded(pc) {
+      if (pc !== this.#pc) return;
+      this.#teardownRtc();
+      this.#scheduleUpgradeRetry();
+    }
+
+    /** As in the original: the initiator retries, with back-off, while paired. */
+    #scheduleUpgradeRetry() {
+      if (!this.reconnect || !this.#paired || !this.#initiator || this.#destroyed) return;
+      clearTimeout(this.#rtcRetryTimer);
+      const generation = this.#pairGeneration;
+      const delay = this.#backoff(Math.max(1, this.#rtcAttempts));
+      this.#log(`retrying the WebRTC upgrade in ${Math.round(delay)} ms`);
+      this.#rtcRetryTimer = setTimeout(() => {
+        this.#rtcRetryTimer = null;
+        if (generation === this.#pairGeneration && this.#paired && !this.#pc) this.#startUpgrade();
+      }, delay);
+    }
+
+    /** Closes the RTCPeerConnection; emits `downgrade` if the channel was open. */
+    #teardownRtc() {
+      clearTimeout(this.#upgradeTimer);
+      this.#upgradeTimer = null;
+      const pc = this.#pc;
+      const dc = this.#dc;
+      const wasOpen = this.#rtcOpen;
+      this.#pc = null;
+      this.#dc = null;
+      this.#rtcId = null;
+      this.#rtcOpen = false;
+      this.#pendingCandidates = [];
+      try {
+        if (dc) dc.close();
+      } catch {
+        /* already closed */
+      }
+      try {
+        if (pc) pc.close();
+      } catch {
+        /* already closed */
+      }
+      if (wasOpen) {
+        this.#log('downgraded to the WebSocket relay');
+        this.#setPath('websocket');
+        this.emit('downgrade');
+      }
+    }
+
+    /** The pairing ended (partner left, re-pair, close): back to unpaired. */
+    #partnerGone() {
+      clearTimeout(this.#rtcRetryTimer);
+      this.#rtcRetryTimer = null;
+      this.#teardownRtc();
+      this.#paired = false;
+      this.#initiator = null;
+      this.#pairGeneration++;
+    }
+
+    #clearTimers() {
+      clearTimeout(this.#connectTimer);
+      clearTimeout(this.#reconnectTimer);
+      clearTimeout(this.#rtcRetryTimer);
+      clearTimeout(this.#upgradeTimer);
+      this.#connectTimer = this.#reconnectTimer = this.#rtcRetryTimer = this.#upgradeTimer = null;
+    }
+
+    #log(...args) {
+      if (this.debug && typeof console !== 'undefined') console.debug(`[SocketPeer ${this.pairCode}]`, ...args);
+    }
+
+    /** Emits nothing once destroyed. */
+    emit(event, ...args) {
+      if (this.#destroyed) return false;
+      return super.emit(event, ...args);
+    }
+  }
+
+  Object.defineProperty(SocketPeer, BRAND, { value: true });
+  SocketPeer.version = VERSION;
+  SocketPeer.randomPairCode = randomPairCode;
+  SocketPeer.SocketPeer = SocketPeer;
+
+  root.SocketPeer = SocketPeer;
+  if (typeof module === 'object' && module && module.exports) module.exports = SocketPeer;
+})(globalThis);
