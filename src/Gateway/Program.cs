@@ -1,2 +1,3 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using SocketPeer.Gateway.Hosting;
+
+SocketPeerApp.Create(args).Run();

@@ -28,24 +28,24 @@ public sealed class SocketPeerMetrics : IDisposable
     public SocketPeerMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
-        _meter.CreateObservableUpDownCounter("socketpeer.connections", () => Volatile.Read(ref _connections),
+        _meter.CreateObservableUpDownCounter("connections", () => Volatile.Read(ref _connections),
             description: "Open WebSocket connections.");
-        _meter.CreateObservableUpDownCounter("socketpeer.sessions.waiting", () => Volatile.Read(ref _waiting),
+        _meter.CreateObservableUpDownCounter("sessions.waiting", () => Volatile.Read(ref _waiting),
             description: "Sessions alone in a room, waiting for a partner.");
-        _meter.CreateObservableUpDownCounter("socketpeer.sessions.paired", () => Volatile.Read(ref _paired),
+        _meter.CreateObservableUpDownCounter("sessions.paired", () => Volatile.Read(ref _paired),
             description: "Sessions with a partner.");
-        _meter.CreateObservableUpDownCounter("socketpeer.sessions.upgraded", () => Volatile.Read(ref _upgraded),
+        _meter.CreateObservableUpDownCounter("sessions.upgraded", () => Volatile.Read(ref _upgraded),
             description: "Paired sessions whose client reports a live RTCDataChannel (rtc.status).");
-        _meter.CreateObservableCounter("socketpeer.pairings", () => Volatile.Read(ref _pairings),
+        _meter.CreateObservableCounter("pairings", () => Volatile.Read(ref _pairings),
             description: "Pairs formed.");
-        _meter.CreateObservableCounter("socketpeer.relayed.messages", () => ByKind(_relayedMessages),
+        _meter.CreateObservableCounter("relayed.messages", () => ByKind(_relayedMessages),
             description: "Messages relayed to a client, by type.");
-        _meter.CreateObservableCounter("socketpeer.relayed.bytes", () => ByKind(_relayedBytes), unit: "By",
+        _meter.CreateObservableCounter("relayed.bytes", () => ByKind(_relayedBytes), unit: "By",
             description: "Payload bytes relayed to a client, by type.");
-        _meter.CreateObservableCounter("socketpeer.errors", () => _errors.Select(e =>
+        _meter.CreateObservableCounter("errors", () => _errors.Select(e =>
                 new Measurement<long>(e.Value, new KeyValuePair<string, object?>("code", e.Key))),
             description: "server.error messages sent, by code.");
-        _meter.CreateObservableCounter("socketpeer.closes", () => _closes.Select(e =>
+        _meter.CreateObservableCounter("closes", () => _closes.Select(e =>
                 new Measurement<long>(e.Value, new KeyValuePair<string, object?>("code", e.Key))),
             description: "Connections closed by the server, by WebSocket close code.");
     }

@@ -108,7 +108,11 @@
         return false;
       }
       for (const entry of list.slice()) {
-        if (entry.once) this.off(event, entry.listener);
+        if (entry.once) {
+          const index = list.indexOf(entry);
+          if (index >= 0) list.splice(index, 1);
+          if (list.length === 0 && this.#listeners.get(event) === list) this.#listeners.delete(event);
+        }
         let result;
         try {
           result = entry.listener.apply(this, args);
@@ -200,7 +204,7 @@
     #initiator = null;
     #everConnected = false;
     #attemptsMade = 0; // socket attempts ever made (to tell a reconnect attempt)
-    #backoffAttempts = 0; // consecutive attempts since the last success
+    #failures = 0; // consecutive failed connections since the last success
     #openedAt = 0;
     #pairedOnThisSocket = false;
     #closeRequested = false;
@@ -234,7 +238,7 @@
       const opts = isPlainObject(options) ? options : {};
       const pick = (name, fallback) => (opts[name] === undefined || opts[name] === null ? fallback : opts[name]);
 
-      this.pairCode = pick('pairCode', randomPairCode());
+      this.pairCode = String(pick('pairCode', randomPairCode()));
       this.url = pick('url', defaultUrl());
       this.socketFallback = pick('socketFallback', true) !== false;
       this.reconnect = pick('reconnect', true) !== false;
@@ -330,7 +334,6 @@
 
       const isRetry = this.#attemptsMade > 0;
       this.#attemptsMade++;
-      this.#backoffAttempts++;
       this.#connections.socket.attempt++;
 
       if (typeof root.WebSocket !== 'function') {
@@ -373,7 +376,7 @@
 
     /** Joins the room of `pairCode` (or of the current code); connects first if needed. */
     pair(pairCode) {
-      if (pairCode !== undefined) this.pairCode = pairCode;
+      if (pairCode !== undefined && pairCode !== null) this.pairCode = String(pairCode);
       if (this.#destroyed) return this;
       if (!this.#ws || this.#ws.readyState !== WS_OPEN) {
         // An open socket pairs with the current code as soon as it opens.
@@ -498,13 +501,15 @@
           this.#onBusy();
           break;
         case 'data':
-          this.emit('data', data);
+          this.emit('data', data, 'websocket');
           break;
         case 'rtc.connect':
           this.#onRtcConnect();
+          this.emit('rtc.connect');
           break;
         case 'rtc.signal':
           this.#onSignal(data);
+          this.emit('rtc.signal', data);
           break;
         case 'peer.left':
           this.#onPeerLeft();
@@ -533,7 +538,7 @@
       this.#paired = true;
       this.#pairedOnThisSocket = true;
       this.#initiator = initiator;
-      this.#backoffAttempts = 0;
+      this.#failures = 0;
       this.#rtcAttempts = 0;
       this.#connections.socket.attempt = 0;
       this.#connections.socket.success++;
@@ -595,9 +600,9 @@
       const err = makeError(`Connection timeout after ${this.timeout} ms`, 'timeout');
       // As in the original, a timed-out attempt counts as failed: reconnect applies.
       this.#detachSocket(1000, 'timeout');
-      this.#afterSocketClosed({ code: 1006, reason: 'timeout', wasClean: false });
       this.emit('connect_timeout', err);
       this.#socketError(err);
+      this.#afterSocketClosed({ code: 1006, reason: 'timeout', wasClean: false });
     }
 
     #onSocketClosed(info) {
@@ -621,7 +626,7 @@
       clearTimeout(this.#connectTimer);
       this.#connectTimer = null;
       const stable = this.#pairedOnThisSocket || (this.#openedAt > 0 && Date.now() - this.#openedAt >= STABLE_CONNECTION_MS);
-      if (stable) this.#backoffAttempts = 0;
+      this.#failures = stable ? 1 : this.#failures + 1;
       this.#openedAt = 0;
 
       // The server forgets the pairing with the socket. An open DataChannel
@@ -637,14 +642,12 @@
 
       const willReconnect = !this.#closeRequested && this.reconnect && !this.#destroyed;
       if (willReconnect) {
-        if (this.#backoffAttempts === 0) this.#backoffAttempts = 1;
-        const delay = this.#backoff(this.#backoffAttempts);
+        const delay = this.#backoff(this.#failures);
         this.#setState('reconnecting');
         this.#log(`socket closed (${code}); reconnecting in ${Math.round(delay)} ms`);
         clearTimeout(this.#reconnectTimer);
         this.#reconnectTimer = setTimeout(() => {
           this.#reconnectTimer = null;
-          this.#backoffAttempts--; // connect() counts this attempt again
           this.connect();
         }, delay);
       } else {
@@ -916,7 +919,7 @@
           this.#log('ignored a DataChannel message that is not JSON');
           return;
         }
-        this.emit('data', value);
+        this.emit('data', value, 'webrtc');
       });
     }
 
@@ -998,10 +1001,10 @@
     #partnerGone() {
       clearTimeout(this.#rtcRetryTimer);
       this.#rtcRetryTimer = null;
-      this.#teardownRtc();
       this.#paired = false;
       this.#initiator = null;
       this.#pairGeneration++;
+      this.#teardownRtc();
     }
 
     #clearTimers() {

@@ -1,0 +1,154 @@
+using System.Net.WebSockets;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.Extensions.Options;
+using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.Options;
+using SocketPeer.Gateway.Protocol;
+
+namespace SocketPeer.Gateway.Connections;
+
+/// <summary>
+/// Runs one WebSocket connection as two Akka.Streams graphs around its session entity:
+/// <para>inbound: frames → size, rate, decode (<see cref="InboundGate"/>) → session, one message in
+/// flight at a time (<see cref="SessionAck"/> is the backpressure);</para>
+/// <para>outbound: the session's messages → a bounded queue → encode → socket. A client that lets
+/// the queue fill is closed with 4000 instead of being buffered without bound.</para>
+/// </summary>
+public sealed class ConnectionHandler(
+    ActorSystem system,
+    IRequiredActor<SessionRegion> sessionRegion,
+    WireDecoder decoder,
+    SocketPeerMetrics metrics,
+    IOptions<SocketPeerOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<ConnectionHandler> logger)
+{
+    private readonly IMaterializer _materializer = system.Materializer(namePrefix: "connection");
+    private readonly SocketPeerOptions _options = options.Value;
+
+    public async Task RunAsync(WebSocket socket, HttpContext http)
+    {
+        var session = SessionId.New();
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["ConnectionId"] = http.Connection.Id,
+            ["SessionId"] = session.Value,
+        });
+        metrics.ConnectionOpened();
+        logger.LogDebug("Connection from {RemoteAddress} opened", http.Connection.RemoteIpAddress);
+        try
+        {
+            await RunStreamsAsync(socket, session);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The client went away mid-way: nothing to answer.
+        }
+        finally
+        {
+            metrics.ConnectionClosed();
+            logger.LogDebug("Connection closed ({State}, {Status})", socket.State, socket.CloseStatus);
+        }
+    }
+
+    private async Task RunStreamsAsync(WebSocket socket, SessionId session)
+    {
+        var writer = new WebSocketWriter(socket, metrics);
+        var (outbound, outboundDone) = Source.ActorRef<object>(_options.OutboundQueueLength, OverflowStrategy.Fail)
+            .SelectAsync(1, writer.WriteAsync)
+            .TakeWhile(open => open)
+            .ToMaterialized(Sink.Ignore<bool>(), Keep.Both)
+            .Run(_materializer);
+
+        using var restart = lifetime.ApplicationStopping.Register(
+            () => outbound.Tell(new CloseRequest(CloseCodes.ServiceRestart, "service restart")));
+
+        var gate = new InboundGate(session, decoder,
+            new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time));
+        var inboundDone = Source.From(() => FrameReader.ReadAsync(socket, _options.MaxFrameBytes))
+            .Select(gate.Admit)
+            .TakeWhile(decision => decision is not InboundDecision.Close, inclusive: true)
+            .Select(decision => Route(decision, outbound))
+            .Where(message => message is not null)
+            .WatchTermination(Keep.Right)
+            .To(Sink.ActorRefWithAck<IWithSessionId?>(sessionRegion.ActorRef,
+                onInitMessage: new AttachConnection(session, outbound),
+                ackMessage: SessionAck.Instance,
+                onCompleteMessage: new ConnectionClosed(session),
+                onFailureMessage: _ => new ConnectionClosed(session)))
+            .Run(_materializer);
+
+        var first = await Task.WhenAny(inboundDone, outboundDone);
+        if (first == outboundDone)
+        {
+            // The outbound side ended first: the server closed (restart) or the client fell behind.
+            if (outboundDone.IsFaulted)
+            {
+                logger.LogInformation("Closing a slow consumer: {Queued} messages waiting", _options.OutboundQueueLength);
+                await writer.CloseAfterInFlightAsync(CloseCodes.SlowConsumer, "slow-consumer", _options.CloseTimeout);
+            }
+            await AwaitOrAbort(inboundDone, socket); // the client answers our close frame
+            return;
+        }
+
+        if (inboundDone.IsFaulted)
+        {
+            outbound.Tell(PoisonPill.Instance); // aborted: nothing more can be sent
+            return;
+        }
+        // The client closed (we answer its close frame) or the gate closed (its close is queued).
+        outbound.Tell(new CloseRequest(CloseCodes.Normal, ""));
+        await AwaitOrAbort(outboundDone, socket);
+        if (socket.State == WebSocketState.CloseSent)
+            await DrainUntilClosedAsync(socket);
+    }
+
+    /// <summary>Routes a decision: errors and closes go straight back to the client, the rest to the session.</summary>
+    private static IWithSessionId? Route(InboundDecision decision, IActorRef outbound)
+    {
+        switch (decision)
+        {
+            case InboundDecision.Forward f: return f.Message;
+            case InboundDecision.Refuse r: outbound.Tell(r.Notice); return null;
+            case InboundDecision.Close c: outbound.Tell(new CloseRequest(c.Code, c.Reason)); return null;
+            default: return null;
+        }
+    }
+
+    private async Task AwaitOrAbort(Task task, WebSocket socket)
+    {
+        try
+        {
+            await task.WaitAsync(_options.CloseTimeout);
+        }
+        catch (TimeoutException)
+        {
+            socket.Abort();
+        }
+        catch
+        {
+            // A failed side has already ended the socket.
+        }
+    }
+
+    /// <summary>After our close frame: read (and discard) until the client's close, or give up.</summary>
+    private async Task DrainUntilClosedAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+        var scratch = new byte[256];
+        try
+        {
+            while (socket.State == WebSocketState.CloseSent)
+                await socket.ReceiveAsync(scratch, timeout.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+            socket.Abort();
+        }
+    }
+}

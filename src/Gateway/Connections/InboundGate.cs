@@ -1,0 +1,40 @@
+using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.Protocol;
+using static SocketPeer.Actors.Sessions.ServerErrorCodes;
+
+namespace SocketPeer.Gateway.Connections;
+
+/// <summary>
+/// Everything a frame passes before it reaches the session, in order: size, rate, then
+/// decode and validate. The rate is checked before decoding, so a flood of garbage costs as
+/// little as possible and cannot be used to make the server write errors without bound.
+/// </summary>
+public sealed class InboundGate(SessionId session, WireDecoder decoder, MessageRateLimit rate)
+{
+    public InboundDecision Admit(InboundFrame frame)
+    {
+        try
+        {
+            if (frame.Kind == InboundFrameKind.TooLarge)
+                return new InboundDecision.Close(CloseCodes.TooLarge, "too-large");
+
+            switch (rate.Take())
+            {
+                case RateVerdict.DropAndWarn:
+                    return InboundDecision.Error(RateLimited, "too many messages; this one and the next ones over the limit are dropped");
+                case RateVerdict.Drop:
+                    return InboundDecision.Ignore.Instance;
+                case RateVerdict.Disconnect:
+                    return new InboundDecision.Close(CloseCodes.PolicyViolation, RateLimited);
+            }
+
+            return frame.Kind == InboundFrameKind.Binary
+                ? InboundDecision.Error(BinaryNotSupported, "binary frames are not part of the protocol; send JSON text")
+                : decoder.Decode(frame.Span, session);
+        }
+        finally
+        {
+            frame.Release();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace SocketPeer.Gateway.Hosting;
+
+/// <summary>Builds the host; <c>Program</c> runs it and tests start it on <c>127.0.0.1:0</c>.</summary>
+public static class SocketPeerApp
+{
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null,
+        string? contentRoot = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = contentRoot,
+        });
+        builder.AddSocketPeer();
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapSocketPeer();
+        return app;
+    }
+}

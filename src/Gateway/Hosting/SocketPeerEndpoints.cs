@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using SocketPeer.Gateway.Connections;
+using SocketPeer.Gateway.Options;
+
+namespace SocketPeer.Gateway.Hosting;
+
+public static class SocketPeerEndpoints
+{
+    public const string SocketPath = "/socketpeer";
+
+    /// <summary>The WebSocket endpoint, the static client and demo, health and metrics.</summary>
+    public static WebApplication MapSocketPeer(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<SocketPeerOptions>>().Value;
+
+        var webSockets = new WebSocketOptions { KeepAliveInterval = options.KeepAliveInterval };
+        foreach (var origin in options.AllowedOrigins)
+            webSockets.AllowedOrigins.Add(origin); // others get 403 before the upgrade
+        app.UseWebSockets(webSockets);
+        app.UseRateLimiter();
+        if (options.ServeLibrary)
+            UseClientFiles(app);
+
+        // Routing matches "/socketpeer" and "/socketpeer/" alike (the original client uses the slash).
+        app.MapGet(SocketPath, AcceptAsync).RequireRateLimiting(SocketPeerServices.ConnectionsPerAddressPolicy);
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(SocketPeerServices.LiveTag) });
+        app.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(SocketPeerServices.ReadyTag) });
+        app.MapMetrics("/metrics");
+        return app;
+    }
+
+    private static async Task AcceptAsync(HttpContext http, ConnectionHandler connections)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            var triedToUpgrade = http.Request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+            http.Response.StatusCode = triedToUpgrade ? StatusCodes.Status400BadRequest : StatusCodes.Status426UpgradeRequired;
+            http.Response.Headers.Upgrade = "websocket";
+            await http.Response.WriteAsync(triedToUpgrade
+                ? "SocketPeer: malformed WebSocket handshake\n"
+                : "SocketPeer: this endpoint speaks WebSocket only; connect with Upgrade: websocket\n");
+            return;
+        }
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
+        await connections.RunAsync(socket, http);
+    }
+
+    /// <summary>The demo at <c>/</c> and the client library at <c>/socketpeer/socketpeer.js</c>, with ETags.</summary>
+    private static void UseClientFiles(WebApplication app)
+    {
+        var types = new FileExtensionContentTypeProvider();
+        types.Mappings[".ts"] = "application/typescript; charset=utf-8";
+        types.Mappings[".mjs"] = "text/javascript; charset=utf-8";
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            ContentTypeProvider = types,
+            OnPrepareResponse = file =>
+            {
+                // Revalidate against the ETag so a new deployment's client reaches browsers at once.
+                if (file.Context.Request.Path.StartsWithSegments(SocketPath))
+                    file.Context.Response.Headers.CacheControl = "public, max-age=60, must-revalidate";
+            },
+        });
+    }
+}

@@ -1,0 +1,69 @@
+using System.Threading.RateLimiting;
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.Connections;
+using SocketPeer.Gateway.Health;
+using SocketPeer.Gateway.Options;
+using SocketPeer.Gateway.Protocol;
+
+namespace SocketPeer.Gateway.Hosting;
+
+public static class SocketPeerServices
+{
+    public const string ConnectionsPerAddressPolicy = "socketpeer-connections-per-address";
+    public const string LiveTag = "live";
+    public const string ReadyTag = "ready";
+
+    /// <summary>Options, the actor system with its shard regions, health checks, metrics and limits.</summary>
+    public static WebApplicationBuilder AddSocketPeer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SocketPeerOptions>()
+            .BindConfiguration(SocketPeerOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SocketPeerOptions>, SocketPeerOptionsValidator>();
+        services.TryAddSingleton<IPairCodeValidator, PairCodeValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<WireDecoder>();
+        services.AddSingleton<SocketPeerMetrics>();
+        services.AddSingleton<ConnectionHandler>();
+        services.AddHealthChecks();
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = (context, cancel) =>
+                new ValueTask(context.HttpContext.Response.WriteAsync(
+                    "SocketPeer: too many open connections from this address\n", cancel));
+            limiter.AddPolicy(ConnectionsPerAddressPolicy, http =>
+            {
+                var max = http.RequestServices.GetRequiredService<IOptions<SocketPeerOptions>>().Value.ConnectionsPerAddress;
+                // A WebSocket request lasts as long as its socket, so a concurrency lease is an open socket.
+                return RateLimitPartition.GetConcurrencyLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "",
+                    _ => new ConcurrencyLimiterOptions { PermitLimit = max, QueueLimit = 0 });
+            });
+        });
+
+        services.AddAkka(ClusterSettings.SystemName, (akka, provider) =>
+        {
+            var options = provider.GetRequiredService<IOptions<SocketPeerOptions>>().Value;
+            akka.ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .AddSocketPeerCluster(options.Cluster, new SessionSettings(options.PeerTimeout),
+                    provider.GetRequiredService<SocketPeerMetrics>())
+                .WithActorSystemLivenessCheck(tags: [LiveTag])
+                .WithAkkaClusterReadinessCheck(tags: [ReadyTag])
+                .WithHealthCheck(ShardRegionsReadyCheck.Name, ShardRegionsReadyCheck.CheckAsync, tags: [ReadyTag]);
+        });
+        return builder;
+    }
+}

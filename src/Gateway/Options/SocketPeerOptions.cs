@@ -1,0 +1,82 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using SocketPeer.Actors.Cluster;
+
+namespace SocketPeer.Gateway.Options;
+
+/// <summary>
+/// The <c>SocketPeer</c> configuration section (environment form <c>SocketPeer__Key</c>). Defaults are
+/// what a public production deployment should start from; every key is in README's table.
+/// Validated at start-up: a bad value stops the host with a message naming the key.
+/// </summary>
+public sealed class SocketPeerOptions
+{
+    public const string Section = "SocketPeer";
+
+    /// <summary>
+    /// Origins allowed to open a socket (for example <c>https://chat.example.com</c>); a browser
+    /// from any other origin gets 403 before the upgrade. Empty allows every origin.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>How long a peer may wait alone in a room before it is told <c>peer-timeout</c>.</summary>
+    public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>What a pair code may look like (the default validator's rules).</summary>
+    [Required, ValidateObjectMembers]
+    public PairCodeOptions PairCode { get; set; } = new();
+
+    /// <summary>Serve the browser client at <c>/socketpeer/socketpeer.js</c> (and the demo at <c>/</c>).</summary>
+    public bool ServeLibrary { get; set; } = true;
+
+    /// <summary>Largest inbound message; a larger one closes the socket with 1009. An SDP offer is 2–10 KB.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxFrameBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Sustained messages per second a connection may send (token bucket refill rate).</summary>
+    [Range(1, 100_000)]
+    public int MessagesPerSecond { get; set; } = 50;
+
+    /// <summary>
+    /// Messages a connection may send at once above the sustained rate (bucket size; ICE gathering
+    /// sends a burst of candidates). Past it, messages are dropped with <c>rate-limited</c>; a
+    /// connection that keeps going for another burst's worth is closed with 1008.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MessageBurst { get; set; } = 100;
+
+    /// <summary>Open sockets one client address may hold; more get 429 before the upgrade.</summary>
+    [Range(1, 100_000)]
+    public int ConnectionsPerAddress { get; set; } = 32;
+
+    /// <summary>
+    /// Messages queued toward one client that has not read them yet. A client that falls this far
+    /// behind is closed with 4000 (slow consumer) rather than buffered without bound.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int OutboundQueueLength { get; set; } = 256;
+
+    /// <summary>WebSocket ping interval, which keeps proxies from dropping idle sockets.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Cluster membership of this node (DESIGN.md section 8).</summary>
+    [Required]
+    public ClusterSettings Cluster { get; set; } = new();
+}
+
+/// <summary>The default pair-code rules; replace <see cref="Protocol.IPairCodeValidator"/> for others.</summary>
+public sealed class PairCodeOptions
+{
+    [Range(1, 256)]
+    public int MinLength { get; set; } = 1;
+
+    [Range(1, 256)]
+    public int MaxLength { get; set; } = 64;
+
+    /// <summary>A regular expression every code must match in full. Default: URL-safe characters.</summary>
+    [Required]
+    public string Pattern { get; set; } = "^[A-Za-z0-9_.~:-]+$";
+}

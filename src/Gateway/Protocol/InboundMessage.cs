@@ -1,0 +1,25 @@
+using SocketPeer.Actors.Sessions;
+
+namespace SocketPeer.Gateway.Protocol;
+
+/// <summary>What the gateway does with one inbound frame.</summary>
+public abstract record InboundDecision
+{
+    /// <summary>Hand it to the session.</summary>
+    public sealed record Forward(IWithSessionId Message) : InboundDecision;
+
+    /// <summary>Refuse it: tell the client, keep the connection.</summary>
+    public sealed record Refuse(ServerErrorNotice Notice) : InboundDecision;
+
+    /// <summary>Close the connection with this code.</summary>
+    public sealed record Close(int Code, string Reason) : InboundDecision;
+
+    /// <summary>Drop it silently (already answered, e.g. inside a rate-limited burst).</summary>
+    public sealed record Ignore : InboundDecision
+    {
+        public static readonly Ignore Instance = new();
+        private Ignore() { }
+    }
+
+    public static Refuse Error(string code, string message) => new(new ServerErrorNotice(code, message));
+}

@@ -1,0 +1,255 @@
+// Type declarations for the SocketPeer browser client (socketpeer.js).
+//
+// Classic script:  <script src="/socketpeer/socketpeer.js"></script> defines
+//                  the global `SocketPeer` (declared below in `declare global`).
+// ES module:       import SocketPeer from '/socketpeer/socketpeer.mjs'
+//                  (named export `SocketPeer` too; types in socketpeer.d.mts).
+
+/** Any value JSON can carry; what `send` accepts and `data` delivers. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Which path carries messages: the DataChannel, or the server's WebSocket relay. */
+export type SocketPeerPath = 'webrtc' | 'websocket';
+
+/**
+ * Where the client stands with the server:
+ * - `idle`: not in a room (before `connect()`, after `leave()`, or after a
+ *   `peer-timeout` server error: call `pair()` to wait again);
+ * - `connecting`: the first socket is opening;
+ * - `waiting`: in the room, no partner yet (again after `peer.left`);
+ * - `connected`: paired (`connect` was emitted);
+ * - `reconnecting`: the socket closed unasked; a new one is scheduled or opening;
+ * - `busy`: the pair code already had two peers; the socket is closed, no reconnect;
+ * - `closed`: closed by `close()`/`destroy()`, or closed with `reconnect: false`.
+ */
+export type SocketPeerState = 'idle' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'busy' | 'closed';
+
+/** What `send` did with a message. */
+export type SendResult = 'webrtc' | 'websocket' | 'queued' | 'dropped';
+
+/** The `code` of the errors the client raises itself. */
+export type SocketPeerErrorCode =
+  | 'busy' // the pair code has two peers already
+  | 'timeout' // `timeout` ms passed without a partner
+  | 'socket-error' // the WebSocket reported an error (connection failed or broke)
+  | 'no-websocket' // no WebSocket in this environment
+  | 'bad-url' // the WebSocket URL was rejected
+  | 'queue-full' // send queue full: the message was dropped
+  | 'destroyed' // send() after destroy(): the message was dropped
+  | 'listener-error' // one of your listeners threw or rejected (`cause` holds it)
+  | 'rtc-unavailable' // RTCPeerConnection could not be created
+  | 'rtc-failed' // offer/answer or ICE failed
+  | 'rtc-timeout'; // the DataChannel did not open within `upgradeTimeout`
+
+export interface SocketPeerError extends Error {
+  code?: SocketPeerErrorCode;
+  cause?: unknown;
+}
+
+/** Stable codes the server sends in `server.error`; others may be added. */
+export type ServerErrorCode =
+  | 'bad-message'
+  | 'unknown-type'
+  | 'binary-not-supported'
+  | 'invalid-pair-code'
+  | 'not-paired'
+  | 'not-in-room'
+  | 'rate-limited'
+  | 'too-large'
+  | 'peer-timeout'
+  | 'internal-error';
+
+export interface ServerError {
+  code: ServerErrorCode | (string & {});
+  message: string;
+}
+
+/** Payload of `close`: one per WebSocket that closed. */
+export interface CloseInfo {
+  /** WebSocket close code (1000 when the client closed it, 1006 for a timed-out attempt). */
+  code: number;
+  reason: string;
+  wasClean: boolean;
+  /** Whether a reconnect is scheduled (`reconnect` on and the close was not asked for). */
+  willReconnect: boolean;
+}
+
+/** Payload of `session`: the first server message on every connection. */
+export interface SessionInfo {
+  id: string;
+  [extra: string]: unknown;
+}
+
+/** An `rtc.signal` payload: an SDP description or an ICE candidate. */
+export type RtcSignal =
+  | { type: 'offer' | 'answer'; sdp: string; rtcId?: string }
+  | { candidate: RTCIceCandidateInit | null; rtcId?: string };
+
+export interface SocketPeerOptions {
+  /** Code both peers share to meet. Default: a random 10-character code. */
+  pairCode?: string;
+  /** WebSocket endpoint; ws(s)://, http(s):// or page-relative. Default: `/socketpeer/` on the page's host. */
+  url?: string;
+  /** Relay messages through the server while the DataChannel is not open. Default true. When false, messages wait (queued) for the DataChannel. */
+  socketFallback?: boolean;
+  /** Reconnect after a close the client did not ask for; the initiator also retries a failed WebRTC upgrade. Default true. */
+  reconnect?: boolean;
+  /** First reconnect delay in ms; doubles per consecutive failure, capped at 30 s, jittered to 50–100 %. Default 1000. */
+  reconnectDelay?: number;
+  /** Ms from `connect()` until a partner is found (`connect`) before the attempt is abandoned (`connect_timeout`). 0 = none. Default 0. */
+  timeout?: number;
+  /** Call `connect()` on the next tick after construction. Default true. */
+  autoconnect?: boolean;
+  /** A server option in the original; accepted and ignored by the client. */
+  serveLibrary?: boolean;
+  /** ICE servers for RTCPeerConnection. Default `[]` (host candidates only). */
+  iceServers?: RTCIceServer[];
+  /** Try the WebRTC upgrade at all. Default true; false = relay only. */
+  webrtc?: boolean;
+  /** Ms an upgrade attempt may take before it is abandoned (`upgrade_error`). 0 = none. Default 15000. */
+  upgradeTimeout?: number;
+  /** Messages kept while no path is available; beyond it, sends are dropped with an `error`. Default 256. */
+  sendQueueSize?: number;
+  /** Log to `console.debug`. Default false. */
+  debug?: boolean;
+}
+
+/** Every event and the arguments its listeners receive. */
+export interface SocketPeerEvents {
+  /** Paired with a partner (on the server's `peer.found`); messages can flow. */
+  connect: [];
+  /** Paired again: every `connect` after the first one. */
+  reconnect: [];
+  /** A WebSocket is being opened (every attempt). */
+  connect_attempt: [];
+  /** A WebSocket is being opened and it is not the first attempt. */
+  reconnect_attempt: [];
+  /** A connection attempt failed (socket error, busy, timeout). Also emitted as `error`. */
+  connect_error: [error: SocketPeerError];
+  /** `connect_error` of an attempt that was not the first. */
+  reconnect_error: [error: SocketPeerError];
+  /** `timeout` elapsed without a partner; the socket is closed (and reconnects if `reconnect`). */
+  connect_timeout: [error: SocketPeerError];
+  /** A message from the partner, whichever path carried it (`via` tells which). */
+  data: [data: any, via: SocketPeerPath];
+  /** The DataChannel opened: messages now go peer-to-peer. */
+  upgrade: [];
+  /** A WebRTC upgrade attempt started (initiator: after `connect`; other side: on `rtc.connect`). */
+  upgrade_attempt: [];
+  /** An upgrade attempt failed. Also emitted as `error`. The initiator retries with back-off while paired. */
+  upgrade_error: [error: SocketPeerError];
+  /** An open DataChannel closed: messages go through the relay again. */
+  downgrade: [];
+  /** `path` changed. */
+  path: [path: SocketPeerPath];
+  /** `state` changed. */
+  state: [state: SocketPeerState];
+  /** The pair code already has two peers. The socket is closed and not reconnected; `error` and `connect_error` follow. */
+  busy: [error: SocketPeerError];
+  /** A WebSocket closed. */
+  close: [info: CloseInfo];
+  /** Any error. Without a listener it is logged with console.error (never thrown). */
+  error: [error: SocketPeerError];
+  /** The server's `session` message: `sessionId` is set. */
+  session: [info: SessionInfo];
+  /** The server's `peer.found`, emitted right after `connect` (and `reconnect`). */
+  'peer.found': [info: { initiator: boolean }];
+  /** The partner left or was lost; WebRTC is torn down, the client waits for a new partner on the same socket. */
+  'peer.left': [];
+  /** The server refused a request; the connection lives on. Not emitted as `error`. */
+  'server.error': [error: ServerError];
+  /** A signal relayed from the partner (diagnostics). */
+  'rtc.signal': [signal: RtcSignal];
+  /** The partner is about to offer (diagnostics). */
+  'rtc.connect': [];
+}
+
+export type SocketPeerEventName = keyof SocketPeerEvents;
+
+export type SocketPeerListener<E extends SocketPeerEventName> = (
+  this: SocketPeer,
+  ...args: SocketPeerEvents[E]
+) => unknown;
+
+export declare class SocketPeer {
+  constructor(options?: SocketPeerOptions);
+
+  static readonly version: string;
+  /** A random code from an unambiguous lowercase alphabet (no i, l, o, 0, 1). */
+  static randomPairCode(length?: number): string;
+  static readonly SocketPeer: typeof SocketPeer;
+
+  // Options, writable as in the original (take effect on the next use).
+  pairCode: string;
+  url: string;
+  socketFallback: boolean;
+  reconnect: boolean;
+  reconnectDelay: number;
+  timeout: number;
+  autoconnect: boolean;
+  serveLibrary: boolean;
+  iceServers: RTCIceServer[];
+  webrtc: boolean;
+  upgradeTimeout: number;
+  sendQueueSize: number;
+  debug: boolean;
+
+  /** `"webrtc"` while the DataChannel is open, else `"websocket"`. */
+  readonly path: SocketPeerPath;
+  /** Id from the server's `session` message on the current/last connection, or null. */
+  readonly sessionId: string | null;
+  readonly state: SocketPeerState;
+  /** Whether this side offers in the current pairing; null when unpaired. */
+  readonly initiator: boolean | null;
+  /** Diagnostics: the live RTCPeerConnection, or null. */
+  readonly rtc: RTCPeerConnection | null;
+  /** Diagnostics: the live RTCDataChannel, or null. */
+  readonly channel: RTCDataChannel | null;
+  /** Diagnostics: the live WebSocket, or null. */
+  readonly socket: WebSocket | null;
+  /** True while paired (the original's name). */
+  readonly socketConnected: boolean;
+  /** True while the DataChannel is open (the original's name). */
+  readonly rtcConnected: boolean;
+  /** Messages waiting in the send queue. */
+  readonly queuedMessages: number;
+  readonly destroyed: boolean;
+
+  /** Opens the WebSocket and pairs as soon as it opens. No-op when a socket is open or opening. */
+  connect(): this;
+  /** Joins the room of `pairCode` (default: the current one); connects first if needed. */
+  pair(pairCode?: string): this;
+  /** Leaves the room and keeps the socket (state `idle`). */
+  leave(): this;
+  /**
+   * Sends a JSON value to the partner on the live path, or queues it (in
+   * order) until there is one. Throws TypeError for a value JSON cannot represent.
+   */
+  send(data: JsonValue | unknown): SendResult;
+  /** Closes WebRTC and the socket without reconnecting; `connect()` starts again. */
+  close(): this;
+  /** `close()` for good: no more events, queue dropped. */
+  destroy(): this;
+
+  on<E extends SocketPeerEventName>(event: E, listener: SocketPeerListener<E>): this;
+  addListener<E extends SocketPeerEventName>(event: E, listener: SocketPeerListener<E>): this;
+  once<E extends SocketPeerEventName>(event: E, listener: SocketPeerListener<E>): this;
+  /** off(event, listener) removes one listener; off(event) all of that event; off() all. */
+  off<E extends SocketPeerEventName>(event?: E, listener?: SocketPeerListener<E>): this;
+  removeListener<E extends SocketPeerEventName>(event: E, listener?: SocketPeerListener<E>): this;
+  removeAllListeners(event?: SocketPeerEventName): this;
+  listenerCount(event: SocketPeerEventName): number;
+  emit<E extends SocketPeerEventName>(event: E, ...args: SocketPeerEvents[E]): boolean;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+export default SocketPeer;
+
+type SocketPeerClass = typeof SocketPeer;
+type SocketPeerInstance = SocketPeer;
+
+declare global {
+  /** Defined by `<script src="/socketpeer/socketpeer.js">`. */
+  var SocketPeer: SocketPeerClass;
+  type SocketPeer = SocketPeerInstance;
+}
