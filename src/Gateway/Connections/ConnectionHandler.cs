@@ -73,10 +73,9 @@ public sealed class ConnectionHandler(
         var inboundDone = Source.From(() => FrameReader.ReadAsync(socket, _options.MaxFrameBytes))
             .Select(gate.Admit)
             .TakeWhile(decision => decision is not InboundDecision.Close, inclusive: true)
-            .Select(decision => Route(decision, outbound))
-            .Where(message => message is not null)
+            .Collect(decision => IsForSession(decision, outbound), decision => ((InboundDecision.Forward)decision).Message)
             .WatchTermination(Keep.Right)
-            .To(Sink.ActorRefWithAck<IWithSessionId?>(sessionRegion.ActorRef,
+            .To(Sink.ActorRefWithAck<IWithSessionId>(sessionRegion.ActorRef,
                 onInitMessage: new AttachConnection(session, outbound),
                 ackMessage: SessionAck.Instance,
                 onCompleteMessage: new ConnectionClosed(session),
@@ -108,15 +107,15 @@ public sealed class ConnectionHandler(
             await DrainUntilClosedAsync(socket);
     }
 
-    /// <summary>Routes a decision: errors and closes go straight back to the client, the rest to the session.</summary>
-    private static IWithSessionId? Route(InboundDecision decision, IActorRef outbound)
+    /// <summary>Only forwards reach the session: refusals and closes go straight back to the client.</summary>
+    private static bool IsForSession(InboundDecision decision, IActorRef outbound)
     {
         switch (decision)
         {
-            case InboundDecision.Forward f: return f.Message;
-            case InboundDecision.Refuse r: outbound.Tell(r.Notice); return null;
-            case InboundDecision.Close c: outbound.Tell(new CloseRequest(c.Code, c.Reason)); return null;
-            default: return null;
+            case InboundDecision.Forward: return true;
+            case InboundDecision.Refuse r: outbound.Tell(r.Notice); return false;
+            case InboundDecision.Close c: outbound.Tell(new CloseRequest(c.Code, c.Reason)); return false;
+            default: return false;
         }
     }
 

@@ -17,6 +17,20 @@
  *     `globalThis` rather than `this`/`window`), and it installs itself only
  *     once, so loading it both ways on one page yields one and the same class.
  *   - CommonJS (bundlers, Node tests): `module.exports` is set when present.
+ *
+ * Behaviour in brief (events and payloads are listed in socketpeer.d.ts):
+ *   - `connect` means "paired" (the server's `peer.found`), never just "socket
+ *     open". The peer told `initiator: true` sends `rtc.connect` and offers;
+ *     the other one prepares on `rtc.connect` and answers.
+ *   - `send` uses the DataChannel when it is open, the server relay otherwise
+ *     (if `socketFallback`), and queues (bounded, in order) when neither is
+ *     available. Both paths carry JSON text, so both deliver the same value.
+ *   - A close the client did not ask for reconnects with exponential back-off
+ *     and jitter. `busy` closes the socket for good (no reconnect loop on a
+ *     taken code); `timeout` bounds the wait for a partner, as in the original.
+ *   - Server extensions are emitted under their wire names: `session`,
+ *     `peer.left`, `server.error`. The client never emits a server message as
+ *     `error`, and never throws from an event: failing listeners are reported.
  */
 (function installSocketPeer(root) {
   'use strict';

@@ -1,0 +1,299 @@
+// SocketPeer chat demo. Two browsers that open the same code chat; the badge
+// shows whether messages go peer-to-peer (WebRTC) or through the server.
+// User data is only ever written with textContent / attributes, never as HTML.
+// `window.peer` is the current SocketPeer (handy in the console and in tests).
+(() => {
+  'use strict';
+
+  const MAX_MESSAGES = 500;
+  const MAX_CODE_LENGTH = 64;
+
+  const el = (id) => document.getElementById(id);
+  const ui = {
+    pairForm: el('pair-form'),
+    pairCode: el('pair-code'),
+    join: el('join'),
+    newCode: el('new-code'),
+    share: el('share'),
+    shareLink: el('share-link'),
+    copyLink: el('copy-link'),
+    notice: el('notice'),
+    noticeText: el('notice-text'),
+    waitAgain: el('wait-again'),
+    state: el('state'),
+    path: el('path'),
+    pathText: el('path-text'),
+    messages: el('messages'),
+    composer: el('composer'),
+    message: el('message'),
+    send: el('send'),
+  };
+
+  const STATE_TEXT = {
+    connecting: 'Connecting…',
+    waiting: 'Waiting for your partner',
+    connected: 'Connected',
+    reconnecting: 'Reconnecting…',
+    busy: 'Code already in use',
+    left: 'Partner left',
+    timeout: 'Nobody joined',
+    closed: 'Not connected',
+  };
+
+  const PATH_TEXT = { webrtc: 'WebRTC', websocket: 'Relayed by server' };
+  const VIA_TEXT = { webrtc: 'via WebRTC', websocket: 'relayed by server', queued: 'queued', dropped: 'not sent' };
+
+  let peer = null;
+  let currentCode = '';
+  let partnerLeft = false;
+  let timedOut = false;
+
+  if (typeof window.SocketPeer !== 'function') {
+    showNotice('The SocketPeer library did not load.', 'error');
+    return;
+  }
+
+  /* ---------------- pairing ---------------- */
+
+  function cleanCode(raw) {
+    return String(raw || '').trim().slice(0, MAX_CODE_LENGTH);
+  }
+
+  function codeFromHash() {
+    const raw = location.hash.replace(/^#/, '');
+    if (!raw) return '';
+    try {
+      return cleanCode(decodeURIComponent(raw));
+    } catch {
+      return cleanCode(raw);
+    }
+  }
+
+  function linkFor(code) {
+    return `${location.origin}${location.pathname}#${encodeURIComponent(code)}`;
+  }
+
+  function join(rawCode) {
+    const code = cleanCode(rawCode);
+    if (!code) {
+      showNotice('Enter a pair code, or press “New code”.', 'error');
+      ui.pairCode.focus();
+      return;
+    }
+    if (peer) peer.destroy();
+    if (code !== currentCode) ui.messages.replaceChildren();
+    currentCode = code;
+    partnerLeft = false;
+    timedOut = false;
+    hideNotice();
+
+    ui.pairCode.value = code;
+    const hash = `#${encodeURIComponent(code)}`;
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+    ui.shareLink.href = linkFor(code);
+    ui.shareLink.textContent = linkFor(code);
+    ui.share.hidden = false;
+
+    peer = new window.SocketPeer({ pairCode: code });
+    window.peer = peer;
+    watch(peer);
+    render();
+  }
+
+  function watch(p) {
+    const mine = (listener) => (...args) => {
+      if (p === peer) listener(...args);
+    };
+    p.on('state', mine(render));
+    p.on('path', mine((path) => {
+      render();
+      addEvent(path === 'webrtc' ? 'Now peer-to-peer over WebRTC.' : 'Now relayed by the server.');
+    }));
+    p.on('connect', mine(() => {
+      partnerLeft = false;
+      timedOut = false;
+      hideNotice();
+      addEvent('Your partner is here. Say hello!');
+      render();
+    }));
+    p.on('peer.left', mine(() => {
+      partnerLeft = true;
+      addEvent('Your partner left. Waiting for them to come back…');
+      render();
+    }));
+    p.on('data', mine((data, via) => {
+      addMessage('theirs', typeof data === 'string' ? data : JSON.stringify(data), via);
+    }));
+    p.on('busy', mine(() => {
+      showNotice(`The code “${p.pairCode}” is already used by two people. Choose another code.`, 'error');
+      render();
+    }));
+    p.on('server.error', mine((err) => {
+      if (err.code === 'peer-timeout') {
+        timedOut = true;
+        showNotice('Nobody joined in time.', 'info', true);
+      } else if (err.code === 'invalid-pair-code') {
+        showNotice(`The server refused this code${err.message ? `: ${err.message}` : '.'}`, 'error');
+      } else if (err.code === 'rate-limited') {
+        showNotice('You are sending too fast; slow down.', 'error');
+      } else if (err.code !== 'not-paired') {
+        showNotice(`Server: ${err.message || err.code}`, 'error');
+      }
+      render();
+    }));
+    p.on('error', mine((err) => {
+      if (err && err.code === 'queue-full') showNotice('Too many messages waiting for your partner; the last one was not sent.', 'error');
+      // Failed connection attempts and WebRTC upgrade failures are normal on
+      // some networks: the state and path badges already tell the story.
+      console.warn('[demo]', err);
+    }));
+  }
+
+  /* ---------------- rendering ---------------- */
+
+  function viewState() {
+    if (!peer) return 'closed';
+    switch (peer.state) {
+      case 'connected':
+        return 'connected';
+      case 'waiting':
+        return partnerLeft ? 'left' : 'waiting';
+      case 'idle':
+        return timedOut ? 'timeout' : peer.socket ? 'waiting' : 'connecting';
+      case 'connecting':
+      case 'reconnecting':
+      case 'busy':
+      case 'closed':
+        return peer.state;
+      default:
+        return 'connecting';
+    }
+  }
+
+  function canSend() {
+    return !!peer && (peer.state === 'connected' || peer.path === 'webrtc');
+  }
+
+  function render() {
+    const state = viewState();
+    ui.state.dataset.state = state;
+    ui.state.textContent = STATE_TEXT[state] || state;
+
+    const path = peer ? peer.path : 'websocket';
+    ui.path.dataset.path = path;
+    ui.path.dataset.active = String(canSend());
+    ui.pathText.textContent = PATH_TEXT[path];
+
+    ui.send.disabled = !canSend();
+    ui.waitAgain.hidden = state !== 'timeout';
+    document.title = `${STATE_TEXT[state] || state} · SocketPeer chat`;
+  }
+
+  function timeNow() {
+    return new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+
+  function append(item) {
+    const list = ui.messages;
+    const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    list.append(item);
+    while (list.childElementCount > MAX_MESSAGES) list.firstElementChild.remove();
+    if (nearBottom || item.classList.contains('mine')) list.scrollTop = list.scrollHeight;
+  }
+
+  function addMessage(kind, text, via) {
+    const item = document.createElement('li');
+    item.className = `msg ${kind}`;
+    item.dataset.testid = 'msg';
+    item.dataset.via = via || '';
+    item.dataset.meta = `${timeNow()} · ${VIA_TEXT[via] || ''}`;
+    item.textContent = text;
+    append(item);
+  }
+
+  function addEvent(text) {
+    const item = document.createElement('li');
+    item.className = 'event';
+    item.textContent = text;
+    append(item);
+  }
+
+  function showNotice(text, kind = 'info', withWaitAgain = false) {
+    ui.noticeText.textContent = text;
+    ui.notice.dataset.kind = kind;
+    ui.notice.hidden = false;
+    ui.waitAgain.hidden = !withWaitAgain;
+  }
+
+  function hideNotice() {
+    ui.notice.hidden = true;
+    ui.noticeText.textContent = '';
+  }
+
+  /* ---------------- controls ---------------- */
+
+  ui.pairForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    join(ui.pairCode.value);
+    if (peer) ui.message.focus();
+  });
+
+  ui.newCode.addEventListener('click', () => {
+    join(window.SocketPeer.randomPairCode());
+    ui.copyLink.focus();
+  });
+
+  ui.composer.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = ui.message.value;
+    if (!text.trim() || !canSend()) return;
+    const via = peer.send(text);
+    addMessage('mine', text, via);
+    ui.message.value = '';
+    ui.message.focus();
+  });
+
+  ui.waitAgain.addEventListener('click', () => {
+    if (!peer) return;
+    timedOut = false;
+    partnerLeft = false;
+    hideNotice();
+    peer.pair();
+    render();
+    ui.message.focus();
+  });
+
+  ui.copyLink.addEventListener('click', async () => {
+    const url = ui.shareLink.href;
+    try {
+      await navigator.clipboard.writeText(url);
+      ui.copyLink.textContent = 'Copied!';
+    } catch {
+      // No clipboard access (e.g. plain http): select the link for a manual copy.
+      const range = document.createRange();
+      range.selectNodeContents(ui.shareLink);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      ui.copyLink.textContent = 'Press Ctrl+C to copy';
+    }
+    setTimeout(() => {
+      ui.copyLink.textContent = 'Copy link';
+    }, 2000);
+  });
+
+  window.addEventListener('hashchange', () => {
+    const code = codeFromHash();
+    if (code && code !== currentCode) join(code);
+  });
+
+  /* ---------------- start ---------------- */
+
+  const initial = codeFromHash();
+  if (initial) {
+    join(initial);
+  } else {
+    ui.pairCode.value = window.SocketPeer.randomPairCode();
+    render();
+  }
+})();

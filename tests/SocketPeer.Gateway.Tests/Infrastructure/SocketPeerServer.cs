@@ -1,0 +1,67 @@
+using Akka.Actor;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Gateway.Hosting;
+
+namespace SocketPeer.Gateway.Tests.Infrastructure;
+
+/// <summary>A real SocketPeer host on Kestrel at 127.0.0.1:0 with a one-node cluster on a free port.</summary>
+public sealed class SocketPeerServer : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(60);
+    private readonly WebApplication _app;
+
+    private SocketPeerServer(WebApplication app, Uri http)
+    {
+        _app = app;
+        Http = http;
+    }
+
+    public Uri Http { get; }
+
+    public Uri Socket => new UriBuilder(Http) { Scheme = "ws", Path = "/socketpeer/" }.Uri;
+
+    public SocketPeerMetrics Metrics => _app.Services.GetRequiredService<SocketPeerMetrics>();
+
+    /// <param name="settings">Configuration overrides, e.g. <c>("SocketPeer:PeerTimeout", "00:00:01")</c>.</param>
+    public static async Task<SocketPeerServer> StartAsync(params (string Key, string Value)[] settings)
+    {
+        var args = new List<string> { "--urls", "http://127.0.0.1:0", "--SocketPeer:Cluster:Port=0" };
+        args.AddRange(settings.Select(s => $"--{s.Key}={s.Value}"));
+        var app = SocketPeerApp.Create([.. args],
+            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning),
+            contentRoot: AppContext.BaseDirectory);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses.Single();
+        var server = new SocketPeerServer(app, new Uri(address));
+        await server.WaitUntilReadyAsync();
+        return server;
+    }
+
+    public Task<TestClient> ConnectAsync(string? origin = null) => TestClient.ConnectAsync(Socket, origin);
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = Http };
+
+    /// <summary>Waits for this node to be an Up member, then checks <c>/ready</c> agrees.</summary>
+    private async Task WaitUntilReadyAsync()
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Akka.Cluster.Cluster.Get(_app.Services.GetRequiredService<ActorSystem>()).RegisterOnMemberUp(up.SetResult);
+        await up.Task.WaitAsync(ReadyWithin);
+        using var http = CreateHttpClient();
+        using var response = await http.GetAsync("/ready");
+        Assert.True(response.IsSuccessStatusCode, $"/ready answered {response.StatusCode} on an Up node");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,2 +1,0 @@
-namespace SocketPeer.Gateway.Tests;
-public class T { [Fact] public void A() { } }
