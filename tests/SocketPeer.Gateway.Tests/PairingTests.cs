@@ -1,4 +1,4 @@
-using SocketPeer.Gateway.Tests.Infrastructure;
+using SocketPeer.Testing;
 
 namespace SocketPeer.Gateway.Tests;
 

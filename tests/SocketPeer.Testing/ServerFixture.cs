@@ -1,4 +1,4 @@
-namespace SocketPeer.Gateway.Tests.Infrastructure;
+namespace SocketPeer.Testing;
 
 /// <summary>One server with default options, shared by the tests of a class.</summary>
 public class ServerFixture : IAsyncLifetime

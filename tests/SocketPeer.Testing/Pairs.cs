@@ -1,4 +1,4 @@
-namespace SocketPeer.Gateway.Tests.Infrastructure;
+namespace SocketPeer.Testing;
 
 public static class Codes
 {

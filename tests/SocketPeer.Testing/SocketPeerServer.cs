@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Gateway.Hosting;
 
-namespace SocketPeer.Gateway.Tests.Infrastructure;
+namespace SocketPeer.Testing;
 
 /// <summary>A real SocketPeer host on Kestrel at 127.0.0.1:0 with a one-node cluster on a free port.</summary>
 public sealed class SocketPeerServer : IAsyncDisposable

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 
-namespace SocketPeer.Gateway.Tests.Infrastructure;
+namespace SocketPeer.Testing;
 
 /// <summary>
 /// A real <see cref="ClientWebSocket"/> with a receive loop that queues every message, so a test

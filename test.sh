@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the tests need, runs every test, and ends with one line:
+#   tests: N passed, N failed[, N skipped]
+set -uo pipefail
+cd "$(dirname "$0")"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests..."
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+    || { echo "could not install chromium"; exit 1; }
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test SocketPeer.sln --nologo -c Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One summary line per test project, e.g. "Passed!  - Failed: 0, Passed: 11, Skipped: 0, Total: 11".
+read -r passed failed skipped < <(
+  grep -E '(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+' "$log" |
+  sed -E 's/.*Failed: +([0-9]+), +Passed: +([0-9]+), +Skipped: +([0-9]+).*/\2 \1 \3/' |
+  awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+projects=$(grep -cE '(Passed|Failed)! +- +Failed:' "$log")
+expected=$(grep -lE '<PackageReference Include="Microsoft.NET.Test.Sdk"' tests/*/*.csproj | wc -l)
+if [ "$status" -eq 0 ] && [ "$projects" -ne "$expected" ]; then
+  echo "only $projects of $expected test projects reported results"
+  status=1
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a crash or build failure counts as a failure
+if [ "$skipped" -gt 0 ]; then
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+else
+  echo "tests: $passed passed, $failed failed"
+fi
+exit "$status"
