@@ -37,7 +37,15 @@ public sealed class TestClient : IAsyncDisposable
         var socket = new ClientWebSocket();
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
         using var cancel = new CancellationTokenSource(Timeout);
-        await socket.ConnectAsync(uri, cancel.Token);
+        try
+        {
+            await socket.ConnectAsync(uri, cancel.Token);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
         var client = new TestClient(socket);
         if (readSession)
         {

@@ -97,7 +97,12 @@ public sealed class ConnectionHandler(
 
         if (inboundDone.IsFaulted)
         {
-            outbound.Tell(PoisonPill.Instance); // aborted: nothing more can be sent
+            outbound.Tell(PoisonPill.Instance); // nothing more can be sent
+            if (socket.State == WebSocketState.CloseSent)
+            {
+                // The WebSocket layer itself closed (1007, invalid UTF-8): let the client read why.
+                await DrainUntilClosedAsync(socket);
+            }
             return;
         }
         // The client closed (we answer its close frame) or the gate closed (its close is queued).
