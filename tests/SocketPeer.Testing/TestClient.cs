@@ -18,10 +18,10 @@ public sealed class TestClient : IAsyncDisposable
     private readonly TaskCompletionSource<WebSocketCloseStatus?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _receiving;
 
-    private TestClient(ClientWebSocket socket)
+    private TestClient(ClientWebSocket socket, bool receive)
     {
         _socket = socket;
-        _receiving = Task.Run(ReceiveLoopAsync);
+        _receiving = receive ? Task.Run(ReceiveLoopAsync) : Task.CompletedTask;
     }
 
     /// <summary>The session id the server announced on connect.</summary>
@@ -32,7 +32,8 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>The code this client paired with, when a helper paired it.</summary>
     public string? PairCode { get; set; }
 
-    public static async Task<TestClient> ConnectAsync(Uri uri, string? origin = null, bool readSession = true)
+    /// <param name="receive">false makes a client that never reads: a stuck consumer.</param>
+    public static async Task<TestClient> ConnectAsync(Uri uri, string? origin = null, bool receive = true)
     {
         var socket = new ClientWebSocket();
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
@@ -46,8 +47,8 @@ public sealed class TestClient : IAsyncDisposable
             socket.Dispose();
             throw;
         }
-        var client = new TestClient(socket);
-        if (readSession)
+        var client = new TestClient(socket, receive);
+        if (receive)
         {
             var session = await client.ExpectAsync("session");
             client.SessionId = session.GetProperty("data").GetProperty("id").GetString()!;

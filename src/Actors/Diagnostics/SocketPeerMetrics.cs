@@ -5,10 +5,10 @@ using SocketPeer.Actors.Sessions;
 namespace SocketPeer.Actors.Diagnostics;
 
 /// <summary>
-/// The <c>SocketPeer</c> meter: one instance per host. Values are kept in plain fields and
-/// published through observable instruments, so an exporter (Prometheus on <c>/metrics</c>) and
-/// a test reading <see cref="Snapshot"/> see the same numbers, and several hosts in one test
-/// process never mix their counts.
+/// The <c>SocketPeer</c> meter, one instance per host, exported on <c>/metrics</c> as
+/// <c>socketpeer_*</c>. Values live in plain fields and are published through observable
+/// instruments, so an exporter and a test reading <see cref="Snapshot"/> see the same numbers, and
+/// several hosts in one test process never mix their counts.
 /// </summary>
 public sealed class SocketPeerMetrics : IDisposable
 {
@@ -18,8 +18,8 @@ public sealed class SocketPeerMetrics : IDisposable
     private long _connections;
     private long _waiting;
     private long _paired;
-    private long _pairings;
     private long _upgraded;
+    private long _pairings;
     private readonly long[] _relayedMessages = new long[4];
     private readonly long[] _relayedBytes = new long[4];
     private readonly ConcurrentDictionary<string, long> _errors = new();
@@ -28,26 +28,24 @@ public sealed class SocketPeerMetrics : IDisposable
     public SocketPeerMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
-        _meter.CreateObservableUpDownCounter("connections", () => Volatile.Read(ref _connections),
+        _meter.CreateObservableUpDownCounter("socketpeer.connections", () => Volatile.Read(ref _connections),
             description: "Open WebSocket connections.");
-        _meter.CreateObservableUpDownCounter("sessions.waiting", () => Volatile.Read(ref _waiting),
+        _meter.CreateObservableUpDownCounter("socketpeer.sessions.waiting", () => Volatile.Read(ref _waiting),
             description: "Sessions alone in a room, waiting for a partner.");
-        _meter.CreateObservableUpDownCounter("sessions.paired", () => Volatile.Read(ref _paired),
+        _meter.CreateObservableUpDownCounter("socketpeer.sessions.paired", () => Volatile.Read(ref _paired),
             description: "Sessions with a partner.");
-        _meter.CreateObservableUpDownCounter("sessions.upgraded", () => Volatile.Read(ref _upgraded),
+        _meter.CreateObservableUpDownCounter("socketpeer.sessions.upgraded", () => Volatile.Read(ref _upgraded),
             description: "Paired sessions whose client reports a live RTCDataChannel (rtc.status).");
-        _meter.CreateObservableCounter("pairings", () => Volatile.Read(ref _pairings),
+        _meter.CreateObservableCounter("socketpeer.pairings", () => Volatile.Read(ref _pairings),
             description: "Pairs formed.");
-        _meter.CreateObservableCounter("relayed.messages", () => ByKind(_relayedMessages),
+        _meter.CreateObservableCounter("socketpeer.relayed.messages", () => ByKind(_relayedMessages),
             description: "Messages relayed to a client, by type.");
-        _meter.CreateObservableCounter("relayed.bytes", () => ByKind(_relayedBytes), unit: "By",
+        _meter.CreateObservableCounter("socketpeer.relayed.bytes", () => ByKind(_relayedBytes), unit: "By",
             description: "Payload bytes relayed to a client, by type.");
-        _meter.CreateObservableCounter("errors", () => _errors.Select(e =>
-                new Measurement<long>(e.Value, new KeyValuePair<string, object?>("code", e.Key))),
+        _meter.CreateObservableCounter("socketpeer.errors", () => Tagged(_errors),
             description: "server.error messages sent, by code.");
-        _meter.CreateObservableCounter("closes", () => _closes.Select(e =>
-                new Measurement<long>(e.Value, new KeyValuePair<string, object?>("code", e.Key))),
-            description: "Connections closed by the server, by WebSocket close code.");
+        _meter.CreateObservableCounter("socketpeer.closes", () => Tagged(_closes),
+            description: "Connections the server closed, by WebSocket close code.");
     }
 
     public void ConnectionOpened() => Interlocked.Increment(ref _connections);
@@ -80,6 +78,10 @@ public sealed class SocketPeerMetrics : IDisposable
         new(Volatile.Read(ref values[(int)RelayKind.Signal]), new KeyValuePair<string, object?>("type", "rtc.signal")),
         new(Volatile.Read(ref values[(int)RelayKind.Connect]), new KeyValuePair<string, object?>("type", "rtc.connect")),
     ];
+
+    private static IEnumerable<Measurement<long>> Tagged<TKey>(ConcurrentDictionary<TKey, long> values)
+        where TKey : notnull =>
+        values.Select(e => new Measurement<long>(e.Value, new KeyValuePair<string, object?>("code", e.Key)));
 
     public void Dispose() => _meter.Dispose();
 }

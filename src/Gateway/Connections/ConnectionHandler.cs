@@ -43,7 +43,7 @@ public sealed class ConnectionHandler(
         logger.LogDebug("Connection from {RemoteAddress} opened", http.Connection.RemoteIpAddress);
         try
         {
-            await RunStreamsAsync(socket, session);
+            await RunStreamsAsync(socket, session, http.RequestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -56,7 +56,7 @@ public sealed class ConnectionHandler(
         }
     }
 
-    private async Task RunStreamsAsync(WebSocket socket, SessionId session)
+    private async Task RunStreamsAsync(WebSocket socket, SessionId session, CancellationToken clientGone)
     {
         var writer = new WebSocketWriter(socket, metrics);
         var (outbound, outboundDone) = Source.ActorRef<object>(_options.OutboundQueueLength, OverflowStrategy.Fail)
@@ -100,8 +100,10 @@ public sealed class ConnectionHandler(
             outbound.Tell(PoisonPill.Instance); // nothing more can be sent
             if (socket.State == WebSocketState.CloseSent)
             {
-                // The WebSocket layer itself closed (1007, invalid UTF-8): let the client read why.
-                await DrainUntilClosedAsync(socket);
+                // The WebSocket layer itself sent a close (1007, invalid UTF-8) and dropped its receive
+                // buffer, so the socket cannot be read any more. Ending now would reset the connection
+                // before the client reads why: give it the close timeout to hang up first.
+                await WaitAsync(clientGone, _options.CloseTimeout);
             }
             return;
         }
@@ -138,6 +140,13 @@ public sealed class ConnectionHandler(
         {
             // A failed side has already ended the socket.
         }
+    }
+
+    private static async Task WaitAsync(CancellationToken until, TimeSpan atMost)
+    {
+        var gone = new TaskCompletionSource();
+        await using var _ = until.Register(gone.SetResult);
+        await Task.WhenAny(gone.Task, Task.Delay(atMost));
     }
 
     /// <summary>After our close frame: read (and discard) until the client's close, or give up.</summary>

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
-using Prometheus;
 using SocketPeer.Gateway.Connections;
 using SocketPeer.Gateway.Options;
 
@@ -29,7 +28,7 @@ public static class SocketPeerEndpoints
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(SocketPeerServices.LiveTag) });
         app.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(SocketPeerServices.ReadyTag) });
-        app.MapMetrics("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 

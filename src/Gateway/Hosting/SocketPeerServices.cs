@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
@@ -34,6 +35,11 @@ public static class SocketPeerServices
         services.AddSingleton<SocketPeerMetrics>();
         services.AddSingleton<ConnectionHandler>();
         services.AddHealthChecks();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(SocketPeerMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
 
         services.AddRateLimiter(limiter =>
         {

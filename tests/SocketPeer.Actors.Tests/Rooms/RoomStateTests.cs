@@ -1,0 +1,150 @@
+using SocketPeer.Actors.Rooms;
+using SocketPeer.Actors.Sessions;
+
+namespace SocketPeer.Actors.Tests.Rooms;
+
+public sealed class RoomStateTests
+{
+    private static readonly PairCode Code = new("room-1");
+    private static readonly SessionId A = new("a");
+    private static readonly SessionId B = new("b");
+    private static readonly SessionId C = new("c");
+
+    private static RoomState Empty => RoomState.Empty(Code);
+
+    private static RoomState With(params SessionId[] members) =>
+        members.Aggregate(Empty, (room, member) => room.Handle(new JoinRoom(Code, member)).State);
+
+    private static void AssertMembers(RoomState room, params SessionId[] expected) =>
+        Assert.Equal(expected, room.Members.ToArray());
+
+    [Fact]
+    public void First_join_waits()
+    {
+        var result = Empty.Handle(new JoinRoom(Code, A));
+
+        AssertMembers(result.State, A);
+        Assert.Equal([new WaitingForPeer(A, Code)], result.Notifications);
+    }
+
+    [Fact]
+    public void Second_join_pairs_telling_the_waiting_member_first_and_the_newcomer_initiates()
+    {
+        var room = With(A);
+
+        var result = room.Handle(new JoinRoom(Code, B));
+
+        AssertMembers(result.State, A, B);
+        Assert.Equal(
+        [
+            new PeerFound(A, Code, B, Initiator: false),
+            new PeerFound(B, Code, A, Initiator: true),
+        ], result.Notifications);
+    }
+
+    [Fact]
+    public void Third_peer_on_a_full_room_gets_busy()
+    {
+        var room = With(A, B);
+
+        var result = room.Handle(new JoinRoom(Code, C));
+
+        Assert.Equal([new RoomBusy(C, Code)], result.Notifications);
+        Assert.Same(room, result.State);
+        AssertMembers(result.State, A, B);
+    }
+
+    [Fact]
+    public void Repeated_join_of_the_waiting_member_is_idempotent_and_never_pairs_it_with_itself()
+    {
+        var room = With(A);
+
+        var result = room.Handle(new JoinRoom(Code, A));
+
+        AssertMembers(result.State, A);
+        Assert.Equal([new WaitingForPeer(A, Code)], result.Notifications);
+    }
+
+    [Theory]
+    [InlineData("a", "b", false)]
+    [InlineData("b", "a", true)]
+    public void Repeated_join_of_a_paired_member_repeats_its_pairing_and_changes_nothing(
+        string member, string partner, bool initiator)
+    {
+        var room = With(A, B);
+
+        var result = room.Handle(new JoinRoom(Code, new SessionId(member)));
+
+        AssertMembers(result.State, A, B);
+        Assert.Equal([new PeerFound(new SessionId(member), Code, new SessionId(partner), initiator)], result.Notifications);
+    }
+
+    [Theory]
+    [InlineData("a", "b")]
+    [InlineData("b", "a")]
+    public void Leave_of_a_paired_member_tells_the_other_and_leaves_it_waiting(string leaving, string staying)
+    {
+        var room = With(A, B);
+
+        var result = room.Handle(new LeaveRoom(Code, new SessionId(leaving)));
+
+        AssertMembers(result.State, new SessionId(staying));
+        Assert.Equal([new PartnerLeft(new SessionId(staying), Code, new SessionId(leaving))], result.Notifications);
+    }
+
+    [Fact]
+    public void Newcomer_pairs_with_the_survivor_of_a_pair()
+    {
+        var room = With(A, B).Handle(new LeaveRoom(Code, A)).State;
+
+        var result = room.Handle(new JoinRoom(Code, C));
+
+        AssertMembers(result.State, B, C);
+        Assert.Equal(
+        [
+            new PeerFound(B, Code, C, Initiator: false),
+            new PeerFound(C, Code, B, Initiator: true),
+        ], result.Notifications);
+    }
+
+    [Fact]
+    public void Leave_of_an_empty_room_is_a_no_op()
+    {
+        var result = Empty.Handle(new LeaveRoom(Code, A));
+
+        Assert.True(result.State.IsEmpty);
+        Assert.Empty(result.Notifications);
+    }
+
+    [Fact]
+    public void Leave_of_a_non_member_is_a_no_op()
+    {
+        var room = With(A, B);
+
+        var result = room.Handle(new LeaveRoom(Code, C));
+
+        Assert.Same(room, result.State);
+        Assert.Empty(result.Notifications);
+    }
+
+    [Fact]
+    public void Leave_of_the_last_member_empties_the_room_silently()
+    {
+        var result = With(A).Handle(new LeaveRoom(Code, A));
+
+        Assert.True(result.State.IsEmpty);
+        Assert.Empty(result.Notifications);
+    }
+
+    [Fact]
+    public void Room_is_empty_after_both_members_leave()
+    {
+        var room = With(A, B);
+
+        var afterA = room.Handle(new LeaveRoom(Code, A)).State;
+        var afterB = afterA.Handle(new LeaveRoom(Code, B)).State;
+
+        Assert.False(afterA.IsEmpty);
+        Assert.True(afterB.IsEmpty);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using SocketPeer.Testing;
+
+namespace SocketPeer.Gateway.Tests;
+
+public sealed class HostTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/ready")]
+    public async Task Health_endpoints_report_healthy_on_a_running_node(string path)
+    {
+        using var http = fixture.Server.CreateHttpClient();
+        using var response = await http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metrics_are_exported_in_prometheus_text_format()
+    {
+        var (a, b) = await Pairs.OpenAsync(fixture.Server);
+        await using var _ = a;
+        await using var __ = b;
+        await Pairs.AssertRelaysAsync(a, b);
+
+        using var http = fixture.Server.CreateHttpClient();
+        var text = await http.GetStringAsync("/metrics");
+
+        Assert.Contains("# TYPE socketpeer_connections gauge", text);
+        Assert.Contains("# TYPE socketpeer_pairings_total counter", text);
+        Assert.Contains("socketpeer_sessions_paired", text);
+        // Values are checked through Snapshot(): in a test process several hosts share the exporter.
+        Assert.Contains("# TYPE socketpeer_relayed_messages_total counter", text);
+        Assert.Contains("socketpeer_errors_total", text);
+    }
+
+    [Fact]
+    public async Task Metrics_count_pairings_relays_and_errors()
+    {
+        var before = fixture.Server.Metrics.Snapshot();
+        var (a, b) = await Pairs.OpenAsync(fixture.Server);
+        await using var _ = a;
+        await using var __ = b;
+        await Pairs.AssertRelaysAsync(a, b);
+        await a.SendTextAsync("nope");
+        await a.ExpectErrorAsync("bad-message");
+
+        var after = fixture.Server.Metrics.Snapshot();
+        Assert.True(after.Pairings >= before.Pairings + 1);
+        Assert.True(after.RelayedData >= before.RelayedData + 2);
+        Assert.True(after.Errors.GetValueOrDefault("bad-message") >= before.Errors.GetValueOrDefault("bad-message") + 1);
+        Assert.True(after.Paired >= 2);
+    }
+}
+
+public sealed class OptionsValidationTests
+{
+    [Theory]
+    [InlineData("SocketPeer:MaxFrameBytes", "10", "MaxFrameBytes")]
+    [InlineData("SocketPeer:PeerTimeout", "-00:00:01", "PeerTimeout")]
+    [InlineData("SocketPeer:PairCode:Pattern", "([a-z", "Pattern")]
+    [InlineData("SocketPeer:AllowedOrigins:0", "not an origin", "AllowedOrigins")]
+    [InlineData("SocketPeer:Cluster:SeedNodes:0", "http://elsewhere:4053", "SeedNodes")]
+    [InlineData("SocketPeer:OutboundQueueLength", "0", "OutboundQueueLength")]
+    public async Task An_invalid_option_stops_the_host_with_a_message_naming_it(string key, string value, string named)
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => SocketPeerServer.StartAsync((key, value)));
+        Assert.Contains(named, failure.Message);
+    }
+}
