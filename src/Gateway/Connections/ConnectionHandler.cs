@@ -49,6 +49,11 @@ public sealed class ConnectionHandler(
         {
             // The client went away mid-way: nothing to answer.
         }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Connection failed");
+            await CloseAfterFailureAsync(socket);
+        }
         finally
         {
             metrics.ConnectionClosed();
@@ -139,6 +144,21 @@ public sealed class ConnectionHandler(
         catch
         {
             // A failed side has already ended the socket.
+        }
+    }
+
+    private async Task CloseAfterFailureAsync(WebSocket socket)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        try
+        {
+            metrics.Closed(CloseCodes.InternalError);
+            using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, "internal-error", timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // Could not even say why; the socket is gone.
         }
     }
 

@@ -54,6 +54,9 @@ internal sealed class World
     /// <summary>The session of this client's current connection.</summary>
     public SessionId SessionOf(int client) => _clients[client].Session;
 
+    /// <summary>Whether the client thinks it has a partner: it heard <c>peer.found</c> and nothing since that undoes it.</summary>
+    public bool ThinksItIsPaired(int client) => _clients[client].ThinksItIsPaired;
+
     /// <summary>What this client heard, on all its connections.</summary>
     public IReadOnlyList<IClientMessage> Received(int client) => _clients[client].Received;
 
@@ -111,8 +114,19 @@ internal sealed class World
     private void FromClient(int client, Func<SessionId, IWithSessionId> message)
     {
         var id = SessionOf(client);
-        Enqueue(ClientAddress(id), SessionAddress(id), message(id));
+        var m = message(id);
+        if (m is not ClientRelay) _clients[client].ThinksItIsPaired = false;
+        Enqueue(ClientAddress(id), SessionAddress(id), m);
     }
+
+    private void Heard(Client client, IClientMessage message)
+    {
+        client.Received.Add(message);
+        if (message is PeerFoundNotice) client.ThinksItIsPaired = true;
+        else if (message is PeerLeftNotice or BusyNotice or ServerErrorNotice { Code: ServerErrorCodes.PeerTimeout })
+            client.ThinksItIsPaired = false;
+    }
+
 
     private void Connect(Client client)
     {
@@ -186,7 +200,7 @@ internal sealed class World
                     if (m.Message is RelayedNotice r)
                         _deliveries.Add(new Delivery(id, Encoding.UTF8.GetString(r.Payload), t.State.Phase));
                     // A closed connection hears nothing more.
-                    if (_owners.TryGetValue(id, out var client) && client.Session == id) client.Received.Add(m.Message);
+                    if (_owners.TryGetValue(id, out var client) && client.Session == id) Heard(client, m.Message);
                     break;
                 case ToRoom m:
                     Enqueue(SessionAddress(id), RoomAddress(m.Message.Code), m.Message);
@@ -226,6 +240,7 @@ internal sealed class World
         public int Index { get; } = index;
         public int Connections { get; set; }
         public SessionId Session { get; set; }
+        public bool ThinksItIsPaired { get; set; }
         public List<IClientMessage> Received { get; } = [];
     }
 }

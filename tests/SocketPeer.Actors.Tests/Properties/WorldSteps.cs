@@ -42,13 +42,16 @@ internal static class WorldSteps
         var world = new World(Clients);
         foreach (var step in run)
         {
+            // A paired client mostly talks; now and then it leaves, re-pairs or drops anyway.
+            var disrupts = !world.ThinksItIsPaired(step.Client) || step.Arg % 4 == 0;
             switch (step.Kind)
             {
                 case StepKind.Deliver: world.DeliverOne(step.Arg); break;
-                case StepKind.Pair: world.Pair(step.Client, Codes[step.Arg % Codes.Length]); break;
-                case StepKind.Relay: world.Relay(step.Client); break;
-                case StepKind.Leave: world.Leave(step.Client); break;
-                case StepKind.Close: world.Close(step.Client); break;
+                case StepKind.Pair when disrupts: world.Pair(step.Client, Codes[step.Arg % Codes.Length]); break;
+                // Mostly like a real client, which waits for peer.found; now and then an impatient one.
+                case StepKind.Relay when world.ThinksItIsPaired(step.Client) || step.Arg % 5 == 0: world.Relay(step.Client); break;
+                case StepKind.Leave when disrupts: world.Leave(step.Client); break;
+                case StepKind.Close when disrupts: world.Close(step.Client); break;
                 case StepKind.PeerTimeout: world.FirePeerTimeout(step.Client); break;
             }
         }
