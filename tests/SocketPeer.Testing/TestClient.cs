@@ -27,6 +27,9 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>The session id the server announced on connect.</summary>
     public string SessionId { get; private set; } = "";
 
+    /// <summary>The whole <c>session</c> message the server sent on connect.</summary>
+    public JsonElement SessionMessage { get; private set; }
+
     public WebSocket Socket => _socket;
 
     /// <summary>The code this client paired with, when a helper paired it.</summary>
@@ -51,6 +54,7 @@ public sealed class TestClient : IAsyncDisposable
         if (receive)
         {
             var session = await client.ExpectAsync("session");
+            client.SessionMessage = session;
             client.SessionId = session.GetProperty("data").GetProperty("id").GetString()!;
         }
         return client;

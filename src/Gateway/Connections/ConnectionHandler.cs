@@ -6,6 +6,7 @@ using Akka.Streams.Dsl;
 using Microsoft.Extensions.Options;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
 
@@ -22,6 +23,7 @@ public sealed class ConnectionHandler(
     ActorSystem system,
     IRequiredActor<SessionRegion> sessionRegion,
     WireDecoder decoder,
+    IceServerProvider ice,
     SocketPeerMetrics metrics,
     IOptions<SocketPeerOptions> options,
     IHostApplicationLifetime lifetime,
@@ -63,7 +65,7 @@ public sealed class ConnectionHandler(
 
     private async Task RunStreamsAsync(WebSocket socket, SessionId session, CancellationToken clientGone)
     {
-        var writer = new WebSocketWriter(socket, metrics);
+        var writer = new WebSocketWriter(socket, metrics, ice);
         var (outbound, outboundDone) = Source.ActorRef<object>(_options.OutboundQueueLength, OverflowStrategy.Fail)
             .SelectAsync(1, writer.WriteAsync)
             .TakeWhile(open => open)

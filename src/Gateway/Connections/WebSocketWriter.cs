@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Protocol;
 
 namespace SocketPeer.Gateway.Connections;
@@ -13,7 +14,7 @@ public sealed record CloseRequest(int Code, string Reason);
 /// time (WebSocket allows one send in flight), so no lock is needed; the send in flight is kept so a
 /// close can wait for it.
 /// </summary>
-public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics)
+public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics, IceServerProvider ice)
 {
     private Task _inFlight = Task.CompletedTask;
     private int _closed;
@@ -24,7 +25,7 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics)
         switch (message)
         {
             case IClientMessage m:
-                using (var frame = WireEncoder.Encode(m))
+                using (var frame = m is SessionStarted s ? WireEncoder.Session(s, ice.For(s.Id.Value)) : WireEncoder.Encode(m))
                 {
                     Count(m);
                     var send = socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, CancellationToken.None).AsTask();

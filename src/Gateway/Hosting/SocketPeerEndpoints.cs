@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
 using SocketPeer.Gateway.Connections;
+using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Options;
 
 namespace SocketPeer.Gateway.Hosting;
@@ -25,6 +26,8 @@ public static class SocketPeerEndpoints
 
         // Routing matches "/socketpeer" and "/socketpeer/" alike (the original client uses the slash).
         app.MapGet(SocketPath, AcceptAsync).RequireRateLimiting(SocketPeerServices.ConnectionsPerAddressPolicy);
+
+        app.MapGet(IceEndpoint.Path, IceEndpoint.HandleAsync).RequireRateLimiting(SocketPeerServices.IceRequestsPolicy);
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(SocketPeerServices.LiveTag) });
         app.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(SocketPeerServices.ReadyTag) });

@@ -9,6 +9,7 @@ using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Connections;
 using SocketPeer.Gateway.Health;
+using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
 
@@ -17,6 +18,10 @@ namespace SocketPeer.Gateway.Hosting;
 public static class SocketPeerServices
 {
     public const string ConnectionsPerAddressPolicy = "socketpeer-connections-per-address";
+    public const string IceRequestsPolicy = "socketpeer-ice-requests";
+
+    /// <summary>ICE list requests one client address may make per minute (each mints a TURN credential).</summary>
+    public const int IceRequestsPerMinute = 30;
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
 
@@ -32,6 +37,7 @@ public static class SocketPeerServices
         services.TryAddSingleton<IPairCodeValidator, PairCodeValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WireDecoder>();
+        services.AddSingleton<IceServerProvider>();
         services.AddSingleton<SocketPeerMetrics>();
         services.AddSingleton<ConnectionHandler>();
         services.AddHealthChecks();
@@ -46,7 +52,7 @@ public static class SocketPeerServices
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = (context, cancel) =>
                 new ValueTask(context.HttpContext.Response.WriteAsync(
-                    "SocketPeer: too many open connections from this address\n", cancel));
+                    "SocketPeer: too many requests or open connections from this address\n", cancel));
             limiter.AddPolicy(ConnectionsPerAddressPolicy, http =>
             {
                 var max = http.RequestServices.GetRequiredService<IOptions<SocketPeerOptions>>().Value.ConnectionsPerAddress;
@@ -54,6 +60,12 @@ public static class SocketPeerServices
                 return RateLimitPartition.GetConcurrencyLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "",
                     _ => new ConcurrencyLimiterOptions { PermitLimit = max, QueueLimit = 0 });
             });
+            limiter.AddPolicy(IceRequestsPolicy, http =>
+                RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "",
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = IceRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                    }));
         });
 
         services.AddAkka(ClusterSettings.SystemName, (akka, provider) =>

@@ -62,6 +62,10 @@ public sealed class SocketPeerOptions
     /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>STUN and TURN servers handed to clients.</summary>
+    [Required]
+    public IceOptions Ice { get; set; } = new();
+
     /// <summary>Cluster membership of this node (DESIGN.md section 8).</summary>
     [Required]
     public ClusterSettings Cluster { get; set; } = new();

@@ -26,7 +26,24 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
         foreach (var seed in o.Cluster.SeedNodes)
             if (!seed.StartsWith("akka.tcp://socketpeer@", StringComparison.Ordinal))
                 failures.Add($"SocketPeer:Cluster:SeedNodes: '{seed}' is not akka.tcp://socketpeer@host:port.");
+        ValidateIce(o.Ice, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+
+        static void ValidateIce(IceOptions ice, List<string> failures)
+        {
+            foreach (var url in ice.StunUrls)
+                if (!url.StartsWith("stun:", StringComparison.Ordinal) && !url.StartsWith("stuns:", StringComparison.Ordinal))
+                    failures.Add($"SocketPeer:Ice:StunUrls: '{url}' is not a stun: or stuns: URL.");
+            foreach (var url in ice.TurnUrls)
+                if (!url.StartsWith("turn:", StringComparison.Ordinal) && !url.StartsWith("turns:", StringComparison.Ordinal))
+                    failures.Add($"SocketPeer:Ice:TurnUrls: '{url}' is not a turn: or turns: URL.");
+            if (ice.TurnUrls.Length > 0 && string.IsNullOrEmpty(ice.TurnSecret))
+                failures.Add("SocketPeer:Ice:TurnUrls are set but SocketPeer:Ice:TurnSecret is not: clients could not authenticate.");
+            if (ice.TurnUrls.Length == 0 && !string.IsNullOrEmpty(ice.TurnSecret))
+                failures.Add("SocketPeer:Ice:TurnSecret is set but SocketPeer:Ice:TurnUrls is empty.");
+            if (ice.CredentialLifetime <= TimeSpan.Zero || ice.CredentialLifetime > TimeSpan.FromDays(1))
+                failures.Add($"SocketPeer:Ice:CredentialLifetime must be more than zero and at most a day (got {ice.CredentialLifetime}).");
+        }
 
         void Positive(string key, TimeSpan value, bool allowZero = false)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.Ice;
 
 namespace SocketPeer.Gateway.Protocol;
 
@@ -38,6 +39,13 @@ public static class WireEncoder
         }),
         _ => throw new ArgumentOutOfRangeException(nameof(message), message.GetType(), "no wire form"),
     };
+
+    /// <summary><c>session</c> with the client's ICE servers (and their TURN credential).</summary>
+    public static EncodedFrame Session(SessionStarted session, IceServerList ice) => Written("session", w =>
+    {
+        w.WriteString("id", session.Id.Value);
+        ice.WriteTo(w);
+    });
 
     private static EncodedFrame Relayed(byte[] prefix, byte[] payload)
     {
