@@ -16,7 +16,7 @@ public sealed class DemoTests(BrowserFixture fixture, ITestOutputHelper output)
     private async Task<IPage> OpenDemoAsync(string name, string code)
     {
         var page = await NewPageAsync(name);
-        await page.GotoAsync(new Uri(Server.Http, "/#" + Uri.EscapeDataString(code)).ToString());
+        await page.GotoAsync(new Uri(Server.Http, "/#" + Uri.EscapeDataString(code)).AbsoluteUri);
         return page;
     }
 
@@ -56,8 +56,11 @@ public sealed class DemoTests(BrowserFixture fixture, ITestOutputHelper output)
         await Expect(alice.Locator("#messages li.msg.mine")).ToHaveTextAsync(
             ["Hi Bob! Can you read me?", "And the server never saw a word of it."]);
         await Expect(bob.Locator("#messages li.msg.mine")).ToHaveTextAsync(["Loud and clear, peer-to-peer over WebRTC."]);
-        await Expect(bob.Locator("#messages li.msg.theirs")).ToHaveAttributeAsync("data-via", "webrtc");
+        await Expect(bob.Locator("#messages li.msg.theirs[data-via=webrtc]")).ToHaveCountAsync(2);
+        await Expect(alice.Locator("#messages li.msg.theirs[data-via=webrtc]")).ToHaveCountAsync(1);
 
+        foreach (var page in new[] { alice, bob })
+            await page.EvaluateAsync("() => document.activeElement && document.activeElement.blur()");
         var artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts")).FullName;
         var alicePng = Path.Combine(artifacts, "demo-alice.png");
         var bobPng = Path.Combine(artifacts, "demo-bob.png");
@@ -83,19 +86,37 @@ public sealed class DemoTests(BrowserFixture fixture, ITestOutputHelper output)
 
         await Expect(Theirs(bob, "onerror")).ToHaveTextAsync(payload);
         await Expect(alice.Locator("#messages li.msg.mine").Last).ToHaveTextAsync(payload);
-        foreach (var page in new[] { alice, bob })
-        {
-            await Expect(page.Locator("#messages img")).ToHaveCountAsync(0);
-            // Had an <img src=x> been created, its load of /x would have failed by the time ours has.
-            await page.EvaluateAsync("""
-                () => new Promise((resolve) => {
-                  const probe = new Image();
-                  probe.onload = probe.onerror = resolve;
-                  probe.src = 'x?probe=' + Date.now();
-                })
-                """);
-            Assert.True(await page.EvaluateAsync<bool>("() => window.__pwned === undefined"), "the message's markup ran");
-        }
+        await AssertMarkupNeverRanAsync(alice);
+        await AssertMarkupNeverRanAsync(bob);
+    }
+
+    [Fact]
+    public async Task The_demo_shows_markup_in_a_shared_links_pair_code_as_text_and_never_runs_it()
+    {
+        const string payload = """<img src=x onerror="window.__pwned=1">""";
+        var page = await OpenDemoAsync("visitor", payload);
+
+        // The server refuses such a code; the demo says so, quoting nothing as HTML.
+        await Expect(page.Locator("#notice")).ToBeVisibleAsync();
+        await Expect(page.Locator("#notice")).ToContainTextAsync("refused");
+        await Expect(page.Locator("#pair-code")).ToHaveValueAsync(payload);
+        await Expect(page.Locator("#share-link")).ToHaveTextAsync(new Uri(Server.Http, "/#" + Uri.EscapeDataString(payload)).AbsoluteUri);
+        await AssertMarkupNeverRanAsync(page);
+    }
+
+    /// <summary>No element came out of the payload and its handler never ran.</summary>
+    private static async Task AssertMarkupNeverRanAsync(IPage page)
+    {
+        await Expect(page.Locator("body img")).ToHaveCountAsync(0);
+        // Had an <img src=x> been created, its load of /x would have failed by the time ours has.
+        await page.EvaluateAsync("""
+            () => new Promise((resolve) => {
+              const probe = new Image();
+              probe.onload = probe.onerror = resolve;
+              probe.src = 'x?probe=' + Date.now();
+            })
+            """);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__pwned === undefined"), "the payload's markup ran");
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class OriginalClientBrowserTests(BrowserFixture fixture, ITestOutp
         """;
 
     private const string Start = """
-        (code) => {
+        ([code, name]) => {
           window.events = [];
           window.received = [];
           const peer = new SocketPeer({ pairCode: code, url: location.origin + '/socketpeer/' });
@@ -36,6 +36,11 @@ public sealed class OriginalClientBrowserTests(BrowserFixture fixture, ITestOutp
             peer.on(name, () => events.push(name));
           peer.on('error', (err) => events.push('error: ' + (err && err.message)));
           peer.on('data', (data) => received.push(data));
+          // As the original demo did: say hello on peer.found, before any upgrade can have happened.
+          peer.on('peer.found', () => {
+            window.helloWentOverWebRtc = peer.rtcConnected;
+            peer.send({ hello: name });
+          });
         }
         """;
 
@@ -43,11 +48,11 @@ public sealed class OriginalClientBrowserTests(BrowserFixture fixture, ITestOutp
     {
         var page = await NewPageAsync(name, LocalIceOnly);
         await page.GotoAsync(new Uri(Server.Http, "/socketpeer/socketpeer.js").ToString()); // the server's origin
-        await page.SetContentAsync("<!doctype html><title>original SocketPeer client</title>");
+        await page.SetContentAsync("""<!doctype html><title>original SocketPeer client</title><link rel="icon" href="data:,">""");
         await page.AddScriptTagAsync(new() { Path = bundle });
         Assert.True(await page.EvaluateAsync<bool>("() => typeof SocketPeer === 'function' && !SocketPeer.version"),
             "the page must run the original bundle, not ours");
-        await page.EvaluateAsync(Start, code);
+        await page.EvaluateAsync(Start, new[] { code, name });
         return page;
     }
 
@@ -78,12 +83,12 @@ public sealed class OriginalClientBrowserTests(BrowserFixture fixture, ITestOutp
         await WaitAsync(a, "() => events.includes('connect')");
         await WaitAsync(b, "() => events.includes('connect')");
 
-        // Before any upgrade the original sends through the server.
-        await a.EvaluateAsync("() => peer.send('relayed a→b')");
-        await b.EvaluateAsync("() => peer.send({ from: 'b', relayed: true })");
-        await WaitAsync(b, "() => received.includes('relayed a→b')");
-        await WaitAsync(a, "() => received.some(d => d && d.from === 'b' && d.relayed === true)");
-        Assert.True(Server.Metrics.Snapshot().RelayedData >= relayedBefore + 2);
+        // Before the upgrade the original sends through the server: the hellos sent on peer.found.
+        await WaitAsync(b, "() => received.some(d => d && d.hello === 'original-a')");
+        await WaitAsync(a, "() => received.some(d => d && d.hello === 'original-b')");
+        Assert.False(await a.EvaluateAsync<bool>("() => helloWentOverWebRtc"));
+        Assert.False(await b.EvaluateAsync<bool>("() => helloWentOverWebRtc"));
+        Assert.Equal(relayedBefore + 2, Server.Metrics.Snapshot().RelayedData);
 
         // Its signalling (rtc.connect, simple-peer's offer, answer and candidates) crosses our server.
         await WaitAsync(a, "() => events.includes('upgrade')");

@@ -8,8 +8,12 @@ public interface IWithPairCode : ISocketPeerMessage
     PairCode Code { get; }
 }
 
-/// <summary>Session → room: put me in this room.</summary>
-public sealed record JoinRoom(PairCode Code, SessionId Session) : IWithPairCode;
+/// <summary>
+/// Session → room: put me in this room. <see cref="Attempt"/> numbers the session's joins, and the
+/// room's answers echo it, so a session that left and joined again never takes an answer to its
+/// earlier join for an answer to the current one.
+/// </summary>
+public sealed record JoinRoom(PairCode Code, SessionId Session, long Attempt = 0) : IWithPairCode;
 
 /// <summary>Session → room: take me out of this room (idempotent).</summary>
 public sealed record LeaveRoom(PairCode Code, SessionId Session) : IWithPairCode;

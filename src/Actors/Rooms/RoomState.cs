@@ -3,57 +3,74 @@ using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Rooms;
 
+/// <summary>One member of a room: its session and the join attempt that put it there.</summary>
+public readonly record struct RoomSeat(SessionId Session, long Attempt);
+
 /// <summary>
 /// The room of one pair code: <c>Empty → Waiting(a) → Paired(a, b)</c>, a third is <c>busy</c>.
-/// Pure: <see cref="Handle"/> returns the next state and the notifications to send to sessions;
-/// the actor only delivers them. Once paired, the room is out of the relay path.
+/// Pure: <see cref="Handle(JoinRoom)"/> returns the next state and the notifications to send to
+/// sessions; the actor only delivers them. Once paired, the room is out of the relay path. Every
+/// notification echoes the join attempt of the member it addresses (see <see cref="JoinRoom"/>).
 /// </summary>
-public sealed record RoomState(PairCode Code, ImmutableArray<SessionId> Members)
+public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
 {
     public const int Capacity = 2;
 
-    public static RoomState Empty(PairCode code) => new(code, ImmutableArray<SessionId>.Empty);
+    public static RoomState Empty(PairCode code) => new(code, ImmutableArray<RoomSeat>.Empty);
 
-    public bool IsEmpty => Members.IsEmpty;
+    public ImmutableArray<SessionId> Members => [.. Seats.Select(s => s.Session)];
 
-    public RoomTransition Handle(JoinRoom join) => Join(join.Session);
+    public bool IsEmpty => Seats.IsEmpty;
 
-    public RoomTransition Handle(LeaveRoom leave) => Leave(leave.Session);
-
-    private RoomTransition Join(SessionId newcomer)
+    public RoomTransition Handle(JoinRoom join)
     {
-        var index = Members.IndexOf(newcomer);
+        var seat = new RoomSeat(join.Session, join.Attempt);
+        var index = IndexOf(join.Session);
         if (index >= 0)
-            return new(this, [RepeatStatusTo(newcomer, index)]); // idempotent: never pairs a session with itself
-
-        return Members.Length switch
         {
-            0 => new(this with { Members = [newcomer] }, [new WaitingForPeer(newcomer, Code)]),
-            1 => new(this with { Members = [Members[0], newcomer] },
+            // Idempotent: the same session again (never paired with itself); answer its latest attempt.
+            var again = this with { Seats = Seats.SetItem(index, seat) };
+            return new(again, [again.StatusOf(index)]);
+        }
+
+        return Seats.Length switch
+        {
+            0 => new(this with { Seats = [seat] }, [new WaitingForPeer(seat.Session, Code, seat.Attempt)]),
+            1 => new(this with { Seats = [Seats[0], seat] },
             [
                 // The waiting member hears first; the newcomer is the initiator (original protocol).
-                new PeerFound(Members[0], Code, newcomer, Initiator: false),
-                new PeerFound(newcomer, Code, Members[0], Initiator: true),
+                new PeerFound(Seats[0].Session, Code, seat.Session, Initiator: false, Seats[0].Attempt),
+                new PeerFound(seat.Session, Code, Seats[0].Session, Initiator: true, seat.Attempt),
             ]),
-            _ => new(this, [new RoomBusy(newcomer, Code)]),
+            _ => new(this, [new RoomBusy(seat.Session, Code, seat.Attempt)]),
         };
     }
 
-    private IWithSessionId RepeatStatusTo(SessionId member, int index) =>
-        Members.Length == 1
-            ? new WaitingForPeer(member, Code)
-            : new PeerFound(member, Code, Members[1 - index], Initiator: index == 1);
-
-    private RoomTransition Leave(SessionId leaving)
+    public RoomTransition Handle(LeaveRoom leave)
     {
-        if (!Members.Contains(leaving))
+        var index = IndexOf(leave.Session);
+        if (index < 0)
             return new(this, []);
 
-        var remaining = Members.Remove(leaving);
-        var next = this with { Members = remaining };
-        return remaining.IsEmpty
+        var next = this with { Seats = Seats.RemoveAt(index) };
+        return next.Seats.IsEmpty
             ? new(next, [])
-            : new(next, [new PartnerLeft(remaining[0], Code, leaving)]);
+            : new(next, [new PartnerLeft(next.Seats[0].Session, Code, leave.Session, next.Seats[0].Attempt)]);
+    }
+
+    private int IndexOf(SessionId session)
+    {
+        for (var i = 0; i < Seats.Length; i++)
+            if (Seats[i].Session == session) return i;
+        return -1;
+    }
+
+    private IWithSessionId StatusOf(int index)
+    {
+        var seat = Seats[index];
+        return Seats.Length == 1
+            ? new WaitingForPeer(seat.Session, Code, seat.Attempt)
+            : new PeerFound(seat.Session, Code, Seats[1 - index].Session, Initiator: index == 1, seat.Attempt);
     }
 }
 

@@ -48,7 +48,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         using var w = new BinaryWriter(stream);
         switch (obj)
         {
-            case JoinRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
+            case JoinRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); w.Write(m.Attempt); break;
             case LeaveRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case AttachConnection m: w.Write(m.Session.Value); w.Write(Akka.Serialization.Serialization.SerializedActorPath(m.Connection)); break;
             case ClientPair m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
@@ -57,10 +57,12 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case ClientRtcStatus m: w.Write(m.Session.Value); w.Write((byte)m.Path); break;
             case ConnectionClosed m: w.Write(m.Session.Value); break;
             case SessionAck or BusyNotice or PeerLeftNotice: break;
-            case WaitingForPeer m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
-            case PeerFound m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Initiator); break;
-            case RoomBusy m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
-            case PartnerLeft m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); break;
+            case WaitingForPeer m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
+            case PeerFound m:
+                w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Initiator); w.Write(m.Attempt);
+                break;
+            case RoomBusy m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
+            case PartnerLeft m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Attempt); break;
             case PartnerRelay m:
                 w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write((byte)m.Kind);
                 WriteBytes(w, m.Payload);
@@ -80,7 +82,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
         return manifest switch
         {
-            "JR" => new JoinRoom(Code(r), Session(r)),
+            "JR" => new JoinRoom(Code(r), Session(r), r.ReadInt64()),
             "LR" => new LeaveRoom(Code(r), Session(r)),
             "AC" => new AttachConnection(Session(r), system.Provider.ResolveActorRef(r.ReadString())),
             "CP" => new ClientPair(Session(r), Code(r)),
@@ -89,10 +91,10 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "CS" => new ClientRtcStatus(Session(r), (RtcPath)r.ReadByte()),
             "CC" => new ConnectionClosed(Session(r)),
             "ACK" => SessionAck.Instance,
-            "WP" => new WaitingForPeer(Session(r), Code(r)),
-            "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean()),
-            "RB" => new RoomBusy(Session(r), Code(r)),
-            "PL" => new PartnerLeft(Session(r), Code(r), Session(r)),
+            "WP" => new WaitingForPeer(Session(r), Code(r), r.ReadInt64()),
+            "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64()),
+            "RB" => new RoomBusy(Session(r), Code(r), r.ReadInt64()),
+            "PL" => new PartnerLeft(Session(r), Code(r), Session(r), r.ReadInt64()),
             "PR" => new PartnerRelay(Session(r), Session(r), Code(r), (RelayKind)r.ReadByte(), ReadBytes(r)),
             "SS" => new SessionStarted(Session(r)),
             "NF" => new PeerFoundNotice(r.ReadBoolean()),

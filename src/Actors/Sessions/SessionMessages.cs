@@ -55,19 +55,20 @@ public sealed record SessionAck : ISocketPeerMessage
     private SessionAck() { }
 }
 
-// ---- room → session.
+// ---- room → session. Attempt echoes the JoinRoom.Attempt of the member addressed.
 
 /// <summary>You are alone in the room of this code.</summary>
-public sealed record WaitingForPeer(SessionId Session, PairCode Code) : IWithSessionId;
+public sealed record WaitingForPeer(SessionId Session, PairCode Code, long Attempt = 0) : IWithSessionId;
 
 /// <summary>You are paired with <see cref="Partner"/>; the newcomer is the initiator.</summary>
-public sealed record PeerFound(SessionId Session, PairCode Code, SessionId Partner, bool Initiator) : IWithSessionId;
+public sealed record PeerFound(SessionId Session, PairCode Code, SessionId Partner, bool Initiator, long Attempt = 0)
+    : IWithSessionId;
 
 /// <summary>The room of this code already holds two peers.</summary>
-public sealed record RoomBusy(SessionId Session, PairCode Code) : IWithSessionId;
+public sealed record RoomBusy(SessionId Session, PairCode Code, long Attempt = 0) : IWithSessionId;
 
 /// <summary>Your partner left the room; you are waiting again.</summary>
-public sealed record PartnerLeft(SessionId Session, PairCode Code, SessionId Partner) : IWithSessionId;
+public sealed record PartnerLeft(SessionId Session, PairCode Code, SessionId Partner, long Attempt = 0) : IWithSessionId;
 
 // ---- session → partner session (the hot path: never through the room).
 

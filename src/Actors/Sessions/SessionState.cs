@@ -18,6 +18,9 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
 {
     public const int MaxEarlyRelays = 32;
 
+    /// <summary>Joins sent so far: numbers each <see cref="JoinRoom"/> so stale answers are recognised.</summary>
+    public long Joins { get; init; }
+
     public static SessionState New(SessionId id) => new(id, new Unattached(), [], null);
 
     public SessionTransition Handle(AttachConnection _) => Phase is Unattached
@@ -27,13 +30,19 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     public SessionTransition Handle(ClientPair pair) => Phase switch
     {
         Unattached => Same(),
-        Idle => Next(Enter(new Joining(pair.Code)), new ToRoom(new JoinRoom(pair.Code, Id))),
+        Idle => Join(pair.Code),
         // A second `pair` with the same code is idempotent, so a socket never pairs with itself.
         _ when Phase.Room == pair.Code => Same(),
-        _ => Next(Enter(new Joining(pair.Code)),
-            new ToRoom(new LeaveRoom(Phase.Room!.Value, Id)),
-            new ToRoom(new JoinRoom(pair.Code, Id))),
+        _ => Join(pair.Code, leaving: Phase.Room),
     };
+
+    private SessionTransition Join(PairCode code, PairCode? leaving = null)
+    {
+        var attempt = Joins + 1;
+        var next = Enter(new Joining(code, attempt)) with { Joins = attempt };
+        var join = new ToRoom(new JoinRoom(code, Id, attempt));
+        return leaving is { } old ? Next(next, new ToRoom(new LeaveRoom(old, Id)), join) : Next(next, join);
+    }
 
     public SessionTransition Handle(ClientLeave _) => Phase.Room is { } room
         ? Next(Enter(new Idle()), new ToRoom(new LeaveRoom(room, Id)))
@@ -52,25 +61,26 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
 
     public SessionTransition Handle(WaitingForPeer waiting) => Phase switch
     {
-        Joining j when j.Code == waiting.Code => Next(this with { Phase = new Waiting(waiting.Code) }),
+        Joining when Phase.IsAbout(waiting.Code, waiting.Attempt) =>
+            Next(this with { Phase = new Waiting(waiting.Code, waiting.Attempt) }),
         Unattached => Orphaned(waiting.Code),
-        _ => Same(), // stale: we left that room after asking to join it
+        _ => Same(), // stale: the answer to a join we have since abandoned
     };
 
     public SessionTransition Handle(PeerFound found)
     {
         switch (Phase)
         {
-            case Joining or Waiting when Phase.Room == found.Code:
+            case Joining or Waiting when Phase.IsAbout(found.Code, found.Attempt):
                 var deliver = Early.Where(r => r.From == found.Partner && r.Code == found.Code)
                     .Select(r => (SessionEffect)new ToClient(new RelayedNotice(r.Kind, r.Payload)));
-                return Next(Enter(new Paired(found.Code, found.Partner)),
+                return Next(Enter(new Paired(found.Code, found.Partner, found.Attempt)),
                     [new ToClient(new PeerFoundNotice(found.Initiator)), .. deliver]);
-            case Paired p when p.Code == found.Code && p.Partner == found.Partner:
+            case Paired p when p.IsAbout(found.Code, found.Attempt) && p.Partner == found.Partner:
                 return Same(); // the room repeated itself; the client already heard peer.found
-            case Paired p when p.Code == found.Code:
+            case Paired p when p.IsAbout(found.Code, found.Attempt):
                 // A partner we missed the departure of was replaced: the client must hear both.
-                return Next(Enter(new Paired(found.Code, found.Partner)),
+                return Next(Enter(new Paired(found.Code, found.Partner, found.Attempt)),
                     new ToClient(PeerLeftNotice.Instance), new ToClient(new PeerFoundNotice(found.Initiator)));
             case Unattached:
                 return Orphaned(found.Code);
@@ -79,14 +89,14 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         }
     }
 
-    public SessionTransition Handle(RoomBusy busy) => Phase is Joining j && j.Code == busy.Code
+    public SessionTransition Handle(RoomBusy busy) => Phase is Joining && Phase.IsAbout(busy.Code, busy.Attempt)
         ? Next(Enter(new Idle()), new ToClient(BusyNotice.Instance))
         : Same();
 
     public SessionTransition Handle(PartnerLeft left) => Phase switch
     {
-        Paired p when p.Code == left.Code && p.Partner == left.Partner =>
-            Next(Enter(new Waiting(left.Code)), new ToClient(PeerLeftNotice.Instance)),
+        Paired p when p.IsAbout(left.Code, left.Attempt) && p.Partner == left.Partner =>
+            Next(Enter(new Waiting(left.Code, left.Attempt)), new ToClient(PeerLeftNotice.Instance)),
         Unattached => Next(this, Stop.Instance),
         _ => Same(),
     };

@@ -19,6 +19,7 @@ internal sealed class World
     private readonly Dictionary<PairCode, RoomState> _rooms = [];
     private readonly Dictionary<(string From, string To), Queue<object>> _channels = [];
     private readonly List<(string From, string To)> _channelOrder = [];
+    private readonly HashSet<(string From, string To)> _held = [];
     private readonly List<Client> _clients = [];
     private readonly Dictionary<SessionId, Client> _owners = [];
     private readonly Dictionary<string, SentRelay> _sent = [];
@@ -88,23 +89,31 @@ internal sealed class World
 
     // ---- moving messages
 
-    public static string ClientAddress(SessionId id) => $"client:{id}";
-    public static string SessionAddress(SessionId id) => $"session:{id}";
-    public static string RoomAddress(PairCode code) => $"room:{code}";
+    private static string ClientAddress(SessionId id) => $"client:{id}";
+    private static string SessionAddress(SessionId id) => $"session:{id}";
+    private static string RoomAddress(PairCode code) => $"room:{code}";
 
     /// <summary>Delivers the head of one non-empty channel, chosen by <paramref name="pick"/>; false when all are empty.</summary>
     public bool DeliverOne(int pick)
     {
-        var ready = _channelOrder.Where(c => _channels[c].Count > 0).ToList();
+        var ready = _channelOrder.Where(c => _channels[c].Count > 0 && !_held.Contains(c)).ToList();
         if (ready.Count == 0) return false;
         Deliver(ready[pick % ready.Count]);
         return true;
     }
 
-    /// <summary>Delivers the head of the channel <paramref name="from"/> → <paramref name="to"/>.</summary>
-    public void Deliver(string from, string to) => Deliver((from, to));
+    /// <summary>Keeps what this client's session sends to the room back, until <see cref="Release"/>.</summary>
+    public void Hold(int client, PairCode room) => _held.Add(ToRoomChannel(client, room));
 
-    /// <summary>Delivers everything still on its way, oldest channel first.</summary>
+    public void Release(int client, PairCode room) => _held.Remove(ToRoomChannel(client, room));
+
+    /// <summary>Delivers the oldest message this client's session sent to the room, held or not.</summary>
+    public void DeliverToRoom(int client, PairCode room) => Deliver(ToRoomChannel(client, room));
+
+    private (string, string) ToRoomChannel(int client, PairCode room) =>
+        (SessionAddress(SessionOf(client)), RoomAddress(room));
+
+    /// <summary>Delivers everything still on its way (except held channels), oldest channel first.</summary>
     public void Settle()
     {
         for (var steps = 0; DeliverOne(0); steps++)
@@ -126,7 +135,6 @@ internal sealed class World
         else if (message is PeerLeftNotice or BusyNotice or ServerErrorNotice { Code: ServerErrorCodes.PeerTimeout })
             client.ThinksItIsPaired = false;
     }
-
 
     private void Connect(Client client)
     {

@@ -1,7 +1,8 @@
+using SocketPeer.Actors.Sessions;
+using SocketPeer.Actors.Rooms;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using SocketPeer.Actors.Sessions;
 using static SocketPeer.Actors.Sessions.SessionPhase;
 
 namespace SocketPeer.Actors.Tests.Properties;
@@ -22,13 +23,17 @@ public sealed class RelayPropertyTests
 
             foreach (var delivery in world.Deliveries)
             {
-                var why = $"{delivery.Payload} reached {delivery.Receiver}{Environment.NewLine}{world.Trace}";
-                Assert.True(world.Sent.TryGetValue(delivery.Payload, out var sent), why);
-                Assert.True(sent.To == delivery.Receiver, why);
-                Assert.True(sent.SenderPhase == new Paired(sent.Code, delivery.Receiver), why);
-                Assert.True(delivery.ReceiverPhase == new Paired(sent.Code, sent.From), why);
+                var ok = world.Sent.TryGetValue(delivery.Payload, out var sent)
+                    && sent.To == delivery.Receiver
+                    && IsPairedWith(sent.SenderPhase, sent.Code, delivery.Receiver)
+                    && IsPairedWith(delivery.ReceiverPhase, sent.Code, sent.From);
+                if (!ok)
+                    Assert.Fail($"{delivery.Payload} sent as {sent} reached {delivery.Receiver}{Environment.NewLine}{world.Trace}");
             }
         });
+
+    private static bool IsPairedWith(SessionPhase phase, PairCode code, SessionId partner) =>
+        phase is Paired p && p.Code == code && p.Partner == partner;
 
     [Property(MaxTest = 500)]
     public Property Every_relay_is_delivered_at_most_once() =>

@@ -19,7 +19,7 @@ public sealed class EarlyRelayTests
         var early = RelayFrom(Partner, "\"offer\"");
 
         var buffered = session.Handle(early);
-        var result = buffered.State.Handle(new PeerFound(Me, Code, Partner, Initiator: false));
+        var result = buffered.State.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
         Assert.Empty(buffered.Effects);
         Assert.Equal(2, result.Effects.Count);
@@ -33,7 +33,7 @@ public sealed class EarlyRelayTests
     {
         var session = Waiting().Handle(RelayFrom(Stranger, "\"psst\"")).State;
 
-        var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: false));
+        var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
         Assert.Equal([new ToClient(new PeerFoundNotice(false))], result.Effects);
     }
@@ -53,7 +53,7 @@ public sealed class EarlyRelayTests
         var relays = Enumerable.Range(0, 3).Select(i => RelayFrom(Partner, i.ToString())).ToList();
         var session = relays.Aggregate(Joining(), (s, r) => s.Handle(r).State);
 
-        var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: true));
+        var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: true, FirstJoin));
 
         Assert.Equal(relays.Count + 1, result.Effects.Count);
         for (var i = 0; i < relays.Count; i++)
@@ -67,7 +67,7 @@ public sealed class EarlyRelayTests
             .Select(i => RelayFrom(Partner, i.ToString())).ToList();
         var session = relays.Aggregate(Waiting(), (s, r) => s.Handle(r).State);
 
-        var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: false));
+        var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
         Assert.Equal(SessionState.MaxEarlyRelays, session.Early.Count);
         Assert.Equal(SessionState.MaxEarlyRelays + 1, result.Effects.Count);
@@ -82,7 +82,7 @@ public sealed class EarlyRelayTests
             .Handle(new ClientLeave(Me)).State
             .Handle(new ClientPair(Me, Code)).State;
 
-        var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: true));
+        var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: true, FirstJoin + 1));
 
         Assert.Equal([new ToClient(new PeerFoundNotice(true))], result.Effects);
     }

@@ -13,6 +13,9 @@ internal static class Given
     public static readonly PairCode Code = new("code-1");
     public static readonly PairCode OtherCode = new("code-2");
 
+    /// <summary>A session's first JoinRoom is attempt 1; the room's answers to it echo that.</summary>
+    public const long FirstJoin = 1;
+
     public static SessionState Unattached() => SessionState.New(Me);
 
     public static SessionState Idle() => Unattached().Handle(new AttachConnection(Me, ActorRefs.Nobody)).State;
@@ -20,10 +23,10 @@ internal static class Given
     public static SessionState Joining(PairCode? code = null) => Idle().Handle(new ClientPair(Me, code ?? Code)).State;
 
     public static SessionState Waiting(PairCode? code = null) =>
-        Joining(code).Handle(new WaitingForPeer(Me, code ?? Code)).State;
+        Joining(code).Handle(new WaitingForPeer(Me, code ?? Code, FirstJoin)).State;
 
     public static SessionState Paired(PairCode? code = null) =>
-        Joining(code).Handle(new PeerFound(Me, code ?? Code, Partner, Initiator: true)).State;
+        Joining(code).Handle(new PeerFound(Me, code ?? Code, Partner, Initiator: true, FirstJoin)).State;
 
     /// <summary>The session in the named phase, for theories over phases.</summary>
     public static SessionState InPhase(string phase) => phase switch

@@ -34,8 +34,8 @@ public sealed class SessionStateTests
     {
         var result = Idle().Handle(new ClientPair(Me, Code));
 
-        Assert.Equal(new Joining(Code), result.State.Phase);
-        Assert.Equal([new ToRoom(new JoinRoom(Code, Me))], result.Effects);
+        Assert.Equal(new Joining(Code, FirstJoin), result.State.Phase);
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin))], result.Effects);
     }
 
     [Theory]
@@ -60,16 +60,16 @@ public sealed class SessionStateTests
     {
         var result = InPhase(phase).Handle(new ClientPair(Me, OtherCode));
 
-        Assert.Equal(new Joining(OtherCode), result.State.Phase);
-        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), new ToRoom(new JoinRoom(OtherCode, Me))], result.Effects);
+        Assert.Equal(new Joining(OtherCode, FirstJoin + 1), result.State.Phase);
+        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), new ToRoom(new JoinRoom(OtherCode, Me, FirstJoin + 1))], result.Effects);
     }
 
     [Fact]
     public void Waiting_for_peer_while_joining_waits_and_tells_the_client_nothing()
     {
-        var result = Joining().Handle(new WaitingForPeer(Me, Code));
+        var result = Joining().Handle(new WaitingForPeer(Me, Code, FirstJoin));
 
-        Assert.Equal(new Waiting(Code), result.State.Phase);
+        Assert.Equal(new Waiting(Code, FirstJoin), result.State.Phase);
         Assert.Empty(result.Effects);
     }
 
@@ -78,9 +78,9 @@ public sealed class SessionStateTests
     [InlineData(nameof(Waiting), false)]
     public void Peer_found_pairs_and_tells_the_client_its_role(string phase, bool initiator)
     {
-        var result = InPhase(phase).Handle(new PeerFound(Me, Code, Partner, initiator));
+        var result = InPhase(phase).Handle(new PeerFound(Me, Code, Partner, initiator, FirstJoin));
 
-        Assert.Equal(new Paired(Code, Partner), result.State.Phase);
+        Assert.Equal(new Paired(Code, Partner, FirstJoin), result.State.Phase);
         Assert.Equal([new ToClient(new PeerFoundNotice(initiator))], result.Effects);
     }
 
@@ -157,7 +157,7 @@ public sealed class SessionStateTests
     [Fact]
     public void Room_busy_makes_the_session_idle_and_tells_the_client()
     {
-        var result = Joining().Handle(new RoomBusy(Me, Code));
+        var result = Joining().Handle(new RoomBusy(Me, Code, FirstJoin));
 
         Assert.IsType<Idle>(result.State.Phase);
         Assert.Equal([new ToClient(BusyNotice.Instance)], result.Effects);
@@ -166,9 +166,9 @@ public sealed class SessionStateTests
     [Fact]
     public void Partner_left_makes_the_session_wait_and_tells_the_client()
     {
-        var result = Paired().Handle(new PartnerLeft(Me, Code, Partner));
+        var result = Paired().Handle(new PartnerLeft(Me, Code, Partner, FirstJoin));
 
-        Assert.Equal(new Waiting(Code), result.State.Phase);
+        Assert.Equal(new Waiting(Code, FirstJoin), result.State.Phase);
         Assert.Equal([new ToClient(PeerLeftNotice.Instance)], result.Effects);
     }
 
@@ -177,7 +177,7 @@ public sealed class SessionStateTests
     {
         var session = Paired();
 
-        var result = session.Handle(new PartnerLeft(Me, Code, Stranger));
+        var result = session.Handle(new PartnerLeft(Me, Code, Stranger, FirstJoin));
 
         Assert.Same(session, result.State);
         Assert.Empty(result.Effects);
@@ -264,7 +264,7 @@ public sealed class SessionStateTests
     [Fact]
     public void Unattached_session_told_it_waits_leaves_the_room_and_stops()
     {
-        var result = Unattached().Handle(new WaitingForPeer(Me, Code));
+        var result = Unattached().Handle(new WaitingForPeer(Me, Code, FirstJoin));
 
         Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], result.Effects);
     }
@@ -272,7 +272,7 @@ public sealed class SessionStateTests
     [Fact]
     public void Unattached_session_told_it_is_paired_leaves_the_room_and_stops()
     {
-        var result = Unattached().Handle(new PeerFound(Me, Code, Partner, Initiator: false));
+        var result = Unattached().Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
         Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], result.Effects);
     }
