@@ -13,6 +13,13 @@ if [ ! -x /usr/bin/chromium ]; then
     || { echo "could not install chromium"; exit 1; }
 fi
 
+# The TURN tests run a real coturn on 127.0.0.1.
+if ! command -v turnserver >/dev/null 2>&1; then
+  echo "Installing Debian's coturn for the TURN tests..."
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq coturn >/dev/null \
+    || { echo "could not install coturn"; exit 1; }
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 dotnet test SocketPeer.sln --nologo -c Release "$@" 2>&1 | tee "$log"
