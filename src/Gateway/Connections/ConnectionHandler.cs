@@ -92,8 +92,9 @@ public sealed class ConnectionHandler(
         var first = await Task.WhenAny(inboundDone, outboundDone);
         if (first == outboundDone)
         {
-            // The outbound side ended first: the server closed (restart) or the client fell behind.
-            if (outboundDone.IsFaulted)
+            // The outbound side ended first: the server closed (restart), the client fell behind,
+            // or a send failed because the socket broke (then the inbound side fails too).
+            if (outboundDone.Exception?.InnerException is BufferOverflowException)
             {
                 logger.LogInformation("Closing a slow consumer: {Queued} messages waiting", _options.OutboundQueueLength);
                 await writer.CloseAfterInFlightAsync(CloseCodes.SlowConsumer, "slow-consumer", _options.CloseTimeout);
