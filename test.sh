@@ -20,6 +20,9 @@ if ! command -v turnserver >/dev/null 2>&1; then
     || { echo "could not install coturn"; exit 1; }
 fi
 
+# Deploy tests validate rendered manifests against the Kubernetes API schemas (pinned by the lockfile).
+npm ci --prefix deploy/validate --no-audit --no-fund --silent || { echo "could not install deploy/validate"; exit 1; }
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 dotnet test SocketPeer.sln --nologo -c Release "$@" 2>&1 | tee "$log"

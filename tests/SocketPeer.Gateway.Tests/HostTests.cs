@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SocketPeer.Testing;
 
@@ -70,5 +71,23 @@ public sealed class OptionsValidationTests
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => SocketPeerServer.StartAsync((key, value)));
         Assert.Contains(named, failure.Message);
+    }
+}
+
+public sealed class SeedNodeConfigurationTests
+{
+    [Fact]
+    public async Task Seed_nodes_may_be_one_comma_separated_value()
+    {
+        var app = Gateway.Hosting.SocketPeerApp.Create(
+        [
+            "--urls", "http://127.0.0.1:0", "--SocketPeer:Cluster:Port=0",
+            "--SocketPeer:Cluster:SeedNodes=akka.tcp://socketpeer@127.0.0.1:1, akka.tcp://socketpeer@127.0.0.1:2",
+        ]);
+        await using var _ = app;
+
+        var options = app.Services.GetRequiredService<IOptions<Gateway.Options.SocketPeerOptions>>().Value;
+
+        Assert.Equal(["akka.tcp://socketpeer@127.0.0.1:1", "akka.tcp://socketpeer@127.0.0.1:2"], options.Cluster.SeedNodes);
     }
 }

@@ -33,6 +33,14 @@ public static class SocketPeerServices
             .BindConfiguration(SocketPeerOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // DESIGN.md section 8: SocketPeer__Cluster__SeedNodes may be one comma-separated value as well
+        // as the indexed form (__0, __1, ...); the binder ignores a plain value for an array.
+        services.AddOptions<SocketPeerOptions>().PostConfigure<IConfiguration>((o, configuration) =>
+        {
+            var commaSeparated = configuration[$"{SocketPeerOptions.Section}:Cluster:SeedNodes"];
+            if (!string.IsNullOrWhiteSpace(commaSeparated))
+                o.Cluster.SeedNodes = commaSeparated.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        });
         services.AddSingleton<IValidateOptions<SocketPeerOptions>, SocketPeerOptionsValidator>();
         services.TryAddSingleton<IPairCodeValidator, PairCodeValidator>();
         services.TryAddSingleton(TimeProvider.System);

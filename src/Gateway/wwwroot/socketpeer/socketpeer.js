@@ -28,6 +28,12 @@
  *   - A close the client did not ask for reconnects with exponential back-off
  *     and jitter. `busy` closes the socket for good (no reconnect loop on a
  *     taken code); `timeout` bounds the wait for a partner, as in the original.
+ *   - ICE servers come from the server's `session` message (STUN, and TURN
+ *     with a short-lived credential, refreshed from `GET /socketpeer/ice`
+ *     before it expires) unless the page passes its own `iceServers`;
+ *     `iceTransportPolicy: 'relay'` forces the DataChannel through TURN.
+ *     `getPathDetails()` tells from getStats() whether WebRTC runs direct or
+ *     through a TURN relay.
  *   - Server extensions are emitted under their wire names: `session`,
  *     `peer.left`, `server.error`. The client never emits a server message as
  *     `error`, and never throws from an event: failing listeners are reported.
@@ -205,6 +211,54 @@
     return value !== null && typeof value === 'object' && !Array.isArray(value);
   }
 
+  /**
+   * The `iceServers` of a `session` message (or of `GET /socketpeer/ice`) as
+   * an RTCConfiguration.iceServers list: entries without a usable `urls` are
+   * dropped, so one odd entry cannot make RTCPeerConnection throw.
+   */
+  function readIceServers(list) {
+    if (!Array.isArray(list)) return [];
+    const servers = [];
+    for (const entry of list) {
+      if (!isPlainObject(entry)) continue;
+      const urls = (Array.isArray(entry.urls) ? entry.urls : [entry.urls]).filter((url) => typeof url === 'string' && url);
+      if (urls.length === 0) continue;
+      const server = { urls };
+      if (typeof entry.username === 'string') server.username = entry.username;
+      if (typeof entry.credential === 'string') server.credential = entry.credential;
+      servers.push(server);
+    }
+    return servers;
+  }
+
+  /** `GET …/ice` beside the WebSocket endpoint: ws://host/socketpeer/ → http://host/socketpeer/ice. */
+  function iceEndpointUrl(socketUrl) {
+    const url = new URL(toWebSocketUrl(socketUrl));
+    url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/ice`;
+    url.search = '';
+    url.hash = '';
+    return url.href;
+  }
+
+  /**
+   * The candidate pair ICE selected, from an RTCStatsReport: the transport's
+   * `selectedCandidatePairId`, else a nominated (or, in Firefox, `selected`)
+   * pair that succeeded. Null when there is none (yet).
+   */
+  function selectedCandidatePair(stats) {
+    let fromTransport = null;
+    let fallback = null;
+    stats.forEach((report) => {
+      if (report.type === 'transport' && report.selectedCandidatePairId && !fromTransport) {
+        fromTransport = stats.get(report.selectedCandidatePairId) || null;
+      } else if (report.type === 'candidate-pair' && report.state === 'succeeded' && (report.nominated || report.selected)) {
+        if (!fallback || report.selected) fallback = report;
+      }
+    });
+    return fromTransport || fallback;
+  }
+
   /* ------------------------------------------------------------------ */
   /* SocketPeer                                                          */
   /* ------------------------------------------------------------------ */
@@ -239,6 +293,13 @@
     #rtcRetryTimer = null;
     #path = 'websocket';
 
+    // ICE servers: the page's own list (option `iceServers`) wins over the
+    // server's (from `session`, refreshed before its TURN credential expires).
+    #ownIceServers = null;
+    #serverIceServers = [];
+    #iceServersExpireAt = null; // unix seconds, server list only
+    #iceRefreshTimer = null;
+
     // Messages waiting for a path.
     #queue = [];
 
@@ -260,7 +321,8 @@
       this.timeout = Math.max(0, Number(pick('timeout', 0)) || 0);
       this.autoconnect = pick('autoconnect', true) !== false;
       this.serveLibrary = pick('serveLibrary', true) !== false; // a server option; kept for compatibility
-      this.iceServers = Array.isArray(opts.iceServers) ? opts.iceServers.slice() : [];
+      this.iceServers = opts.iceServers; // an array overrides the server's list; absent: the server's
+      this.iceTransportPolicy = pick('iceTransportPolicy', 'all') === 'relay' ? 'relay' : 'all';
       this.webrtc = pick('webrtc', true) !== false;
       this.upgradeTimeout = Math.max(0, Number(pick('upgradeTimeout', 15000)) || 0);
       this.sendQueueSize = Math.max(0, Math.floor(Number(pick('sendQueueSize', 256)) || 0));
@@ -275,6 +337,59 @@
     /** `"webrtc"` while the DataChannel is open, else `"websocket"`. */
     get path() {
       return this.#path;
+    }
+
+    /**
+     * The ICE servers RTCPeerConnection gets: the page's `iceServers` option
+     * when it gave one, else the list of the server's `session` message
+     * (`[]` until then, and from servers that send none). Assigning an array
+     * overrides the server's list; assigning null or undefined goes back to it.
+     */
+    get iceServers() {
+      return this.#ownIceServers || this.#serverIceServers;
+    }
+
+    set iceServers(list) {
+      this.#ownIceServers = Array.isArray(list) ? list.slice() : null;
+    }
+
+    /** When the server's TURN credential expires (unix seconds); null with no credential or the page's own list. */
+    get iceServersExpireAt() {
+      return this.#ownIceServers ? null : this.#iceServersExpireAt;
+    }
+
+    /**
+     * What carries messages right now, from the RTCPeerConnection's stats:
+     * `{ path, route, local, remote }`. `path` is "webrtc" or "websocket";
+     * for WebRTC, `route` is "turn" when either end of the selected ICE
+     * candidate pair is a TURN relay candidate, else "direct", and
+     * `local`/`remote` are the pair's candidate types ("host", "srflx",
+     * "prflx", "relay"). Route and types are null on the WebSocket relay or
+     * when no pair is selected (yet).
+     */
+    async getPathDetails() {
+      const pc = this.#pc;
+      const details = { path: this.#path, route: null, local: null, remote: null };
+      if (!pc || !this.#rtcOpen || typeof pc.getStats !== 'function') return details;
+      let stats;
+      try {
+        stats = await pc.getStats();
+      } catch (err) {
+        this.#log('getStats failed', err);
+        return { ...details, path: this.#path };
+      }
+      // The channel may have closed while the stats were gathered.
+      if (pc !== this.#pc || !this.#rtcOpen) return { ...details, path: this.#path };
+      const pair = selectedCandidatePair(stats);
+      if (!pair) return details;
+      const local = stats.get(pair.localCandidateId);
+      const remote = stats.get(pair.remoteCandidateId);
+      details.local = (local && local.candidateType) || null;
+      details.remote = (remote && remote.candidateType) || null;
+      if (details.local || details.remote) {
+        details.route = details.local === 'relay' || details.remote === 'relay' ? 'turn' : 'direct';
+      }
+      return details;
     }
 
     /** Id of the current server session (from the `session` message), or null. */
@@ -539,7 +654,50 @@
     #onSession(data) {
       if (!isPlainObject(data) || typeof data.id !== 'string') return;
       this.#sessionId = data.id;
+      // A server without ICE configuration (or an older one) sends no list: host candidates only.
+      this.#setServerIceServers(data.iceServers, data.iceServersExpireAt);
       this.emit('session', data);
+    }
+
+    #setServerIceServers(list, expireAt) {
+      this.#serverIceServers = readIceServers(list);
+      this.#iceServersExpireAt = typeof expireAt === 'number' && Number.isFinite(expireAt) ? expireAt : null;
+      this.#scheduleIceRefresh();
+    }
+
+    /**
+     * A TURN credential lives `Ice:CredentialLifetime` (1 h by default); a
+     * socket can live longer. Shortly before it expires, fetch a fresh list
+     * from `GET /socketpeer/ice` so later upgrades still get through TURN.
+     */
+    #scheduleIceRefresh(delayMs) {
+      clearTimeout(this.#iceRefreshTimer);
+      this.#iceRefreshTimer = null;
+      if (this.#iceServersExpireAt === null || this.#destroyed) return;
+      if (delayMs === undefined) {
+        const remaining = this.#iceServersExpireAt * 1000 - Date.now();
+        delayMs = remaining - Math.min(remaining / 10, 300000);
+      }
+      this.#iceRefreshTimer = setTimeout(() => {
+        this.#iceRefreshTimer = null;
+        this.#refreshIceServers();
+      }, Math.min(Math.max(delayMs, 1000), 2147483647));
+    }
+
+    async #refreshIceServers() {
+      const ws = this.#ws;
+      if (!ws || this.#destroyed || typeof root.fetch !== 'function') return;
+      try {
+        const response = await root.fetch(iceEndpointUrl(this.url), { cache: 'no-store' });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const body = await response.json();
+        if (ws !== this.#ws) return; // a new session brought its own list
+        this.#setServerIceServers(body && body.iceServers, body && body.iceServersExpireAt);
+        this.#log('ICE servers refreshed');
+      } catch (err) {
+        this.#log('refreshing the ICE servers failed; retrying in 60 s', err);
+        if (ws === this.#ws) this.#scheduleIceRefresh(60000);
+      }
     }
 
     #onPeerFound(data) {
@@ -639,6 +797,8 @@
     #afterSocketClosed({ code, reason, wasClean }) {
       clearTimeout(this.#connectTimer);
       this.#connectTimer = null;
+      clearTimeout(this.#iceRefreshTimer); // the next session brings a fresh list
+      this.#iceRefreshTimer = null;
       const stable = this.#pairedOnThisSocket || (this.#openedAt > 0 && Date.now() - this.#openedAt >= STABLE_CONNECTION_MS);
       this.#failures = stable ? 1 : this.#failures + 1;
       this.#openedAt = 0;
@@ -772,7 +932,10 @@
       this.#teardownRtc();
       let pc;
       try {
-        pc = new root.RTCPeerConnection({ iceServers: this.iceServers });
+        pc = new root.RTCPeerConnection({
+          iceServers: this.iceServers,
+          iceTransportPolicy: this.iceTransportPolicy === 'relay' ? 'relay' : 'all',
+        });
       } catch (err) {
         this.#rtcFailed(null, makeError(`Cannot create RTCPeerConnection: ${describe(err)}`, 'rtc-unavailable', err));
         return null;
@@ -1026,7 +1189,8 @@
       clearTimeout(this.#reconnectTimer);
       clearTimeout(this.#rtcRetryTimer);
       clearTimeout(this.#upgradeTimer);
-      this.#connectTimer = this.#reconnectTimer = this.#rtcRetryTimer = this.#upgradeTimer = null;
+      clearTimeout(this.#iceRefreshTimer);
+      this.#connectTimer = this.#reconnectTimer = this.#rtcRetryTimer = this.#upgradeTimer = this.#iceRefreshTimer = null;
     }
 
     #log(...args) {
