@@ -23,7 +23,7 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>Server configuration overrides for the class using this fixture.</summary>
     protected virtual (string, string)[] Settings => [];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         // The node driver ships inside the NuGet package; nothing may fetch a browser.
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
@@ -44,7 +44,7 @@ public class BrowserFixture : IAsyncLifetime
         _server = await server;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_browser is not null) await _browser.CloseAsync();
         _playwright?.Dispose();

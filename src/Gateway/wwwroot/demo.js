@@ -1,5 +1,7 @@
 // SocketPeer chat demo. Two browsers that open the same code chat; the badge
-// shows whether messages go peer-to-peer (WebRTC) or through the server.
+// shows whether messages go peer-to-peer (WebRTC, direct or through a TURN
+// relay: `data-route` on #path, from getStats()) or through the server.
+// `?iceTransportPolicy=relay` in the address makes this page use TURN only.
 // User data is only ever written with textContent / attributes, never as HTML.
 // `window.peer` is the current SocketPeer (handy in the console and in tests).
 (() => {
@@ -41,12 +43,19 @@
   };
 
   const PATH_TEXT = { webrtc: 'WebRTC', websocket: 'Relayed by server' };
+  const ROUTE_TEXT = { direct: 'WebRTC, direct', turn: 'WebRTC via TURN relay' };
+  const ICE_TRANSPORT_POLICY =
+    new URLSearchParams(location.search).get('iceTransportPolicy') === 'relay' ? 'relay' : 'all';
   const VIA_TEXT = { webrtc: 'via WebRTC', websocket: 'relayed by server', queued: 'queued', dropped: 'not sent' };
 
   let peer = null;
   let currentCode = '';
   let partnerLeft = false;
   let timedOut = false;
+  // What getPathDetails() last said about the live DataChannel, and a counter
+  // so an older, slower answer never overwrites a newer one.
+  let route = null;
+  let routeAsked = 0;
 
   if (typeof window.SocketPeer !== 'function') {
     showNotice('The SocketPeer library did not load.', 'error');
@@ -94,7 +103,8 @@
     ui.shareLink.textContent = linkFor(code);
     ui.share.hidden = false;
 
-    peer = new window.SocketPeer({ pairCode: code });
+    route = null;
+    peer = new window.SocketPeer({ pairCode: code, iceTransportPolicy: ICE_TRANSPORT_POLICY });
     window.peer = peer;
     watch(peer);
     render();
@@ -108,6 +118,17 @@
     p.on('path', mine((path) => {
       render();
       addEvent(path === 'webrtc' ? 'Now peer-to-peer over WebRTC.' : 'Now relayed by the server.');
+      updateRoute(p);
+    }));
+    p.on('upgrade', mine(() => {
+      // ICE may move to another candidate pair later (e.g. from TURN to direct).
+      const pc = p.rtc;
+      const ice = pc && pc.sctp && pc.sctp.transport && pc.sctp.transport.iceTransport;
+      if (ice && typeof ice.addEventListener === 'function') {
+        ice.addEventListener('selectedcandidatepairchange', () => {
+          if (p === peer && p.rtc === pc) updateRoute(p);
+        });
+      }
     }));
     p.on('connect', mine(() => {
       partnerLeft = false;
@@ -151,6 +172,29 @@
 
   /* ---------------- rendering ---------------- */
 
+  /**
+   * Asks the client how the live path runs (direct or TURN) and shows it. The
+   * stats may not name the selected candidate pair yet the moment the channel
+   * opens: then it asks again a few times.
+   */
+  async function updateRoute(p, tries = 0) {
+    const asked = ++routeAsked;
+    let details = null;
+    try {
+      details = await p.getPathDetails();
+    } catch (err) {
+      console.warn('[demo] getPathDetails failed', err);
+    }
+    if (p !== peer || asked !== routeAsked) return;
+    route = details && details.path === 'webrtc' ? details : null;
+    render();
+    if (route && !route.route && tries < 10) {
+      setTimeout(() => {
+        if (p === peer && asked === routeAsked) updateRoute(p, tries + 1);
+      }, 500);
+    }
+  }
+
   function viewState() {
     if (!peer) return 'closed';
     switch (peer.state) {
@@ -182,7 +226,16 @@
     const path = peer ? peer.path : 'websocket';
     ui.path.dataset.path = path;
     ui.path.dataset.active = String(canSend());
-    ui.pathText.textContent = PATH_TEXT[path];
+    const known = path === 'webrtc' && route && route.route ? route : null;
+    if (known) {
+      ui.path.dataset.route = known.route;
+      ui.pathText.textContent = ROUTE_TEXT[known.route];
+      ui.path.title = `Which path carries your messages (ICE candidates: ${known.local || '?'} ↔ ${known.remote || '?'})`;
+    } else {
+      delete ui.path.dataset.route;
+      ui.pathText.textContent = PATH_TEXT[path];
+      ui.path.title = 'Which path carries your messages';
+    }
 
     ui.send.disabled = !canSend();
     ui.waitAgain.hidden = state !== 'timeout';

@@ -24,6 +24,23 @@ export type SocketPeerPath = 'webrtc' | 'websocket';
  */
 export type SocketPeerState = 'idle' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'busy' | 'closed';
 
+/** How a WebRTC path runs: peer to peer (`direct`), or through a TURN server (`turn`). */
+export type SocketPeerRoute = 'direct' | 'turn';
+
+/** An ICE candidate's type; `relay` is a TURN server's address. */
+export type IceCandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+
+/** What `getPathDetails()` reports: which path is live and, for WebRTC, its route from `getStats()`. */
+export interface PathDetails {
+  path: SocketPeerPath;
+  /** `turn` when either end of the selected candidate pair is a `relay` candidate, else `direct`; null on the WebSocket relay or before a pair is selected. */
+  route: SocketPeerRoute | null;
+  /** The selected pair's local candidate type; null when `route` is. */
+  local: IceCandidateType | null;
+  /** The selected pair's remote candidate type; null when `route` is. */
+  remote: IceCandidateType | null;
+}
+
 /** What `send` did with a message. */
 export type SendResult = 'webrtc' | 'websocket' | 'queued' | 'dropped';
 
@@ -77,6 +94,10 @@ export interface CloseInfo {
 /** Payload of `session`: the first server message on every connection. */
 export interface SessionInfo {
   id: string;
+  /** ICE servers for RTCPeerConnection (STUN, TURN with a short-lived credential); absent from older servers. */
+  iceServers?: RTCIceServer[];
+  /** When the TURN credential in `iceServers` expires (unix seconds); only with a TURN entry. */
+  iceServersExpireAt?: number;
   [extra: string]: unknown;
 }
 
@@ -102,8 +123,15 @@ export interface SocketPeerOptions {
   autoconnect?: boolean;
   /** A server option in the original; accepted and ignored by the client. */
   serveLibrary?: boolean;
-  /** ICE servers for RTCPeerConnection. Default `[]` (host candidates only). */
+  /**
+   * ICE servers for RTCPeerConnection. Default: the server's list from its `session` message
+   * (STUN, and TURN with a short-lived credential the client refreshes before it expires;
+   * `[]`, host candidates only, from a server without ICE configuration). A list given here,
+   * even `[]`, replaces the server's.
+   */
   iceServers?: RTCIceServer[];
+  /** `relay` gathers TURN relay candidates only, so the DataChannel always goes through TURN. Default `all`. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** Try the WebRTC upgrade at all. Default true; false = relay only. */
   webrtc?: boolean;
   /** Ms an upgrade attempt may take before it is abandoned (`upgrade_error`). 0 = none. Default 15000. */
@@ -188,7 +216,10 @@ export declare class SocketPeer {
   timeout: number;
   autoconnect: boolean;
   serveLibrary: boolean;
-  iceServers: RTCIceServer[];
+  /** The ICE servers in use: the page's `iceServers` option, else the server's list. Assigning null/undefined goes back to the server's list. */
+  get iceServers(): RTCIceServer[];
+  set iceServers(list: RTCIceServer[] | null | undefined);
+  iceTransportPolicy: RTCIceTransportPolicy;
   webrtc: boolean;
   upgradeTimeout: number;
   sendQueueSize: number;
@@ -196,6 +227,8 @@ export declare class SocketPeer {
 
   /** `"webrtc"` while the DataChannel is open, else `"websocket"`. */
   readonly path: SocketPeerPath;
+  /** When the server's TURN credential expires (unix seconds); null without one or with the page's own `iceServers`. */
+  readonly iceServersExpireAt: number | null;
   /** Id from the server's `session` message on the current/last connection, or null. */
   readonly sessionId: string | null;
   readonly state: SocketPeerState;
@@ -226,6 +259,8 @@ export declare class SocketPeer {
    * order) until there is one. Throws TypeError for a value JSON cannot represent.
    */
   send(data: JsonValue | unknown): SendResult;
+  /** Which path is live and, for WebRTC, whether it runs direct or through TURN (from `getStats()`). */
+  getPathDetails(): Promise<PathDetails>;
   /** Closes WebRTC and the socket without reconnecting; `connect()` starts again. */
   close(): this;
   /** `close()` for good: no more events, queue dropped. */
