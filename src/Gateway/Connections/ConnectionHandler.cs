@@ -106,13 +106,11 @@ public sealed class ConnectionHandler(
         if (inboundDone.IsFaulted)
         {
             outbound.Tell(PoisonPill.Instance); // nothing more can be sent
-            if (socket.State == WebSocketState.CloseSent)
-            {
-                // The WebSocket layer itself sent a close (1007, invalid UTF-8) and dropped its receive
-                // buffer, so the socket cannot be read any more. Ending now would reset the connection
-                // before the client reads why: give it the close timeout to hang up first.
-                await WaitAsync(clientGone, _options.CloseTimeout);
-            }
+            // Either the client reset the connection (then it is gone already and this returns at
+            // once) or the WebSocket layer refused a frame (1007, invalid UTF-8): it sent its close
+            // frame and aborted the socket. Ending the request now would reset the TCP connection
+            // before the client reads why, so give it the close timeout to hang up first.
+            await WaitAsync(clientGone, _options.CloseTimeout);
             return;
         }
         // The client closed (we answer its close frame) or the gate closed (its close is queued).
