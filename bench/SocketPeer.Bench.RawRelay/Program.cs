@@ -1,0 +1,20 @@
+using SocketPeer.Bench.RawRelay;
+
+// The benchmark's floor: what a WebSocket relay of the same protocol costs on Kestrel with no actors,
+// no streams and no limits. Same path and JSON as SocketPeer, so one client drives both.
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSingleton<RelayRooms>();
+var app = builder.Build();
+app.UseWebSockets();
+app.MapGet("/ready", () => "ready\n");
+app.MapGet("/socketpeer", async (HttpContext http, RelayRooms rooms) =>
+{
+    if (!http.WebSockets.IsWebSocketRequest)
+    {
+        http.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
+        return;
+    }
+    using var socket = await http.WebSockets.AcceptWebSocketAsync();
+    await new RelayConnection(socket, rooms).RunAsync();
+});
+app.Run();

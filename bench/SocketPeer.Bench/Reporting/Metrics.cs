@@ -1,0 +1,51 @@
+using SocketPeer.Bench.Scenarios;
+
+namespace SocketPeer.Bench.Reporting;
+
+/// <summary>
+/// The figures the table and the ratios are made of. <see cref="TargetRatio"/> is issue 7's target for
+/// ours ÷ the raw Kestrel relay in the same run (lower is better for every targeted figure).
+/// </summary>
+public sealed record Metric(string Scenario, string Name, Func<ScenarioResult, double?> Read, bool HigherIsBetter = false,
+    double? TargetRatio = null, string? Variant = null)
+{
+    public static readonly IReadOnlyList<Metric> All =
+    [
+        new(PairingStorm.Name, "pairings/s", r => r.OperationsPerSecond, HigherIsBetter: true),
+        new(PairingStorm.Name, "server CPU µs/pairing", r => r.ServerCpuUsPerOperation, TargetRatio: 2.0),
+        new(PairingStorm.Name, "pairing p50 µs", r => r.Latency?.P50Us),
+        new(PairingStorm.Name, "pairing p99 µs", r => r.Latency?.P99Us),
+
+        new(SignallingScenario.Name, "signal p50 µs", r => r.Latency?.P50Us),
+        new(SignallingScenario.Name, "signal p99 µs", r => r.Latency?.P99Us),
+        new(SignallingScenario.Name, "exchange p99 µs", r => r.ExchangeLatency?.P99Us),
+        new(SignallingScenario.Name, "server CPU µs/msg", r => r.ServerCpuUsPerOperation),
+
+        new(RelayScenario.ClosedName, "msgs/s", r => r.OperationsPerSecond, HigherIsBetter: true),
+        new(RelayScenario.ClosedName, "server CPU µs/msg", r => r.ServerCpuUsPerOperation, TargetRatio: 1.5),
+        new(RelayScenario.ClosedName, "client CPU µs/msg", r => r.ClientCpuUsPerOperation),
+        new(RelayScenario.ClosedName, "p99 µs", r => r.Latency?.P99Us),
+
+        new(RelayScenario.OpenName, "p50 µs", r => r.Latency?.P50Us),
+        new(RelayScenario.OpenName, "p99 µs", r => r.Latency?.P99Us, TargetRatio: 1.5),
+        new(RelayScenario.OpenName, "p99.9 µs", r => r.Latency?.P999Us),
+        new(RelayScenario.OpenName, "server CPU µs/msg", r => r.ServerCpuUsPerOperation),
+        new(RelayScenario.OpenName, "lost+dup+reordered", r => r.Lost + r.Duplicated + r.OutOfOrder),
+
+        new(IdleFootprint.Name, "RSS KB/socket", r => r.Memory?.RssPerSocketKb, TargetRatio: 1.0, Variant: IdleVariants.Default),
+        new(IdleFootprint.Name, "heap KB/socket", r => r.Memory?.HeapPerSocketKb, Variant: IdleVariants.Default),
+        new(IdleFootprint.Name, "RSS KB/socket", r => r.Memory?.RssPerSocketKb, Variant: IdleVariants.Workstation),
+        new(IdleFootprint.Name, "heap KB/socket", r => r.Memory?.HeapPerSocketKb, Variant: IdleVariants.Workstation),
+    ];
+
+    public string Label => Variant is null ? $"{Scenario}: {Name}" : $"{Scenario} ({Variant}): {Name}";
+
+    public bool Matches(ScenarioResult r) => r.Scenario == Scenario && (Variant is null || r.Variant == Variant);
+}
+
+public static class IdleVariants
+{
+    /// <summary>Each server's own GC setting: Server GC for both .NET servers (the Web SDK's default), V8 for Node.</summary>
+    public const string Default = "default GC";
+    public const string Workstation = "DOTNET_gcServer=0";
+}

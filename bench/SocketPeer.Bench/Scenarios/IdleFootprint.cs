@@ -1,0 +1,72 @@
+using SocketPeer.Bench.Measurement;
+using SocketPeer.Bench.Reporting;
+using SocketPeer.Bench.Servers;
+
+namespace SocketPeer.Bench.Scenarios;
+
+/// <summary>
+/// Memory per idle socket on a freshly started server: a small warm-up (so first-use allocations are
+/// not counted), then RSS and — for .NET servers — the managed heap after an induced full GC, before
+/// and after N paired sockets sit idle. Per socket = growth / (2 × N).
+/// </summary>
+public static class IdleFootprint
+{
+    public const string Name = "idle";
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
+
+    public static async Task<ScenarioResult> RunAsync(ScenarioContext context, string variant, int repeat)
+    {
+        var result = context.NewResult(Name, variant, repeat);
+        result.OperationUnit = "socket";
+        if (context.Target.Pid is not { } pid)
+        {
+            result.Unsupported = "no server process to measure (give --server-pid)";
+            return result;
+        }
+
+        var warmup = await PairPool.ConnectAsync(context, 20, context.Tag + "w");
+        await PairPool.DisposeAllAsync(warmup.Pairs);
+        await context.PrepareWindowAsync(result);
+        var (heapBefore, rssBefore) = await CollectAsync(context, pid);
+        var threadsBefore = ProcFs.ThreadCount(pid);
+
+        var pairsWanted = context.Settings.IdlePairs;
+        var done = 0;
+        (List<Client.PeerPair> Pairs, int Failed, string? FirstError) idle;
+        using (context.Progress.Show($"{context.Target.Name} {Name} {variant}", () => $"{Volatile.Read(ref done):N0}/{pairsWanted:N0} pairs"))
+            idle = await PairPool.ConnectAsync(context, pairsWanted, context.Tag, paired: () => Interlocked.Increment(ref done));
+        try
+        {
+            if (idle.Failed > 0) result.Warnings.Add($"{idle.Failed} pairs failed: {idle.FirstError}");
+            // Let the server finish what the connects started (passivation, buffers returned) before reading.
+            await QuietWait.UntilServerIdleAsync(pid, TimeSpan.FromSeconds(context.Settings.Smoke ? 2 : 20), context.Cancel);
+            await Task.Delay(TimeSpan.FromSeconds(context.Settings.Smoke ? 0.5 : 2), context.Cancel);
+            var rssBeforeGc = ProcFs.RssKb(pid);
+            var (heapAfter, rssAfter) = await CollectAsync(context, pid);
+            var sockets = idle.Pairs.Count * 2;
+            result.Operations = sockets;
+            result.Memory = new MemoryFootprint(sockets, rssBefore, rssBeforeGc, rssAfter, heapBefore, heapAfter,
+                threadsBefore, ProcFs.ThreadCount(pid));
+            if (heapAfter is null && context.Target.Kind != TargetKind.External)
+                result.Warnings.Add("the managed heap could not be read");
+        }
+        finally
+        {
+            await PairPool.DisposeAllAsync(idle.Pairs);
+        }
+        return result;
+    }
+
+    /// <summary>Induces a full collection and returns (heap bytes, RSS KiB) right after it.</summary>
+    private static async Task<(long? Heap, long RssKb)> CollectAsync(ScenarioContext context, int pid)
+    {
+        long? heap;
+        if (context.Target.Kind == TargetKind.PeerJs)
+            heap = (await context.Target.Process!.NodeCollectAsync(ProbeTimeout))?.HeapBytes;
+        else
+            heap = await ManagedHeapProbe.CollectAndMeasureAsync(pid, ProbeTimeout);
+        // Give the GC's decommit a moment, so RSS reflects the collection.
+        await Task.Delay(TimeSpan.FromSeconds(context.Settings.Smoke ? 0.3 : 1), context.Cancel);
+        return (heap, ProcFs.RssKb(pid));
+    }
+}

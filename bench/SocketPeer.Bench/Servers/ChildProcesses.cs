@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace SocketPeer.Bench.Servers;
+
+/// <summary>
+/// Every process the harness started, so that none outlives it: they are killed when their run ends,
+/// and also on Ctrl-C, on an unhandled exception and at process exit.
+/// </summary>
+public static class ChildProcesses
+{
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+    private static int _hooked;
+
+    public static void Track(Process process)
+    {
+        if (Interlocked.Exchange(ref _hooked, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => KillAll();
+            AppDomain.CurrentDomain.UnhandledException += (_, _) => KillAll();
+        }
+        Running[process.Id] = process;
+    }
+
+    public static void Kill(Process process)
+    {
+        Running.TryRemove(process.Id, out _);
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+    }
+
+    public static void KillAll()
+    {
+        foreach (var process in Running.Values) Kill(process);
+    }
+}
