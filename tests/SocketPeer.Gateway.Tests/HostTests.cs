@@ -25,6 +25,8 @@ public sealed class HostTests(ServerFixture fixture) : IClassFixture<ServerFixtu
         await using var _ = a;
         await using var __ = b;
         await Pairs.AssertRelaysAsync(a, b);
+        await a.SendTextAsync("nope"); // an error, so the errors counter has a value to export
+        await a.ExpectErrorAsync("bad-message");
 
         using var http = fixture.Server.CreateHttpClient();
         var text = await http.GetStringAsync("/metrics");

@@ -53,7 +53,9 @@ public static class RoomRegistration
             (_, registry, _) => code =>
             {
                 var sessions = registry.Get<SessionRegion>();
-                return Props.Create(() => new RoomActor(new PairCode(code), sessions));
+                // Not Props.Create(() => new ...): that form evaluates its expression tree for every
+                // entity, which costs more than the rest of a pairing.
+                return Props.Create(typeof(RoomActor), new PairCode(code), sessions);
             },
             new RoomMessageExtractor(sharding.MaxShards),
             sharding.ToShardOptions());

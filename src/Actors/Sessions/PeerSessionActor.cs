@@ -150,7 +150,8 @@ public static class SessionRegistration
             {
                 var rooms = registry.Get<RoomRegion>();
                 var sessions = registry.Get<SessionRegion>();
-                return Props.Create(() => new PeerSessionActor(new SessionId(id), rooms, sessions, settings, metrics));
+                // Not Props.Create(() => new ...): see RoomRegistration.
+                return Props.Create(typeof(PeerSessionActor), new SessionId(id), rooms, sessions, settings, metrics);
             },
             new SessionMessageExtractor(sharding.MaxShards),
             sharding.ToShardOptions());
