@@ -58,7 +58,16 @@ public sealed class MeasurementTests
     }
 
     [Fact]
-    public void An_open_loop_window_above_the_servers_queue_is_refused()
+    public void Cpu_between_readings_counts_growth_and_new_threads_but_never_an_exited_threads_life()
+    {
+        var before = new Dictionary<int, long> { [1] = 1_000, [2] = 5_000_000 };
+        var after = new Dictionary<int, long> { [1] = 1_500, [3] = 200 }; // 2 exited, 3 was born
+
+        Assert.Equal(500 + 200, ProcFs.ThreadCpuNanosBetween(before, after));
+    }
+
+    [Fact]
+    public void A_closed_loop_window_above_the_servers_queue_or_a_url_off_loopback_is_refused()
     {
         Assert.Throws<ArgumentException>(() => BenchSettings.Parse(["relay", "--window", "300"]));
         Assert.Throws<ArgumentException>(() => BenchSettings.Parse(["relay", "--url", "ws://10.0.0.1:5000/socketpeer/"]));

@@ -40,9 +40,6 @@ public static class ProcFs
         return threads;
     }
 
-    /// <summary>Total of <see cref="ThreadCpuNanosById"/>.</summary>
-    public static long ThreadCpuNanos(int pid) => ThreadCpuNanosById(pid).Values.Sum();
-
     /// <summary>
     /// CPU spent between two <see cref="ThreadCpuNanosById"/> readings: each thread's growth, and the
     /// whole time of threads born in between. Threads that exited in between are missing (their

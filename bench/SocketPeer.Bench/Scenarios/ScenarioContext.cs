@@ -20,7 +20,7 @@ public sealed class ScenarioContext(Target target, BenchSettings settings, Progr
     /// <summary>Before a timed window: the server idle and, within bounds, the rest of the box quiet.</summary>
     public async Task PrepareWindowAsync(ScenarioResult result)
     {
-        await QuietWait.UntilServerIdleAsync(Target.Pid, TimeSpan.FromSeconds(Settings.Smoke ? 1 : 15), Cancel);
+        await QuietWait.UntilServerIdleAsync(Target.Pid, TimeSpan.FromSeconds(Settings.Smoke ? 0.5 : 15), Cancel);
         result.LoadAverageBefore = ProcFs.LoadAverage();
         if (Settings.MaxQuietWaitSeconds <= 0) return; // smoke: no waiting, and the figures are not for reading
         var (waited, other) = await QuietWait.UntilQuietAsync(Target.Pid, Settings.QuietCores,
