@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using SocketPeer.Actors.Rooms;
 using SocketPeer.Gateway.Options;
 
 namespace SocketPeer.Gateway.Protocol;
@@ -37,11 +36,5 @@ public sealed class PairCodeValidator : IPairCodeValidator
         {
             return $"a pair code must match {_rules.Pattern}";
         }
-    }
-
-    internal static PairCode? Accept(IPairCodeValidator validator, string code, out string? why)
-    {
-        why = validator.Validate(code);
-        return why is null ? new PairCode(code) : null;
     }
 }
