@@ -31,6 +31,51 @@ public sealed class RateLimitTests(RateLimitFixture fixture) : IClassFixture<Rat
         Assert.Equal("rate-limited", flooder.Socket.CloseStatusDescription);
         await partner.ExpectAsync("peer.left");
     }
+
+    /// <summary>
+    /// The close must reach a flooder even when thousands of its frames are still unread: ending
+    /// the request with unread bytes makes the kernel reset the connection, and a reset can
+    /// overtake our close frame (the browser then reports 1006, not 1008). Several at once so
+    /// either order of the connection's two streams ending is exercised.
+    /// </summary>
+    [Fact]
+    public async Task A_flooder_with_frames_still_unread_gets_the_1008_close_frame_not_a_reset()
+    {
+        var flood = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var socket = new ClientWebSocket();
+            await socket.ConnectAsync(fixture.Server.Socket, CancellationToken.None);
+            var frame = "{\"type\":\"flood.test\"}"u8.ToArray();
+            try
+            {
+                for (var i = 0; i < 3000; i++)
+                    await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
+            }
+            catch (WebSocketException) { } // the server may finish closing before the flood ends
+            return await ReadUntilCloseAsync(socket);
+        });
+
+        foreach (var status in await Task.WhenAll(flood))
+            Assert.Equal(WebSocketCloseStatus.PolicyViolation, status);
+    }
+
+    private static async Task<WebSocketCloseStatus?> ReadUntilCloseAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TestClient.Timeout);
+        var buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, timeout.Token);
+                if (result.MessageType == WebSocketMessageType.Close) return result.CloseStatus;
+            }
+        }
+        catch (WebSocketException e)
+        {
+            throw new Xunit.Sdk.XunitException($"the connection broke before the close frame arrived: {e.Message}");
+        }
+    }
 }
 
 public sealed class ConnectionLimitFixture : ServerFixture

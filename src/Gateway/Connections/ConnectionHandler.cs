@@ -100,6 +100,11 @@ public sealed class ConnectionHandler(
                 await writer.CloseAfterInFlightAsync(CloseCodes.SlowConsumer, "slow-consumer", _options.CloseTimeout);
             }
             await AwaitOrAbort(inboundDone, socket); // the client answers our close frame
+            // The inbound side may have ended on its own (the gate closed) just before: then
+            // nothing reads the client's answer, and ending with its frames unread would reset the
+            // connection, which can overtake our close frame.
+            if (socket.State == WebSocketState.CloseSent)
+                await DrainUntilClosedAsync(socket);
             return;
         }
 
