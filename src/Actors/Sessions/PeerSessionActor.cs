@@ -132,6 +132,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         Receive<GraceElapsed>(_ => Apply(_state.GraceExpired()));
         Receive<PartnerGraceElapsed>(m => Apply(_state.PartnerGraceExpired(m.Partner)));
         Receive<ConfirmElapsed>(_ => Apply(_state.ConfirmExpired()));
+        Receive<ReplayElapsed>(_ => Apply(_state.ReplayWaitExpired()));
         Receive<RefreshToken>(_ => SendToken());
         Receive<ReceiveTimeout>(_ => Apply(new SessionTransition(_state, [Stop.Instance])));
     }
@@ -252,6 +253,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
 
         Toggle(before.Away, after.Away, GraceElapsed.Instance, _settings.Resume.Grace);
         Toggle(before.Confirming, after.Confirming, ConfirmElapsed.Instance, _settings.Resume.Grace);
+        Toggle(before.Replaying, after.Replaying, ReplayElapsed.Instance, _settings.Resume.Grace);
         if (after.PartnerAway && !before.PartnerAway && after.Phase is Paired p)
             Timers.StartSingleTimer(nameof(PartnerGraceElapsed), new PartnerGraceElapsed(p.Partner), _settings.Resume.Grace);
         else if (!after.PartnerAway && before.PartnerAway)
@@ -283,8 +285,8 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         // Gauges must not count a session that is gone (a stop without ConnectionClosed: shutdown, hand-off).
-        Account(_state with { Resumable = false, Away = false, Confirming = false, PartnerAway = false },
-            _state with { Phase = new Idle(), Path = null, Resumable = false, Away = false, Confirming = false, PartnerAway = false });
+        var quiet = _state with { Resumable = false, Away = false, Confirming = false, Replaying = false, PartnerAway = false };
+        Account(quiet, quiet with { Phase = new Idle(), Path = null });
     }
 
     // Timer messages (local to this actor).
@@ -300,6 +302,11 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
     private sealed record ConfirmElapsed
     {
         public static readonly ConfirmElapsed Instance = new();
+    }
+
+    private sealed record ReplayElapsed
+    {
+        public static readonly ReplayElapsed Instance = new();
     }
 
     private sealed record RefreshToken

@@ -36,6 +36,12 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>Rebuilt from a token; the partner has not confirmed the pairing yet.</summary>
     public bool Confirming { get; init; }
 
+    /// <summary>
+    /// Resumed; the partner has not answered yet. Its replay follows its answer, so live relays that
+    /// arrive before the answer are dropped (it keeps them and replays them after what they follow).
+    /// </summary>
+    public bool Replaying { get; init; }
+
     /// <summary>The highest sequence number this pairing took from our client.</summary>
     public long OutSeq { get; init; }
 
@@ -221,7 +227,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         Paired p when p.Partner == relay.From && p.Code == relay.Code =>
             // Duplicates (a replay overlapping what was delivered) and anything while the client is
             // away are dropped here: the sender keeps what a resumable client has not acknowledged.
-            (relay.Seq > 0 && relay.Seq <= InSeq) || Away
+            (relay.Seq > 0 && relay.Seq <= InSeq) || Away || Replaying || Confirming
                 ? Same()
                 : Next(this with { InSeq = Math.Max(InSeq, relay.Seq) }, new ToClient(Delivered(relay))),
         Joining or Waiting when Phase.Room == relay.Code && Early.Count < MaxEarlyRelays =>
@@ -243,7 +249,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
             return Next(next, [started, new ToClient(new ResumedNotice(OutSeq, next.Claims.State.ToWire())), .. back]);
         // The partner's session re-sends what our client has not got; everything our client sent
         // that this session took is here, so the client re-sends only what came after OutSeq.
-        return Next(next with { InSeq = resume.Received },
+        return Next(next with { InSeq = resume.Received, Replaying = true },
         [
             started,
             new ToClient(new ResumedNotice(OutSeq, "paired")),
@@ -286,7 +292,10 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
 
         // Everything after what its client has, in order; what it has is acknowledged by that.
         var (unacked, count) = Trim(resumed.Received);
-        var next = this with { Unacked = unacked, UnackedCount = count, PartnerAway = false, PartnerResumable = true };
+        var next = this with
+        {
+            Unacked = unacked, UnackedCount = count, PartnerAway = false, PartnerResumable = true, Replaying = false,
+        };
         var effects = new List<SessionEffect>
         {
             new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Accepted, InSeq)),
@@ -304,7 +313,12 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
 
     public SessionTransition Handle(PartnerResumeAnswer answer)
     {
-        if (!Confirming || Phase is not Paired p || p.Partner != answer.From) return Same();
+        if (Phase is not Paired p || p.Partner != answer.From) return Same();
+        if (Replaying)
+            return answer.Verdict == ResumeVerdict.Refused
+                ? ResumeFailed("the pairing ended while this client was away; send pair again")
+                : Next(this with { Replaying = false }); // the replay, if any, comes next
+        if (!Confirming) return Same();
         return answer.Verdict switch
         {
             ResumeVerdict.Accepted => Next(this with { Confirming = false, OutSeq = answer.Received },
@@ -321,7 +335,10 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         : Same();
 
     private SessionTransition ResumeFailed(string why) =>
-        Next(Enter(new Idle()) with { Confirming = false }, Error(ServerErrorCodes.ResumeFailed, why));
+        Next(Enter(new Idle()) with { Confirming = false, Replaying = false }, Error(ServerErrorCodes.ResumeFailed, why));
+
+    /// <summary>The partner never answered a resume (its node died meanwhile): take live relays again.</summary>
+    public SessionTransition ReplayWaitExpired() => Replaying ? Next(this with { Replaying = false }) : Same();
 
     /// <summary>The partner's session stopped (its node died, or it ended before the room told us).</summary>
     public SessionTransition PartnerLost(SessionId partner)
@@ -362,7 +379,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>Leaves the current phase: early relays, the reported path and the pairing's numbers belong to it.</summary>
     private SessionState Enter(SessionPhase phase) => this with
     {
-        Phase = phase, Early = [], Path = null,
+        Phase = phase, Early = [], Path = null, Replaying = false,
         OutSeq = 0, InSeq = 0, Unacked = [], UnackedCount = 0, PartnerResumable = false, PartnerAway = false,
     };
 

@@ -325,5 +325,28 @@ public sealed class ResumeStateTests
         Assert.Equal([Stop.Instance], taken.Effects); // no LeaveRoom: the room has moved on
     }
 
+    [Fact]
+    public void After_a_resume_live_relays_wait_behind_the_partners_replay()
+    {
+        var away = ResumablePaired().Handle(new ConnectionClosed(Me)).State;
+        var resumed = away.Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), Received: 2)).State;
+
+        // Sent by the partner before it heard of the resume: it keeps it and replays it after 3 and 4.
+        var early = resumed.Handle(RelayFrom(Partner, "5") with { Seq = 5 });
+        Assert.Empty(early.Effects);
+
+        var answered = early.State.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Accepted, 0)).State;
+        var replayed = answered.Handle(RelayFrom(Partner, "3") with { Seq = 3 });
+        Assert.Equal(3, Assert.IsType<RelayedNotice>(Assert.IsType<ToClient>(Assert.Single(replayed.Effects)).Message).Seq);
+    }
+
+    [Fact]
+    public void A_rebuilt_session_takes_no_live_relay_before_its_partner_confirms()
+    {
+        var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 2)).State;
+
+        Assert.Empty(rebuilt.Handle(RelayFrom(Partner, "9") with { Seq = 9 }).Effects);
+    }
+
     private static ResumeClaims Claims(ResumeState state) => new(Me, state, Code, Partner, true, Later);
 }
