@@ -20,7 +20,7 @@ public sealed class PlacementTests(ThreeNodeFixture fixture) : IClassFixture<Thr
         await a.PairAsync(code);
         await b.PairAsync(code);
 
-        // Which pair reaches the room first is a race across nodes; exactly one of them initiates.
+        // Both joins race to the room's node, so either may arrive first; exactly one initiates.
         var aInitiates = (await a.ExpectAsync("peer.found")).GetProperty("data").GetProperty("initiator").GetBoolean();
         var bInitiates = (await b.ExpectAsync("peer.found")).GetProperty("data").GetProperty("initiator").GetBoolean();
         Assert.NotEqual(aInitiates, bInitiates);
