@@ -1,0 +1,226 @@
+using System.Text.Json;
+using SocketPeer.Testing;
+using Xunit.Abstractions;
+
+namespace SocketPeer.Browser.Tests;
+
+/// <summary>
+/// As <see cref="ServerDropFixture"/>: the close handshake of a dropped flooder gets room on a
+/// loaded machine (the drop is what starts these tests, not what they test).
+/// </summary>
+public sealed class ResumeFixture : BrowserFixture
+{
+    protected override (string, string)[] Settings => [("SocketPeer:CloseTimeout", "00:00:30")];
+}
+
+/// <summary>
+/// Resume (docs/protocol.md, "Resume") in real pages against the real server: a page whose socket
+/// the server drops takes its session back on the next socket; its partner notices nothing.
+/// The pages stay on the WebSocket relay (<c>webrtc: false</c>): resume covers the relay only.
+/// </summary>
+public sealed class ResumeTests(ResumeFixture fixture, ITestOutputHelper output)
+    : BrowserTest(fixture, output), IClassFixture<ResumeFixture>
+{
+    private const int PolicyViolation = 1008;
+
+    /// <summary>Two relay-only pages paired on a fresh code, both told <c>connect</c>, both resumable.</summary>
+    internal static async Task<(PeerPage Dropped, PeerPage Partner)> PairAsync(
+        Func<string, Task<PeerPage>> newPage, object droppedOptions, object partnerOptions)
+    {
+        var dropped = await newPage("dropped");
+        var partner = await newPage("partner");
+        await dropped.StartAsync(droppedOptions);
+        await dropped.WaitForStateAsync("waiting");
+        await partner.StartAsync(partnerOptions);
+        await dropped.WaitForEventAsync("connect");
+        await partner.WaitForEventAsync("connect");
+        foreach (var page in new[] { dropped, partner })
+        {
+            Assert.True(await page.Page.EvaluateAsync<bool>("() => peer.resumable"),
+                "the server did not take the resume opt-in (its session message carries no token): " +
+                "server-side resume (docs/protocol.md, Resume) is missing from this build");
+        }
+        return (dropped, partner);
+    }
+
+    /// <summary>
+    /// Makes the server drop the page's socket for real, as ServerDropTests does: a flood of frames
+    /// of an unknown type, past the rate limit and a whole burst more, closed with 1008.
+    /// </summary>
+    internal static async Task DropAsync(PeerPage page)
+    {
+        await page.Page.EvaluateAsync("""
+            () => {
+              for (let i = 0; i < 1000; i++) peer.socket.send('{"type":"flood.test"}');
+            }
+            """);
+        await page.WaitForEventAsync("close");
+        var close = (await page.LastArgAsync("close"))!.Value;
+        Assert.Equal(PolicyViolation, close.GetProperty("code").GetInt32());
+        Assert.True(close.GetProperty("willReconnect").GetBoolean());
+    }
+
+    private static Task<string[]> ReceivedAsync(PeerPage page) =>
+        page.Page.EvaluateAsync<string[]>("() => received.map(r => String(r.value))");
+
+    private static Task<string[]> ViasAsync(PeerPage page) =>
+        page.Page.EvaluateAsync<string[]>("() => [...new Set(received.map(r => r.via))]");
+
+    /// <summary>Sends <c>prefix1</c> … <c>prefixN</c> in one go; returns what each <c>send</c> said.</summary>
+    private static Task<string[]> SendStreamAsync(PeerPage page, string prefix, int count) =>
+        page.Page.EvaluateAsync<string[]>(
+            "([prefix, count]) => Array.from({ length: count }, (_, i) => peer.send(prefix + (i + 1)))",
+            new object[] { prefix, count });
+
+    private static IEnumerable<string> Stream(string prefix, int count) =>
+        Enumerable.Range(1, count).Select(i => prefix + i);
+
+    /// <summary>
+    /// The page stays away (its reconnect delay is a minute, so the test reconnects it, exactly as
+    /// the timer would, once both streams are sent): whatever either side sent meanwhile arrives
+    /// exactly once and in order, with no second <c>connect</c>/<c>peer.found</c> anywhere and no
+    /// <c>peer.left</c> for the partner.
+    /// </summary>
+    [Fact]
+    public async Task A_dropped_page_resumes_its_session_and_both_streams_sent_while_it_was_away_arrive_once_in_order()
+    {
+        const int PartnerStream = 50;
+        const int DroppedStream = 20;
+        var code = Codes.New();
+        var (dropped, partner) = await PairAsync(name => NewPeerPageAsync(name),
+            new { pairCode = code, webrtc = false, reconnectDelay = 60_000 },
+            new { pairCode = code, webrtc = false });
+        await partner.SendAsync("p-before");
+        await dropped.SendAsync("d-before");
+        await dropped.ReceiveAsync("p-before");
+        await partner.ReceiveAsync("d-before");
+        var sessionId = await dropped.Page.EvaluateAsync<string>("() => peer.sessionId");
+
+        await DropAsync(dropped);
+
+        // While the page is away: the partner's socket and session are fine, so it relays; the
+        // dropped page has no path and queues.
+        Assert.All(await SendStreamAsync(partner, "p", PartnerStream), path => Assert.Equal("websocket", path));
+        Assert.All(await SendStreamAsync(dropped, "d", DroppedStream), path => Assert.Equal("queued", path));
+        Assert.Equal("reconnecting", await dropped.Page.EvaluateAsync<string>("() => peer.state"));
+        Assert.Equal(1, await dropped.CountAsync("connect_attempt"));
+
+        await dropped.Page.EvaluateAsync("() => peer.connect()");
+
+        await dropped.WaitForEventAsync("resume");
+        var resumed = (await dropped.LastArgAsync("resume"))!.Value;
+        Log($"resume: {resumed}");
+        Assert.Equal("paired", resumed.GetProperty("state").GetString());
+        Assert.Equal("connected", await dropped.Page.EvaluateAsync<string>("() => peer.state"));
+        Assert.Equal(sessionId, await dropped.Page.EvaluateAsync<string>("() => peer.sessionId"));
+        await partner.SendAsync("p-after");
+        await dropped.SendAsync("d-after");
+
+        await dropped.ReceiveAsync("p-after");
+        await partner.ReceiveAsync("d-after");
+        string[] toDropped = ["p-before", .. Stream("p", PartnerStream), "p-after"];
+        string[] toPartner = ["d-before", .. Stream("d", DroppedStream), "d-after"];
+        Assert.Equal(toDropped, await ReceivedAsync(dropped));
+        Assert.Equal(toPartner, await ReceivedAsync(partner));
+        Assert.Equal(["websocket"], await ViasAsync(dropped));
+        Assert.Equal(["websocket"], await ViasAsync(partner));
+
+        // Both sides acknowledged everything: nothing is kept for a resend any more.
+        await dropped.WaitAsync("() => peer.unacknowledgedMessages === 0");
+        await partner.WaitAsync("() => peer.unacknowledgedMessages === 0");
+        Assert.Equal(PartnerStream + 2, await dropped.Page.EvaluateAsync<int>("() => peer.lastReceivedSeq"));
+        Assert.Equal(DroppedStream + 2, await partner.Page.EvaluateAsync<int>("() => peer.lastReceivedSeq"));
+
+        foreach (var page in new[] { dropped, partner })
+        {
+            Assert.Equal(1, await page.CountAsync("connect"));
+            Assert.Equal(1, await page.CountAsync("peer.found"));
+            Assert.Equal(0, await page.CountAsync("reconnect"));
+            Assert.Equal(0, await page.CountAsync("peer.left"));
+        }
+        Assert.Equal(1, await dropped.CountAsync("resume"));
+        Assert.Equal(0, await partner.CountAsync("resume"));
+        Assert.Equal(0, await partner.CountAsync("close"));
+    }
+
+    /// <summary>
+    /// The same on the page's own reconnect timer: the partner starts its stream the moment the page
+    /// is dropped, and the stream arrives once and in order, however it splits between the replay
+    /// and live traffic.
+    /// </summary>
+    [Fact]
+    public async Task A_dropped_page_reconnects_by_itself_and_resumes_without_a_second_connect()
+    {
+        const int PartnerStream = 40;
+        var code = Codes.New();
+        var (dropped, partner) = await PairAsync(name => NewPeerPageAsync(name),
+            new { pairCode = code, webrtc = false, reconnectDelay = 200 },
+            new { pairCode = code, webrtc = false });
+
+        await DropAsync(dropped);
+        Assert.All(await SendStreamAsync(partner, "p", PartnerStream), path => Assert.Equal("websocket", path));
+
+        await dropped.WaitForEventAsync("resume");
+        await dropped.ReceiveAsync("p" + PartnerStream);
+        await partner.SendAsync("p-after");
+        await dropped.ReceiveAsync("p-after");
+        string[] toDropped = [.. Stream("p", PartnerStream), "p-after"];
+        Assert.Equal(toDropped, await ReceivedAsync(dropped));
+        Assert.Equal("paired", (await dropped.LastArgAsync("resume"))!.Value.GetProperty("state").GetString());
+
+        await dropped.SendAsync("d-after");
+        await partner.ReceiveAsync("d-after");
+        Assert.Equal(2, await dropped.CountAsync("connect_attempt"));
+        foreach (var page in new[] { dropped, partner })
+        {
+            Assert.Equal(1, await page.CountAsync("connect"));
+            Assert.Equal(1, await page.CountAsync("peer.found"));
+            Assert.Equal(0, await page.CountAsync("peer.left"));
+        }
+    }
+}
+
+/// <summary>A server that keeps a dropped session for a resume only briefly.</summary>
+public sealed class ShortGraceFixture : BrowserFixture
+{
+    protected override (string, string)[] Settings =>
+    [
+        ("SocketPeer:CloseTimeout", "00:00:30"),
+        ("SocketPeer:Resume:Grace", "00:00:02"),
+    ];
+}
+
+/// <summary>When the session cannot be taken back, the client falls back to the original behaviour.</summary>
+public sealed class ResumeFailedTests(ShortGraceFixture fixture, ITestOutputHelper output)
+    : BrowserTest(fixture, output), IClassFixture<ShortGraceFixture>
+{
+    /// <summary>
+    /// The page comes back after the grace period: the partner has heard <c>peer.left</c>, the
+    /// resume gets <c>resume-failed</c>, and the page pairs again with its code: a new
+    /// <c>peer.found</c>/<c>connect</c> on both sides, and a working pair.
+    /// </summary>
+    [Fact]
+    public async Task A_page_back_after_the_grace_period_gets_resume_failed_and_pairs_again()
+    {
+        var code = Codes.New();
+        var (dropped, partner) = await ResumeTests.PairAsync(name => NewPeerPageAsync(name),
+            new { pairCode = code, webrtc = false, reconnectDelay = 60_000 },
+            new { pairCode = code, webrtc = false });
+
+        await ResumeTests.DropAsync(dropped);
+        await partner.WaitForEventAsync("peer.left"); // the grace period ran out
+        await dropped.Page.EvaluateAsync("() => peer.connect()");
+
+        await dropped.WaitAsync("() => events.some(e => e.name === 'server.error' && e.arg.code === 'resume-failed')");
+        await dropped.WaitForEventAsync("connect", 2);
+        await partner.WaitForEventAsync("connect", 2);
+        await dropped.WaitForEventAsync("reconnect");
+        Assert.Equal(0, await dropped.CountAsync("resume"));
+        Assert.True(await dropped.Page.EvaluateAsync<bool>("() => peer.resumable"), "the new session is opted in again");
+
+        await dropped.SendAsync("after: dropped→partner");
+        await partner.SendAsync("after: partner→dropped");
+        await partner.ReceiveAsync("after: dropped→partner");
+        await dropped.ReceiveAsync("after: partner→dropped");
+    }
+}
