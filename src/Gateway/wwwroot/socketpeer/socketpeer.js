@@ -939,7 +939,7 @@
         this.#flushQueue();
         // A WebRTC attempt that failed while the socket was down is retried by
         // the initiator, as after any failed attempt; an open channel carries on.
-        if (this.#initiator && !this.#pc) this.#scheduleUpgradeRetry();
+        if (this.#initiator && !this.#pc && this.#rtcSupported()) this.#scheduleUpgradeRetry();
       } else if (state === 'paired') {
         // Waiting when the socket dropped, paired meanwhile: the `peer.found`
         // the server kept for this client comes next, with the replay.
