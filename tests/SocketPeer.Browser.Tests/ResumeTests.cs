@@ -178,6 +178,39 @@ public sealed class ResumeTests(ResumeFixture fixture, ITestOutputHelper output)
             Assert.Equal(0, await page.CountAsync("peer.left"));
         }
     }
+
+    /// <summary>
+    /// A lost network rather than a server's close: the page's TCP connection is reset under it
+    /// (no close frame either way), the page sees 1006, reconnects through the same way and resumes.
+    /// </summary>
+    [Fact]
+    public async Task A_page_whose_connection_is_reset_resumes_and_misses_nothing()
+    {
+        const int PartnerStream = 30;
+        await using var network = new CuttableProxy(Server.Http);
+        var code = Codes.New();
+        var (dropped, partner) = await PairAsync(name => NewPeerPageAsync(name),
+            new { pairCode = code, webrtc = false, reconnectDelay = 60_000, url = network.SocketUrl },
+            new { pairCode = code, webrtc = false });
+
+        Assert.Equal(1, network.CutAll());
+        await dropped.WaitForEventAsync("close");
+        Assert.Equal(1006, (await dropped.LastArgAsync("close"))!.Value.GetProperty("code").GetInt32());
+        Assert.All(await SendStreamAsync(partner, "p", PartnerStream), path => Assert.Equal("websocket", path));
+        Assert.Equal("queued", await dropped.SendAsync("d-away"));
+        await dropped.Page.EvaluateAsync("() => peer.connect()"); // the reconnect timer's job
+
+        await dropped.WaitForEventAsync("resume");
+        await dropped.ReceiveAsync("p" + PartnerStream);
+        await partner.ReceiveAsync("d-away");
+        string[] toDropped = [.. Stream("p", PartnerStream)];
+        Assert.Equal(toDropped, await ReceivedAsync(dropped));
+        foreach (var page in new[] { dropped, partner })
+        {
+            Assert.Equal(1, await page.CountAsync("connect"));
+            Assert.Equal(0, await page.CountAsync("peer.left"));
+        }
+    }
 }
 
 /// <summary>A server that keeps a dropped session for a resume only briefly.</summary>
