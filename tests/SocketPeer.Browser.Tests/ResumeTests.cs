@@ -211,6 +211,58 @@ public sealed class ResumeTests(ResumeFixture fixture, ITestOutputHelper output)
             Assert.Equal(0, await page.CountAsync("peer.left"));
         }
     }
+
+    /// <summary>Run in a page before its scripts: keeps every resume token the server sends it (<c>tokens</c>).</summary>
+    private const string RecordTokens = """
+        window.tokens = [];
+        const NativeWebSocket = window.WebSocket;
+        window.WebSocket = class extends NativeWebSocket {
+          constructor(...args) {
+            super(...args);
+            this.addEventListener('message', (event) => {
+              try {
+                const message = JSON.parse(event.data);
+                if ((message.type === 'session' || message.type === 'session.token') && message.data.token) tokens.push(message.data.token);
+              } catch { /* not ours to judge */ }
+            });
+          }
+        };
+        """;
+
+    /// <summary>
+    /// Another socket takes the page's session over with its latest token: the server closes the
+    /// page's socket with 4001 and the page stays closed (a reconnect would take it back and the two
+    /// would fight over it). Its partner, still paired with the session, hears nothing.
+    /// </summary>
+    [Fact]
+    public async Task A_page_whose_session_is_resumed_elsewhere_is_closed_with_4001_and_does_not_reconnect()
+    {
+        var code = Codes.New();
+        var (page, partner) = await PairAsync(name => NewPeerPageAsync(name, name == "dropped" ? RecordTokens : null),
+            new { pairCode = code, webrtc = false, reconnectDelay = 200 },
+            new { pairCode = code, webrtc = false });
+        var token = await page.Page.EvaluateAsync<string>("() => tokens[tokens.length - 1]");
+
+        await using var elsewhere = await Server.ConnectAsync();
+        await elsewhere.SendAsync("resume", new { token, seq = 0 });
+        await elsewhere.ExpectAsync("session"); // the resumed session's
+        var resumed = await elsewhere.ExpectAsync("resumed");
+        Assert.Equal("paired", resumed.GetProperty("data").GetProperty("state").GetString());
+
+        await page.WaitForEventAsync("close");
+        var close = (await page.LastArgAsync("close"))!.Value;
+        Assert.Equal(4001, close.GetProperty("code").GetInt32());
+        Assert.False(close.GetProperty("willReconnect").GetBoolean());
+        Assert.Equal("closed", await page.Page.EvaluateAsync<string>("() => peer.state"));
+        Assert.False(await page.Page.EvaluateAsync<bool>("() => peer.resumable"));
+
+        // The session lives on with the other socket: the partner's messages reach it there.
+        await partner.SendAsync("to whoever holds the session");
+        var relayed = await elsewhere.ExpectAsync("data");
+        Assert.Equal("to whoever holds the session", relayed.GetProperty("data").GetString());
+        Assert.Equal(0, await partner.CountAsync("peer.left"));
+        Assert.Equal(1, await page.CountAsync("connect_attempt"));
+    }
 }
 
 /// <summary>A server that keeps a dropped session for a resume only briefly.</summary>
