@@ -212,6 +212,39 @@ public sealed class ResumeTests(ResumeFixture fixture, ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Upgraded pages: the DataChannel does not depend on the socket, so it carries on while the
+    /// page is away, and the resume leaves it alone (no downgrade, no new upgrade, no new pairing).
+    /// </summary>
+    [Fact]
+    public async Task A_DataChannel_outlives_the_drop_and_the_resume_keeps_it()
+    {
+        var code = Codes.New();
+        var (dropped, partner) = await PairAsync(name => NewPeerPageAsync(name),
+            new { pairCode = code, reconnectDelay = 60_000 },
+            new { pairCode = code });
+        await dropped.WaitForPathAsync("webrtc");
+        await partner.WaitForPathAsync("webrtc");
+
+        await DropAsync(dropped);
+        Assert.Equal("webrtc", await dropped.SendAsync("d-away"));
+        Assert.Equal("webrtc", await partner.SendAsync("p-away"));
+        Assert.Equal("webrtc", await partner.ReceiveAsync("d-away"));
+        Assert.Equal("webrtc", await dropped.ReceiveAsync("p-away"));
+        await dropped.Page.EvaluateAsync("() => peer.connect()");
+
+        await dropped.WaitForEventAsync("resume");
+        Assert.Equal("webrtc", await dropped.SendAsync("d-after"));
+        Assert.Equal("webrtc", await partner.ReceiveAsync("d-after"));
+        foreach (var page in new[] { dropped, partner })
+        {
+            Assert.Equal(1, await page.CountAsync("connect"));
+            Assert.Equal(1, await page.CountAsync("upgrade"));
+            Assert.Equal(0, await page.CountAsync("downgrade"));
+            Assert.Equal(0, await page.CountAsync("peer.left"));
+        }
+    }
+
     /// <summary>Run in a page before its scripts: keeps every resume token the server sends it (<c>tokens</c>).</summary>
     private const string RecordTokens = """
         window.tokens = [];
