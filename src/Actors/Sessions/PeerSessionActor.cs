@@ -225,9 +225,9 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
 
         if (after.Resumable && !before.Resumable)
             Timers.StartPeriodicTimer(nameof(RefreshToken), RefreshToken.Instance, _settings.Resume.Tokens.Lifetime / 2);
-        if (after.Resumable && before.Resumable && before.Claims != after.Claims && !after.Away)
-            SendToken();
-        else if (after.Resumable && !before.Resumable)
+        // A fresh token whenever what it vouches for changes; a rebuilt session's `session` has one already.
+        var optedIn = after.Resumable && !before.Resumable && before.Phase is not Unattached;
+        if (optedIn || (after.Resumable && before.Resumable && before.Claims != after.Claims && !after.Away))
             SendToken();
     }
 
