@@ -5,8 +5,9 @@ namespace SocketPeer.Browser.Tests;
 
 /// <summary>
 /// A TCP forwarder on 127.0.0.1:0 in front of the server, whose connections the test can cut as a
-/// lost network does: both ends get a TCP reset, nobody sends a WebSocket close frame. New
-/// connections are forwarded as before, so a client can come back through it.
+/// lost network does: both ends get a TCP reset, nobody sends a WebSocket close frame. Before the
+/// cut it can also lose what is in flight (<see cref="Blackhole"/>), both ways. New connections are
+/// forwarded as before, so a client can come back through it.
 /// </summary>
 public sealed class CuttableProxy : IAsyncDisposable
 {
@@ -15,6 +16,7 @@ public sealed class CuttableProxy : IAsyncDisposable
     private readonly List<(TcpClient Client, TcpClient Upstream)> _links = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
+    private volatile bool _losing;
 
     public CuttableProxy(Uri target)
     {
@@ -28,7 +30,14 @@ public sealed class CuttableProxy : IAsyncDisposable
     /// <summary>The server's WebSocket endpoint, through this proxy.</summary>
     public string SocketUrl => $"ws://127.0.0.1:{Port}/socketpeer/";
 
-    /// <summary>Resets every connection open through the proxy now.</summary>
+    /// <summary>
+    /// From now until <see cref="CutAll"/>, the bytes of open connections are read and thrown away,
+    /// both ways: each side believes it sent them, as when a network dies before its connections
+    /// notice.
+    /// </summary>
+    public void Blackhole() => _losing = true;
+
+    /// <summary>Resets every connection open through the proxy now; later ones are forwarded again.</summary>
     public int CutAll()
     {
         (TcpClient, TcpClient)[] links;
@@ -36,6 +45,7 @@ public sealed class CuttableProxy : IAsyncDisposable
         {
             links = [.. _links];
             _links.Clear();
+            _losing = false;
         }
         foreach (var (client, upstream) in links)
         {
@@ -84,17 +94,34 @@ public sealed class CuttableProxy : IAsyncDisposable
                 upstream.Dispose();
                 continue;
             }
-            lock (_links) _links.Add((client, upstream));
+            lock (_links)
+            {
+                if (_losing)
+                {
+                    // Opened while the network is "down": it would never work.
+                    Reset(client);
+                    Reset(upstream);
+                    continue;
+                }
+                _links.Add((client, upstream));
+            }
             _ = PipeAsync(client, upstream);
             _ = PipeAsync(upstream, client);
         }
     }
 
-    private static async Task PipeAsync(TcpClient from, TcpClient to)
+    private async Task PipeAsync(TcpClient from, TcpClient to)
     {
+        var buffer = new byte[16 * 1024];
         try
         {
-            await from.GetStream().CopyToAsync(to.GetStream());
+            var source = from.GetStream();
+            var target = to.GetStream();
+            int read;
+            while ((read = await source.ReadAsync(buffer)) > 0)
+            {
+                if (!_losing) await target.WriteAsync(buffer.AsMemory(0, read));
+            }
             to.Client.Shutdown(SocketShutdown.Send); // pass a clean end of stream on
         }
         catch (Exception)

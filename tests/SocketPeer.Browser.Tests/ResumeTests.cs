@@ -213,6 +213,51 @@ public sealed class ResumeTests(ResumeFixture fixture, ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The network dies under the page before anyone notices: what the page sends is lost on the
+    /// way to the server, and what the server writes to the page is lost on the way to it. After the
+    /// reset the page resumes: it re-sends its lost messages (the server never got them), and the
+    /// server replays the partner's (the page never acknowledged them); each arrives once, in order.
+    /// </summary>
+    [Fact]
+    public async Task Messages_lost_in_flight_when_the_network_dies_are_resent_both_ways()
+    {
+        const int Lost = 30;
+        await using var network = new CuttableProxy(Server.Http);
+        var code = Codes.New();
+        var (dropped, partner) = await PairAsync(name => NewPeerPageAsync(name),
+            new { pairCode = code, webrtc = false, reconnectDelay = 60_000, url = network.SocketUrl },
+            new { pairCode = code, webrtc = false });
+        await dropped.SendAsync("d-before");
+        await partner.ReceiveAsync("d-before");
+
+        network.Blackhole();
+        Assert.All(await SendStreamAsync(dropped, "d", Lost), path => Assert.Equal("websocket", path));
+        Assert.All(await SendStreamAsync(partner, "p", Lost), path => Assert.Equal("websocket", path));
+        Assert.Equal(1, network.CutAll());
+        await dropped.WaitForEventAsync("close");
+        await dropped.Page.EvaluateAsync("() => peer.connect()"); // the reconnect timer's job
+
+        await dropped.WaitForEventAsync("resume");
+        var resumed = (await dropped.LastArgAsync("resume"))!.Value;
+        Log($"resume: {resumed}");
+        Assert.Equal(1, resumed.GetProperty("seq").GetInt32()); // the server had d-before only
+        Assert.Equal(Lost, resumed.GetProperty("resent").GetInt32());
+        await partner.ReceiveAsync("d" + Lost);
+        await dropped.ReceiveAsync("p" + Lost);
+        string[] toPartner = ["d-before", .. Stream("d", Lost)];
+        string[] toDropped = [.. Stream("p", Lost)];
+        Assert.Equal(toPartner, await ReceivedAsync(partner));
+        Assert.Equal(toDropped, await ReceivedAsync(dropped));
+        await dropped.WaitAsync("() => peer.unacknowledgedMessages === 0");
+        await partner.WaitAsync("() => peer.unacknowledgedMessages === 0");
+        foreach (var page in new[] { dropped, partner })
+        {
+            Assert.Equal(1, await page.CountAsync("connect"));
+            Assert.Equal(0, await page.CountAsync("peer.left"));
+        }
+    }
+
+    /// <summary>
     /// Upgraded pages: the DataChannel does not depend on the socket, so it carries on while the
     /// page is away, and the resume leaves it alone (no downgrade, no new upgrade, no new pairing).
     /// </summary>
