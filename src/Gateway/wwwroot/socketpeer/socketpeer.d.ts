@@ -41,7 +41,11 @@ export interface PathDetails {
   remote: IceCandidateType | null;
 }
 
-/** What `send` did with a message. */
+/**
+ * What `send` did with a message. `queued`: kept, in order, until there is a path, or until the
+ * relay's pace allows it (relayed data goes out at most 64 at once, then 40 per second, below the
+ * server's rate limit, which would drop the excess).
+ */
 export type SendResult = 'webrtc' | 'websocket' | 'queued' | 'dropped';
 
 /** The `code` of the errors the client raises itself. */

@@ -78,6 +78,15 @@
   // The session this socket served was resumed on another socket: whoever
   // holds it now is the live client, so this one must not reconnect.
   const CLOSE_SESSION_RESUMED = 4001;
+  // Relayed `data` is paced below the server's default rate limit
+  // (`MessagesPerSecond` 50, `MessageBurst` 100), leaving room for signals
+  // and acks. Over the limit the server drops messages, and a numbered
+  // message after a dropped one would be taken as the next: the gap would go
+  // unnoticed. The re-sends after a resume (up to 256) and a send queue
+  // flushed at once would otherwise be such bursts. Over the budget, data
+  // waits in the send queue (in order) and goes out as it refills.
+  const RELAY_BURST = 64;
+  const RELAY_PER_SECOND = 40;
 
   /* ------------------------------------------------------------------ */
   /* Event emitter                                                       */
@@ -341,6 +350,10 @@
     #ackedSeq = 0; // highest seq acknowledged to the server
     #ackTimer = null;
     #pageHideListener = null;
+    #resendBacklog = []; // frames to re-send after a resume, waiting for relay budget
+    #relayBudget = RELAY_BURST; // token bucket for relayed data (see RELAY_BURST)
+    #relayBudgetAt = 0;
+    #drainTimer = null;
 
     #connections = {
       socket: { success: 0, error: 0, attempt: 0 },
@@ -596,9 +609,10 @@
 
     /**
      * Sends any JSON value to the partner. Returns the path it took:
-     * `"webrtc"`, `"websocket"`, `"queued"` (no path yet: kept, in order, until
-     * there is one) or `"dropped"` (queue full or destroyed; an `error` event
-     * says why). Throws a TypeError for a value JSON cannot represent.
+     * `"webrtc"`, `"websocket"`, `"queued"` (no path yet, or the relay is at
+     * its pace, see RELAY_BURST: kept, in order, until it can go) or
+     * `"dropped"` (queue full or destroyed; an `error` event says why).
+     * Throws a TypeError for a value JSON cannot represent.
      */
     send(data) {
       let text;
@@ -979,12 +993,10 @@
         );
         this.emit('error', err);
       }
-      let resent = 0;
-      for (const { seq, frame } of this.#unacked) {
-        if (seq <= serverSeq) continue;
-        if (!this.#sendFrame(frame, 'a re-sent message')) break;
-        resent++;
-      }
+      // Paced like any relayed data (see RELAY_BURST), ahead of the send queue.
+      this.#resendBacklog = this.#unacked.filter((entry) => entry.seq > serverSeq).map((entry) => entry.frame);
+      const resent = this.#resendBacklog.length;
+      this.#drain();
       return resent;
     }
 
@@ -1101,6 +1113,7 @@
       this.#resumePending = false;
       this.#stashedSessions = [];
       this.#optInSent = false;
+      this.#resendBacklog = []; // still in #unacked: the next resume works it out again
       clearTimeout(this.#ackTimer);
       this.#ackTimer = null;
 
@@ -1189,9 +1202,46 @@
       }
       const ws = this.#ws;
       if (this.socketFallback && this.#paired && ws && ws.readyState === WS_OPEN && !this.#resumePending) {
+        // Re-sends go first (order), and only within the relay budget.
+        if (this.#resendBacklog.length > 0 || !this.#takeRelayBudget()) return null;
         if (this.#relay('data', text)) return 'websocket';
       }
       return null;
+    }
+
+    /** One unit of relay budget, refilled at RELAY_PER_SECOND; false (and a drain scheduled) when spent. */
+    #takeRelayBudget() {
+      const now = Date.now();
+      if (this.#relayBudgetAt > 0) {
+        this.#relayBudget = Math.min(RELAY_BURST, this.#relayBudget + ((now - this.#relayBudgetAt) * RELAY_PER_SECOND) / 1000);
+      }
+      this.#relayBudgetAt = now;
+      if (this.#relayBudget >= 1) {
+        this.#relayBudget -= 1;
+        return true;
+      }
+      this.#scheduleDrain();
+      return false;
+    }
+
+    #scheduleDrain() {
+      if (this.#drainTimer !== null || this.#destroyed) return;
+      const wait = Math.ceil(((1 - this.#relayBudget) * 1000) / RELAY_PER_SECOND);
+      this.#drainTimer = setTimeout(() => {
+        this.#drainTimer = null;
+        this.#drain();
+      }, Math.max(wait, 5));
+    }
+
+    /** Sends what waited for relay budget: re-sends first, then the send queue. */
+    #drain() {
+      const ws = this.#ws;
+      if (this.#paired && ws && ws.readyState === WS_OPEN && !this.#resumePending) {
+        while (this.#resendBacklog.length > 0 && this.#takeRelayBudget()) {
+          if (!this.#sendFrame(this.#resendBacklog.shift(), 'a re-sent message')) break;
+        }
+      }
+      this.#flushQueue();
     }
 
     /**
@@ -1305,6 +1355,7 @@
       this.#ackedSeq = 0;
       this.#droppedSeq = 0;
       this.#unacked = [];
+      this.#resendBacklog = [];
       clearTimeout(this.#ackTimer);
       this.#ackTimer = null;
     }
@@ -1615,8 +1666,9 @@
       clearTimeout(this.#upgradeTimer);
       clearTimeout(this.#iceRefreshTimer);
       clearTimeout(this.#ackTimer);
+      clearTimeout(this.#drainTimer);
       this.#connectTimer = this.#reconnectTimer = this.#rtcRetryTimer = this.#upgradeTimer = this.#iceRefreshTimer = null;
-      this.#ackTimer = null;
+      this.#ackTimer = this.#drainTimer = null;
     }
 
     #log(...args) {
