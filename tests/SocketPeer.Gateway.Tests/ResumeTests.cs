@@ -178,17 +178,37 @@ public sealed class ResumeTests(ServerFixture fixture) : IClassFixture<ServerFix
     }
 
     [Fact]
-    public async Task A_client_that_opted_in_does_not_free_its_slot_when_its_socket_drops()
+    public async Task A_newcomer_on_the_code_takes_the_seat_of_a_client_that_is_away()
     {
-        var (a, b) = await ResumablePairAsync();
-        await using var __ = b;
-
-        a.Abort();
+        var pair = await ResumablePairAsync();
+        await using var b = pair.B;
+        pair.A.Abort();
+        // The away mark reaches the room when the session hears of the reset; until then a third is busy.
         await using var third = await Server.ConnectAsync();
-        await third.PairAsync(b.PairCode!);
+        await Retry.UntilAsync(async () =>
+        {
+            await third.PairAsync(b.PairCode!);
+            return (await third.NextAsync()).GetProperty("type").GetString() == "peer.found";
+        });
 
-        await third.ExpectAsync("busy"); // the slot is held through the grace period
-        await b.ExpectNothingPendingAsync(); // and the partner heard nothing
+        await ExpectSkippingTokensAsync(b, "peer.left");
+        Assert.False((await ExpectSkippingTokensAsync(b, "peer.found")).GetProperty("data").GetProperty("initiator").GetBoolean());
+        await third.SendAsync("data", "hello");
+        Assert.Equal("hello", (await ExpectSkippingTokensAsync(b, "data")).GetProperty("data").GetString());
+        await using var again = await Server.ConnectAsync();
+        await again.SendTextAsync(Resume(pair.TokenA, seq: 0));
+        await again.ExpectAsync("session");
+        await again.ExpectErrorAsync("resume-failed"); // its seat is gone
+    }
+
+    /// <summary>The next message that is not a <c>session.token</c>, which must have <paramref name="type"/>.</summary>
+    private static async Task<JsonElement> ExpectSkippingTokensAsync(TestClient client, string type)
+    {
+        JsonElement message;
+        do message = await client.NextAsync();
+        while (message.GetProperty("type").GetString() == "session.token");
+        Assert.Equal(type, message.GetProperty("type").GetString());
+        return message;
     }
 
     internal static string Resume(string token, long seq) =>

@@ -85,7 +85,7 @@ public sealed class ResumeStateTests
         var away = ResumablePaired().Handle(new ConnectionClosed(Me));
 
         Assert.True(away.State.Away);
-        Assert.Empty(away.Effects); // no LeaveRoom: the partner hears nothing
+        Assert.Equal([new ToRoom(new MemberAway(Code, Me))], away.Effects); // no LeaveRoom: the partner hears nothing
         Assert.Empty(away.State.Handle(RelayFrom(Partner, "x") with { Seq = 1 }).Effects);
     }
 
@@ -121,6 +121,7 @@ public sealed class ResumeStateTests
             new ToClient(new SessionStarted(Me)),
             new ToClient(new ResumedNotice(1, "paired")),
             new ToPartner(new PartnerResumed(Partner, Me, Code, 4)),
+            new ToRoom(new MemberBack(Code, Me)),
         ], resumed.Effects);
     }
 
@@ -302,6 +303,26 @@ public sealed class ResumeStateTests
     {
         Assert.Empty(Paired().RoomLost(OtherCode).Effects);
         Assert.Empty(Idle().RoomLost(Code).Effects);
+    }
+
+    [Fact]
+    public void Resuming_an_absent_session_takes_its_seat_back()
+    {
+        var away = ResumablePaired().Handle(new ConnectionClosed(Me)).State;
+
+        var resumed = away.Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 0));
+
+        Assert.Contains(new ToRoom(new MemberBack(Code, Me)), resumed.Effects);
+    }
+
+    [Fact]
+    public void An_absent_session_whose_seat_was_taken_ends_quietly()
+    {
+        var away = ResumablePaired().Handle(new ConnectionClosed(Me)).State;
+
+        var taken = away.Handle(new SeatTaken(Me, Code));
+
+        Assert.Equal([Stop.Instance], taken.Effects); // no LeaveRoom: the room has moved on
     }
 
     private static ResumeClaims Claims(ResumeState state) => new(Me, state, Code, Partner, true, Later);
