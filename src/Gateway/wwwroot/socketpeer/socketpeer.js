@@ -40,6 +40,8 @@
  *     the new one (`resume` event, no second `connect`); the partner notices
  *     nothing and what it sent meanwhile arrives exactly once, in order.
  *     When the server cannot resume, it pairs again as the original did.
+ *     Relayed data is paced below the server's rate limit (RELAY_BURST), so
+ *     neither a re-send nor a page's burst is dropped by the server.
  *   - Server extensions are emitted under their wire names: `session`,
  *     `peer.left`, `server.error`. The client never emits a server message as
  *     `error`, and never throws from an event: failing listeners are reported.
