@@ -55,6 +55,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         MemberBack => "MBK",
         SeatTaken => "ST",
         HandOver => "HO",
+        SessionLocation => "NSL",
         _ => throw new ArgumentException($"{GetType().Name} cannot serialize {o.GetType()}"),
     };
 
@@ -90,6 +91,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case MemberBack m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case SeatTaken m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
             case HandOver m: w.Write(m.Session.Value); w.Write(m.To.Value); break;
+            case SessionLocation m: WriteRef(w, m.Session); break;
             case TokenNotice m: w.Write(m.Token); break;
             case ResumedNotice m: w.Write(m.Seq); w.Write(m.State); break;
             case AckNotice m: w.Write(m.Seq); break;
@@ -143,6 +145,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "MBK" => new MemberBack(Code(r), Session(r)),
             "ST" => new SeatTaken(Session(r), Code(r)),
             "HO" => new HandOver(Session(r), Session(r)),
+            "NSL" => new SessionLocation(Ref(r)),
             "ACK" => SessionAck.Instance,
             "WP" => new WaitingForPeer(Session(r), Code(r), r.ReadInt64()),
             "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean()),

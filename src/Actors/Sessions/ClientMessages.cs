@@ -53,3 +53,10 @@ public sealed record RelayedNotice(RelayKind Kind, byte[] Payload, long Seq = 0)
 
 /// <summary><c>server.error {code, message}</c>: a request was refused; see <see cref="ServerErrorCodes"/>.</summary>
 public sealed record ServerErrorNotice(string Code, string Message) : IClientMessage;
+
+/// <summary>
+/// Not a message: the entity serving this socket lives on another node. The connection watches it
+/// and, if it is lost while the socket lives, closes with 1012 so the client resumes (its session is
+/// then rebuilt from its token on a live node).
+/// </summary>
+public sealed record SessionLocation(Akka.Actor.IActorRef Session) : IClientMessage;

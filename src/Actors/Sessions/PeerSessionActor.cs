@@ -54,9 +54,11 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
 
         Receive<AttachConnection>(attach =>
         {
+            var first = _connection.IsNobody();
             _connection = attach.Connection;
             Context.SetReceiveTimeout(null);
             FromConnection(_state.Handle(attach));
+            if (first) TellLocationIfRemote();
         });
         Receive<ResumeConnection>(resume =>
         {
@@ -66,6 +68,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
             Context.SetReceiveTimeout(null);
             _metrics.Resumed();
             FromConnection(_state.Handle(resume));
+            TellLocationIfRemote();
         });
         Receive<ClientPair>(m => FromConnection(_state.Handle(m)));
         Receive<ClientLeave>(m => FromConnection(_state.Handle(m)));
@@ -163,6 +166,13 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         _room = Sender;
         _roomCode = code;
         Context.Watch(_room);
+    }
+
+    /// <summary>A socket on another node must learn where its session lives, to notice losing it.</summary>
+    private void TellLocationIfRemote()
+    {
+        if (!_connection.Path.Address.Equals(Self.Path.Address) && _connection.Path.Address.HasGlobalScope)
+            Deliver(new SessionLocation(Self));
     }
 
     private void WatchPartner(SessionId partner)
@@ -332,7 +342,7 @@ public static class SessionRegistration
     /// <summary>Starts the session shard region (see DESIGN.md section 4).</summary>
     public static AkkaConfigurationBuilder AddPeerSessions(this AkkaConfigurationBuilder builder,
         ShardingSettings sharding, SessionSettings settings, SocketPeerMetrics metrics) =>
-        builder.WithShardRegion<SessionRegion>(TypeName,
+        builder.WithSessionShardRegion<SessionRegion>(TypeName,
             (_, registry, _) => id =>
             {
                 var rooms = registry.Get<RoomRegion>();
@@ -340,6 +350,5 @@ public static class SessionRegistration
                 // Not Props.Create(() => new ...): see RoomRegistration.
                 return Props.Create(typeof(PeerSessionActor), new SessionId(id), rooms, sessions, settings, metrics);
             },
-            new SessionMessageExtractor(sharding.MaxShards),
-            sharding.ToShardOptions());
+            sharding);
 }

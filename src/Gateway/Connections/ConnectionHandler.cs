@@ -37,7 +37,7 @@ public sealed class ConnectionHandler(
 
     public async Task RunAsync(WebSocket socket, HttpContext http)
     {
-        var session = SessionId.New();
+        var session = SessionId.NewOn(system);
         using var scope = logger.BeginScope(new Dictionary<string, object>
         {
             ["ConnectionId"] = http.Connection.Id,
@@ -76,6 +76,8 @@ public sealed class ConnectionHandler(
 
         using var restart = lifetime.ApplicationStopping.Register(
             () => outbound.Tell(new CloseRequest(CloseCodes.ServiceRestart, "service restart")));
+        using var connectionOver = new CancellationTokenSource();
+        writer.SessionIsRemote = remote => _ = ReconnectIfLostAsync(remote, outbound, connectionOver.Token);
 
         var gate = new InboundGate(session, decoder,
             new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time));
@@ -92,6 +94,7 @@ public sealed class ConnectionHandler(
             .Run(_materializer);
 
         var first = await Task.WhenAny(inboundDone, outboundDone);
+        connectionOver.Cancel();
         if (first == outboundDone)
         {
             // The outbound side ended first: the server closed (restart), the client fell behind,
@@ -125,6 +128,27 @@ public sealed class ConnectionHandler(
         await AwaitOrAbort(outboundDone, socket);
         if (socket.State == WebSocketState.CloseSent)
             await DrainUntilClosedAsync(socket);
+    }
+
+    /// <summary>
+    /// The session of this socket lives on another node; if that node is lost while the socket
+    /// lives, close with 1012: the client reconnects and resumes, and its session is rebuilt from
+    /// its token on a live node (DESIGN.md section 5, soft state refreshed from the edges).
+    /// </summary>
+    private async Task ReconnectIfLostAsync(IActorRef session, IActorRef outbound, CancellationToken connectionOver)
+    {
+        try
+        {
+            if (await session.WatchAsync(connectionOver))
+            {
+                logger.LogInformation("The session of this connection was lost with its node; asking the client to resume");
+                outbound.Tell(new CloseRequest(CloseCodes.ServiceRestart, "session lost; resume"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection ended first.
+        }
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ public sealed record CloseRequest(int Code, string Reason);
 /// </summary>
 public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics, IceServerProvider ice)
 {
+    /// <summary>Called when the session serving this socket turns out to live on another node.</summary>
+    public Action<Akka.Actor.IActorRef>? SessionIsRemote { get; set; }
+
     private Task _inFlight = Task.CompletedTask;
     private int _closed;
 
@@ -24,6 +27,9 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
     {
         switch (message)
         {
+            case SessionLocation location:
+                SessionIsRemote?.Invoke(location.Session);
+                return true;
             case SessionMovedNotice:
                 await CloseAsync(CloseCodes.SessionResumed, "session-resumed");
                 return false;
