@@ -12,7 +12,7 @@ namespace SocketPeer.Browser.Tests;
 public sealed class CuttableProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly Uri _target;
+    private volatile Uri _target;
     private readonly List<(TcpClient Client, TcpClient Upstream)> _links = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
@@ -26,6 +26,13 @@ public sealed class CuttableProxy : IAsyncDisposable
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Where new connections go (open ones stay where they are), as a load balancer moves on from a stopping pod.</summary>
+    public Uri Target
+    {
+        get => _target;
+        set => _target = value;
+    }
 
     /// <summary>The server's WebSocket endpoint, through this proxy.</summary>
     public string SocketUrl => $"ws://127.0.0.1:{Port}/socketpeer/";
@@ -86,7 +93,8 @@ public sealed class CuttableProxy : IAsyncDisposable
             var upstream = new TcpClient();
             try
             {
-                await upstream.ConnectAsync(_target.Host, _target.Port, _stop.Token);
+                var target = _target;
+                await upstream.ConnectAsync(target.Host, target.Port, _stop.Token);
             }
             catch (Exception)
             {
