@@ -201,51 +201,12 @@ public sealed class ResumeTests(ServerFixture fixture) : IClassFixture<ServerFix
         await again.ExpectErrorAsync("resume-failed"); // its seat is gone
     }
 
-    /// <summary>The next message that is not a <c>session.token</c>, which must have <paramref name="type"/>.</summary>
-    private static async Task<JsonElement> ExpectSkippingTokensAsync(TestClient client, string type)
-    {
-        JsonElement message;
-        do message = await client.NextAsync();
-        while (message.GetProperty("type").GetString() == "session.token");
-        Assert.Equal(type, message.GetProperty("type").GetString());
-        return message;
-    }
+    private Task<ResumablePair> ResumablePairAsync() => Resumable.PairAsync(Server);
 
-    internal static string Resume(string token, long seq) =>
-        JsonSerializer.Serialize(new { type = "resume", data = new { token, seq } });
+    private static string Resume(string token, long seq) => Resumable.Resume(token, seq);
 
-    private Task<ResumablePair> ResumablePairAsync() => ResumablePairAsync(Server);
-
-    /// <summary>Two clients that opted into resume, paired, with nothing left to read but their latest tokens.</summary>
-    internal static async Task<ResumablePair> ResumablePairAsync(SocketPeerServer server)
-    {
-        var code = Codes.New();
-        var a = await server.ConnectAsync();
-        var b = await server.ConnectAsync();
-        await a.SendTextAsync("""{"type":"session","data":{"resume":true}}""");
-        await b.SendTextAsync("""{"type":"session","data":{"resume":true}}""");
-        await b.ExpectAsync("session.token");
-        await a.ExpectAsync("session.token");
-        await a.PairAsync(code);
-        await a.ExpectAsync("session.token"); // its join is on its way: a is the one who waits
-        await b.PairAsync(code);
-        var tokenA = await TokenAfterAsync(a, "peer.found");
-        var tokenB = await TokenAfterAsync(b, "peer.found");
-        a.PairCode = b.PairCode = code;
-        return new ResumablePair(a, b, tokenA, tokenB);
-    }
-
-    /// <summary>Reads up to <paramref name="type"/>, then returns the token that follows it (tokens before it are skipped).</summary>
-    private static async Task<string> TokenAfterAsync(TestClient client, string type)
-    {
-        while ((await client.NextAsync()).GetProperty("type").GetString() != type) { }
-        return (await client.ExpectAsync("session.token")).GetProperty("data").GetProperty("token").GetString()!;
-    }
-
-    internal sealed record ResumablePair(TestClient A, TestClient B, string TokenA, string TokenB)
-    {
-        public void Deconstruct(out TestClient a, out TestClient b) => (a, b) = (A, B);
-    }
+    private static Task<JsonElement> ExpectSkippingTokensAsync(TestClient client, string type) =>
+        client.ExpectSkippingTokensAsync(type);
 }
 
 public sealed class ShortGraceFixture : ServerFixture
@@ -260,14 +221,14 @@ public sealed class ResumeLimitTests(ShortGraceFixture fixture) : IClassFixture<
     [Fact]
     public async Task After_the_grace_period_the_partner_hears_peer_left_and_the_token_no_longer_resumes()
     {
-        var pair = await ResumeTests.ResumablePairAsync(fixture.Server);
+        var pair = await Resumable.PairAsync(fixture.Server);
         await using var b = pair.B;
 
         pair.A.Abort();
 
         await b.ExpectAsync("peer.left"); // after the 1 s grace period
         await using var again = await fixture.Server.ConnectAsync();
-        await again.SendTextAsync(ResumeTests.Resume(pair.TokenA, seq: 0));
+        await again.SendTextAsync(Resumable.Resume(pair.TokenA, seq: 0));
         await again.ExpectAsync("session");
         await again.ExpectErrorAsync("resume-failed");
     }
@@ -275,7 +236,7 @@ public sealed class ResumeLimitTests(ShortGraceFixture fixture) : IClassFixture<
     [Fact]
     public async Task More_than_the_buffer_holds_ends_the_absent_session_and_the_partner_hears_peer_left()
     {
-        var pair = await ResumeTests.ResumablePairAsync(fixture.Server);
+        var pair = await Resumable.PairAsync(fixture.Server);
         await using var b = pair.B;
         pair.A.Abort();
 
@@ -283,7 +244,7 @@ public sealed class ResumeLimitTests(ShortGraceFixture fixture) : IClassFixture<
 
         await b.ExpectAsync("peer.left"); // at the fourth: only three may wait
         await using var again = await fixture.Server.ConnectAsync();
-        await again.SendTextAsync(ResumeTests.Resume(pair.TokenA, seq: 0));
+        await again.SendTextAsync(Resumable.Resume(pair.TokenA, seq: 0));
         await again.ExpectAsync("session");
         await again.ExpectErrorAsync("resume-failed");
     }
