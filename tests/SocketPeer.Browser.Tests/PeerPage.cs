@@ -22,7 +22,8 @@ public sealed class PeerPage
             const peer = new SocketPeer(options);
             window.peer = peer;
             const names = ['connect', 'upgrade', 'downgrade', 'busy', 'reconnect', 'reconnect_attempt',
-              'connect_attempt', 'close', 'path', 'state', 'peer.left', 'server.error', 'upgrade_attempt', 'session'];
+              'connect_attempt', 'close', 'path', 'state', 'peer.left', 'server.error', 'upgrade_attempt', 'session',
+              'peer.found', 'resume'];
             for (const name of names) {
               peer.on(name, (arg) => {
                 let copy = null;

@@ -29,6 +29,8 @@ public sealed class ServerDropTests(ServerDropFixture fixture, ITestOutputHelper
     /// 1,000 of them is five times what it takes, even on a slow machine, and few enough that the
     /// page's answer to the server's close frame is not stuck behind a flood still in flight (the
     /// server aborts a socket that does not complete the close within CloseTimeout: 1006).
+    /// Both pages turn resume off (<c>resume: false</c>): this is the original behaviour, which the
+    /// option must leave unchanged (ResumeTests has the same drop with resume on).
     /// </summary>
     [Fact]
     public async Task A_page_whose_socket_the_server_drops_reconnects_with_back_off_and_pairs_again()
@@ -36,9 +38,9 @@ public sealed class ServerDropTests(ServerDropFixture fixture, ITestOutputHelper
         var code = Codes.New();
         var dropped = await NewPeerPageAsync("dropped");
         var partner = await NewPeerPageAsync("partner");
-        await dropped.StartAsync(new { pairCode = code, reconnectDelay = ReconnectDelayMs });
+        await dropped.StartAsync(new { pairCode = code, reconnectDelay = ReconnectDelayMs, resume = false });
         await dropped.WaitForStateAsync("waiting");
-        await partner.StartAsync(new { pairCode = code, reconnectDelay = ReconnectDelayMs });
+        await partner.StartAsync(new { pairCode = code, reconnectDelay = ReconnectDelayMs, resume = false });
         await dropped.WaitForEventAsync("connect");
         await partner.WaitForEventAsync("connect");
         var closesBefore = Server.Metrics.Snapshot().Closes.GetValueOrDefault(PolicyViolation);
@@ -62,6 +64,9 @@ public sealed class ServerDropTests(ServerDropFixture fixture, ITestOutputHelper
         var closedAt = (await dropped.TimesAsync("close"))[0];
         var retriedAt = (await dropped.TimesAsync("reconnect_attempt"))[0];
         Assert.InRange(retriedAt - closedAt, ReconnectDelayMs / 2.0 - 1, 30_000); // back-off: 0.5-1x the delay
+
+        Assert.Equal(0, await dropped.CountAsync("resume"));
+        Assert.False(await dropped.Page.EvaluateAsync<bool>("() => peer.resumable"));
 
         await dropped.SendAsync("after the drop: dropped→partner");
         await partner.SendAsync("after the drop: partner→dropped");

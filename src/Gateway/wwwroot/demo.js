@@ -137,6 +137,16 @@
       addEvent('Your partner is here. Say hello!');
       render();
     }));
+    p.on('close', mine((info) => {
+      if (info.willReconnect && p.resumable) addEvent('Connection lost. Reconnecting; your chat will carry on…');
+      render();
+    }));
+    p.on('resume', mine((info) => {
+      // The same session on a new socket: no new `connect`; what was sent
+      // meanwhile, either way, is delivered now.
+      addEvent(info.state === 'paired' ? 'Reconnected: the chat carried on where it left off.' : 'Reconnected.');
+      render();
+    }));
     p.on('peer.left', mine(() => {
       partnerLeft = true;
       addEvent('Your partner left. Waiting for them to come back…');
@@ -157,6 +167,8 @@
         showNotice(`The server refused this code${err.message ? `: ${err.message}` : '.'}`, 'error');
       } else if (err.code === 'rate-limited') {
         showNotice('You are sending too fast; slow down.', 'error');
+      } else if (err.code === 'resume-failed') {
+        addEvent('Could not pick the chat up where it left off; joining the code again…');
       } else if (err.code !== 'not-paired') {
         showNotice(`Server: ${err.message || err.code}`, 'error');
       }
@@ -215,7 +227,8 @@
   }
 
   function canSend() {
-    return !!peer && (peer.state === 'connected' || peer.path === 'webrtc');
+    // While a resumable session reconnects, messages wait (queued) and go out after the resume.
+    return !!peer && (peer.state === 'connected' || peer.path === 'webrtc' || (peer.state === 'reconnecting' && peer.resumable));
   }
 
   function render() {

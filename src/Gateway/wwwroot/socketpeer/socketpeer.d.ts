@@ -41,7 +41,11 @@ export interface PathDetails {
   remote: IceCandidateType | null;
 }
 
-/** What `send` did with a message. */
+/**
+ * What `send` did with a message. `queued`: kept, in order, until there is a path, or until the
+ * relay's pace allows it (relayed data goes out at most 64 at once, then 40 per second, below the
+ * server's rate limit, which would drop the excess).
+ */
 export type SendResult = 'webrtc' | 'websocket' | 'queued' | 'dropped';
 
 /** The `code` of the errors the client raises itself. */
@@ -56,7 +60,8 @@ export type SocketPeerErrorCode =
   | 'listener-error' // one of your listeners threw or rejected (`cause` holds it)
   | 'rtc-unavailable' // RTCPeerConnection could not be created
   | 'rtc-failed' // offer/answer or ICE failed
-  | 'rtc-timeout'; // the DataChannel did not open within `upgradeTimeout`
+  | 'rtc-timeout' // the DataChannel did not open within `upgradeTimeout`
+  | 'resume-incomplete'; // resumed, but over 256 relayed messages were unacknowledged and some the server missed may be lost
 
 export interface SocketPeerError extends Error {
   code?: SocketPeerErrorCode;
@@ -74,6 +79,7 @@ export type ServerErrorCode =
   | 'rate-limited'
   | 'too-large'
   | 'peer-timeout'
+  | 'resume-failed'
   | 'internal-error';
 
 export interface ServerError {
@@ -83,7 +89,10 @@ export interface ServerError {
 
 /** Payload of `close`: one per WebSocket that closed. */
 export interface CloseInfo {
-  /** WebSocket close code (1000 when the client closed it, 1006 for a timed-out attempt). */
+  /**
+   * WebSocket close code (1000 when the client closed it, 1006 for a timed-out attempt).
+   * 4001 (`session-resumed`): another socket took this session over; no reconnect.
+   */
   code: number;
   reason: string;
   wasClean: boolean;
@@ -98,7 +107,21 @@ export interface SessionInfo {
   iceServers?: RTCIceServer[];
   /** When the TURN credential in `iceServers` expires (unix seconds); only with a TURN entry. */
   iceServersExpireAt?: number;
+  /** Resume token (servers that support resume). The client keeps the latest; it is not needed by pages. */
+  token?: string;
+  /** Seconds the server keeps a dropped session for a resume. */
+  resumeGrace?: number;
   [extra: string]: unknown;
+}
+
+/** Payload of `resume`: a dropped socket's session was taken back on a new socket. */
+export interface ResumeInfo {
+  /** The highest `seq` of this client's relayed messages the server held; the client re-sent the ones after it. */
+  seq: number;
+  /** The pairing state taken back: `paired` (the usual case), `waiting`, or `idle` (the client then pairs again). */
+  state: 'idle' | 'waiting' | 'paired';
+  /** How many kept messages were re-sent. */
+  resent: number;
 }
 
 /** An `rtc.signal` payload: an SDP description or an ICE candidate. */
@@ -138,6 +161,15 @@ export interface SocketPeerOptions {
   upgradeTimeout?: number;
   /** Messages kept while no path is available; beyond it, sends are dropped with an `error`. Default 256. */
   sendQueueSize?: number;
+  /**
+   * Resume the session after a dropped socket (server drop, 1012 service restart, network loss),
+   * when the server supports it: same pairing, no second `connect`, the partner hears nothing,
+   * and relayed messages sent either way meanwhile arrive exactly once, in order (`resume` event).
+   * If the server cannot resume (`server.error` `resume-failed`), the client pairs again as
+   * without resume. `close()`, `destroy()` and leaving the page send `leave` first, so the
+   * partner hears `peer.left` at once. Default true; false = the original behaviour.
+   */
+  resume?: boolean;
   /** Log to `console.debug`. Default false. */
   debug?: boolean;
 }
@@ -146,8 +178,13 @@ export interface SocketPeerOptions {
 export interface SocketPeerEvents {
   /** Paired with a partner (on the server's `peer.found`); messages can flow. */
   connect: [];
-  /** Paired again: every `connect` after the first one. */
+  /** Paired again: every `connect` after the first one. Not emitted for a resume (see `resume`). */
   reconnect: [];
+  /**
+   * A new socket took the dropped one's session back: still paired (no `connect`), with what the
+   * server missed re-sent; the partner's messages sent meanwhile follow as `data` events.
+   */
+  resume: [info: ResumeInfo];
   /** A WebSocket is being opened (every attempt). */
   connect_attempt: [];
   /** A WebSocket is being opened and it is not the first attempt. */
@@ -184,7 +221,10 @@ export interface SocketPeerEvents {
   'peer.found': [info: { initiator: boolean }];
   /** The partner left or was lost; WebRTC is torn down, the client waits for a new partner on the same socket. */
   'peer.left': [];
-  /** The server refused a request; the connection lives on. Not emitted as `error`. */
+  /**
+   * The server refused a request; the connection lives on. Not emitted as `error`.
+   * `resume-failed`: the session could not be taken back; the client pairs again on its own.
+   */
   'server.error': [error: ServerError];
   /** A signal relayed from the partner (diagnostics). */
   'rtc.signal': [signal: RtcSignal];
@@ -223,6 +263,7 @@ export declare class SocketPeer {
   webrtc: boolean;
   upgradeTimeout: number;
   sendQueueSize: number;
+  resume: boolean;
   debug: boolean;
 
   /** `"webrtc"` while the DataChannel is open, else `"websocket"`. */
@@ -246,6 +287,14 @@ export declare class SocketPeer {
   readonly rtcConnected: boolean;
   /** Messages waiting in the send queue. */
   readonly queuedMessages: number;
+  /** True while a dropped socket would be resumed (the server accepted the opt-in and gave a token). */
+  readonly resumable: boolean;
+  /** Highest `seq` received from the partner in this pairing (0: none, or no resume). */
+  readonly lastReceivedSeq: number;
+  /** `seq` of the last message relayed to the partner in this pairing. */
+  readonly lastSentSeq: number;
+  /** Relayed messages the partner has not acknowledged yet (kept, at most 256, to re-send after a resume). */
+  readonly unacknowledgedMessages: number;
   readonly destroyed: boolean;
 
   /** Opens the WebSocket and pairs as soon as it opens. No-op when a socket is open or opening. */
@@ -261,7 +310,7 @@ export declare class SocketPeer {
   send(data: JsonValue | unknown): SendResult;
   /** Which path is live and, for WebRTC, whether it runs direct or through TURN (from `getStats()`). */
   getPathDetails(): Promise<PathDetails>;
-  /** Closes WebRTC and the socket without reconnecting; `connect()` starts again. */
+  /** Leaves the room (so the partner hears `peer.left` at once), closes WebRTC and the socket without reconnecting; `connect()` starts again with a fresh session. */
   close(): this;
   /** `close()` for good: no more events, queue dropped. */
   destroy(): this;

@@ -34,6 +34,14 @@
  *     `iceTransportPolicy: 'relay'` forces the DataChannel through TURN.
  *     `getPathDetails()` tells from getStats() whether WebRTC runs direct or
  *     through a TURN relay.
+ *   - Resume (option `resume`, default on; docs/protocol.md "Resume"): the
+ *     client opts its session in, numbers what it relays, acknowledges what
+ *     it receives, and after a dropped socket takes the same session back on
+ *     the new one (`resume` event, no second `connect`); the partner notices
+ *     nothing and what it sent meanwhile arrives exactly once, in order.
+ *     When the server cannot resume, it pairs again as the original did.
+ *     Relayed data is paced below the server's rate limit (RELAY_BURST), so
+ *     neither a re-send nor a page's burst is dropped by the server.
  *   - Server extensions are emitted under their wire names: `session`,
  *     `peer.left`, `server.error`. The client never emits a server message as
  *     `error`, and never throws from an event: failing listeners are reported.
@@ -56,6 +64,31 @@
   const WS_OPEN = 1;
   const WS_CONNECTING = 0;
   const PAIR_CODE_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+  // Resume (docs/protocol.md "Resume").
+  // Own relayed messages kept until the partner acknowledges them: the same
+  // bound as the server's `Resume:BufferMessages`, since a partner that is
+  // further behind than that cannot resume anyway. Past it the oldest copy is
+  // dropped (the newest are the likeliest to be lost in flight); a resume that
+  // would need a dropped copy reports `resume-incomplete` (see #keepForResend).
+  const RESEND_BUFFER = 256;
+  // Acknowledge after this many unacknowledged messages, or after
+  // ACK_DELAY_MS, whichever comes first; the server asks for "every 32
+  // messages or every second", and half a second leaves room for the trip.
+  const ACK_EVERY = 32;
+  const ACK_DELAY_MS = 500;
+  // The session this socket served was resumed on another socket: whoever
+  // holds it now is the live client, so this one must not reconnect.
+  const CLOSE_SESSION_RESUMED = 4001;
+  // Relayed `data` is paced below the server's default rate limit
+  // (`MessagesPerSecond` 50, `MessageBurst` 100), leaving room for signals
+  // and acks. Over the limit the server drops messages, and a numbered
+  // message after a dropped one would be taken as the next: the gap would go
+  // unnoticed. The re-sends after a resume (up to 256) and a send queue
+  // flushed at once would otherwise be such bursts. Over the budget, data
+  // waits in the send queue (in order) and goes out as it refills.
+  const RELAY_BURST = 64;
+  const RELAY_PER_SECOND = 40;
 
   /* ------------------------------------------------------------------ */
   /* Event emitter                                                       */
@@ -303,6 +336,27 @@
     // Messages waiting for a path.
     #queue = [];
 
+    // Resume. A session is opted in on every socket (when `resume` is on);
+    // the token and the sequence state below outlive a dropped socket so the
+    // next one can take the session back.
+    #resumeActive = false; // the session is opted in: relayed messages are numbered and acknowledged
+    #resumeToken = null; // latest token (`session`, `session.token`); null: nothing to resume
+    #optInSent = false; // `session {resume:true}` went out on this socket
+    #resumePending = false; // `resume` went out on this socket; waiting for `resumed` or `resume-failed`
+    #resumeHeld = null; // what the dropped socket's session held: 'paired' | 'waiting'; null: resume nothing
+    #stashedSessions = []; // `session` messages that arrive while a resume is pending
+    #recvSeq = 0; // highest seq received from the partner in this pairing
+    #sendSeq = 0; // seq of the last message relayed to the partner in this pairing
+    #unacked = []; // [{ seq, frame }] relayed and not yet acknowledged by the partner, oldest first
+    #droppedSeq = 0; // highest seq whose copy #unacked had no room for
+    #ackedSeq = 0; // highest seq acknowledged to the server
+    #ackTimer = null;
+    #pageHideListener = null;
+    #resendBacklog = []; // frames to re-send after a resume, waiting for relay budget
+    #relayBudget = RELAY_BURST; // token bucket for relayed data (see RELAY_BURST)
+    #relayBudgetAt = 0;
+    #drainTimer = null;
+
     #connections = {
       socket: { success: 0, error: 0, attempt: 0 },
       rtc: { success: 0, error: 0, attempt: 0 },
@@ -326,6 +380,7 @@
       this.webrtc = pick('webrtc', true) !== false;
       this.upgradeTimeout = Math.max(0, Number(pick('upgradeTimeout', 15000)) || 0);
       this.sendQueueSize = Math.max(0, Math.floor(Number(pick('sendQueueSize', 256)) || 0));
+      this.resume = pick('resume', true) !== false;
       this.debug = pick('debug', false) === true;
 
       this.#log('new peer');
@@ -435,6 +490,29 @@
       return this.#queue.length;
     }
 
+    /**
+     * True while a dropped socket would be resumed: the server took the
+     * opt-in (its `session` carried a token) and the client holds a token.
+     */
+    get resumable() {
+      return this.resume && this.#resumeActive && this.#resumeToken !== null;
+    }
+
+    /** Highest `seq` received from the partner in this pairing (0: none, or resume off). */
+    get lastReceivedSeq() {
+      return this.#recvSeq;
+    }
+
+    /** `seq` of the last message this client relayed to its partner in this pairing. */
+    get lastSentSeq() {
+      return this.#sendSeq;
+    }
+
+    /** Relayed messages the partner has not acknowledged yet (kept to be re-sent after a resume). */
+    get unacknowledgedMessages() {
+      return this.#unacked.length;
+    }
+
     get destroyed() {
       return this.#destroyed;
     }
@@ -460,6 +538,7 @@
       this.#reconnectTimer = null;
       this.#closeRequested = false;
       this.#busy = false;
+      this.#watchPageHide();
 
       const isRetry = this.#attemptsMade > 0;
       this.#attemptsMade++;
@@ -532,9 +611,10 @@
 
     /**
      * Sends any JSON value to the partner. Returns the path it took:
-     * `"webrtc"`, `"websocket"`, `"queued"` (no path yet: kept, in order, until
-     * there is one) or `"dropped"` (queue full or destroyed; an `error` event
-     * says why). Throws a TypeError for a value JSON cannot represent.
+     * `"webrtc"`, `"websocket"`, `"queued"` (no path yet, or the relay is at
+     * its pace, see RELAY_BURST: kept, in order, until it can go) or
+     * `"dropped"` (queue full or destroyed; an `error` event says why).
+     * Throws a TypeError for a value JSON cannot represent.
      */
     send(data) {
       let text;
@@ -571,8 +651,12 @@
     close() {
       this.#closeRequested = true;
       this.#clearTimers();
+      // A resumable session outlives its socket for the server's grace period,
+      // and the partner would hear nothing until it ends: say goodbye first.
+      this.#leaveResumableSession();
       if (this.#paired) this.#partnerGone();
       else this.#teardownRtc();
+      this.#forgetResume();
       const ws = this.#ws;
       if (ws) {
         this.#detachSocket(1000, 'client closed');
@@ -590,6 +674,7 @@
       this.close();
       this.#destroyed = true;
       this.#queue.length = 0;
+      this.#unwatchPageHide();
       return this;
     }
 
@@ -597,7 +682,27 @@
 
     #onOpen() {
       this.#openedAt = Date.now();
-      this.#log('socket open; pairing with', this.pairCode);
+      if (this.resume && this.#resumeToken !== null && this.#resumeHeld !== null) {
+        // The server wants `resume` as the socket's first message, so nothing
+        // else (no opt-in, no `pair`) goes out until it answers: `resumed`, or
+        // `server.error` `resume-failed` and then the original way (#onResumeFailed).
+        this.#log('socket open; resuming session', this.#sessionId, 'after seq', this.#recvSeq);
+        this.#resumePending = true;
+        this.#stashedSessions = [];
+        this.#wire('resume', { token: this.#resumeToken, seq: this.#recvSeq });
+        return;
+      }
+      this.#forgetResume();
+      this.#startSession();
+    }
+
+    /** A fresh session on this socket: opt into resume, then pair as the original did. */
+    #startSession() {
+      this.#log('pairing with', this.pairCode);
+      if (this.resume) {
+        // Before `pair`, so the pairing is numbered from its first message.
+        this.#optInSent = this.#wire('session', { resume: true });
+      }
       this.#wire('pair', this.pairCode);
       this.#setState('waiting');
     }
@@ -630,15 +735,26 @@
           this.#onBusy();
           break;
         case 'data':
-          this.emit('data', data, 'websocket');
+          if (this.#isNew(message.seq)) this.emit('data', data, 'websocket');
           break;
         case 'rtc.connect':
+          if (!this.#isNew(message.seq)) break;
           this.#onRtcConnect();
           this.emit('rtc.connect');
           break;
         case 'rtc.signal':
+          if (!this.#isNew(message.seq)) break;
           this.#onSignal(data);
           this.emit('rtc.signal', data);
+          break;
+        case 'ack':
+          this.#onAck(data);
+          break;
+        case 'session.token':
+          if (isPlainObject(data) && typeof data.token === 'string' && this.resume) this.#resumeToken = data.token;
+          break;
+        case 'resumed':
+          this.#onResumed(data);
           break;
         case 'peer.left':
           this.#onPeerLeft();
@@ -653,7 +769,25 @@
 
     #onSession(data) {
       if (!isPlainObject(data) || typeof data.id !== 'string') return;
+      if (this.#resumePending) {
+        // The new socket's own fresh session, and, if the resume succeeds, the
+        // resumed one: which one this socket serves is known only from the
+        // answer, so `session` is applied (and emitted) then.
+        this.#stashedSessions.push(data);
+        return;
+      }
+      this.#applySession(data);
+    }
+
+    #applySession(data) {
       this.#sessionId = data.id;
+      // A server that can resume sends a token with every session; one that
+      // cannot (an older server) sends none, and the client then behaves as
+      // the original did.
+      if (this.resume && typeof data.token === 'string') {
+        this.#resumeToken = data.token;
+        this.#resumeActive = true;
+      }
       // A server without ICE configuration (or an older one) sends no list: host candidates only.
       this.#setServerIceServers(data.iceServers, data.iceServersExpireAt);
       this.emit('session', data);
@@ -706,6 +840,7 @@
       this.#connectTimer = null;
       if (this.#paired || this.#pc) this.#partnerGone();
 
+      this.#resetSequence(); // a new pairing numbers from 1 both ways
       const generation = ++this.#pairGeneration;
       this.#paired = true;
       this.#pairedOnThisSocket = true;
@@ -755,6 +890,20 @@
         code: isPlainObject(data) && typeof data.code === 'string' ? data.code : 'unknown',
         message: isPlainObject(data) && typeof data.message === 'string' ? data.message : '',
       };
+      if (this.#resumePending) {
+        // `resume` is the only message on this socket so far, so this is its
+        // answer (`resume-failed`, or a server that does not know it).
+        this.#onResumeFailed(info);
+        this.emit('server.error', info);
+        return;
+      }
+      if (info.code === 'unknown-type' && this.#optInSent && !this.#resumeActive && info.message.includes('"session"')) {
+        // An older server that knows no resume answered the opt-in: the page
+        // did not ask for it, so it is not told; the client works without.
+        this.#log('the server does not support resume');
+        this.#optInSent = false;
+        return;
+      }
       if (info.code === 'peer-timeout') {
         // Removed from the room after waiting alone; the socket stays open.
         clearTimeout(this.#connectTimer);
@@ -766,11 +915,157 @@
       this.emit('server.error', info);
     }
 
+    /* ---------------- resume ---------------- */
+
+    /**
+     * `resumed {seq, state}`: the new socket serves the old session. Re-send
+     * what the server did not get (after its `seq`), then what waited for a
+     * path; the partner's missed messages follow from the server, in order.
+     * `connect` is not emitted again: the pairing never ended.
+     */
+    #onResumed(data) {
+      if (!this.#resumePending) {
+        this.#log('ignored an unexpected "resumed"');
+        return;
+      }
+      this.#resumePending = false;
+      const serverSeq = isPlainObject(data) && Number.isSafeInteger(data.seq) && data.seq > 0 ? data.seq : 0;
+      const state = isPlainObject(data) && typeof data.state === 'string' ? data.state : 'idle';
+      const held = this.#resumeHeld;
+      this.#resumeHeld = null;
+
+      // The resumed session keeps its id (the fresh one this socket started with is discarded).
+      const stash = this.#stashedSessions;
+      this.#stashedSessions = [];
+      const session = stash.find((s) => s.id === this.#sessionId) || stash[stash.length - 1];
+      if (session) this.#applySession(session);
+      this.#resumeActive = true; // the session was opted in before it was resumed
+      this.#ackedSeq = this.#recvSeq; // `resume` carried it
+      this.#failures = 0;
+
+      let resent = 0;
+      let partnerLost = false;
+      if (state === 'paired' && held === 'paired') {
+        clearTimeout(this.#connectTimer);
+        this.#connectTimer = null;
+        this.#paired = true;
+        this.#pairedOnThisSocket = true;
+        this.#setState('connected');
+        resent = this.#resendAfter(serverSeq);
+        this.#flushQueue();
+        // A WebRTC attempt that failed while the socket was down is retried by
+        // the initiator, as after any failed attempt; an open channel carries on.
+        if (this.#initiator && !this.#pc && this.#rtcSupported()) this.#scheduleUpgradeRetry();
+      } else if (state === 'paired') {
+        // Waiting when the socket dropped, paired meanwhile: the `peer.found`
+        // the server kept for this client comes next, with the replay.
+        this.#setState('waiting');
+      } else {
+        if (held === 'paired') {
+          // The server should have said `resume-failed`; the partner is gone either way.
+          partnerLost = true;
+          this.#partnerGone();
+        }
+        if (state === 'waiting') {
+          this.#setState('waiting');
+        } else {
+          // Out of the room (e.g. `peer-timeout` meanwhile): a new socket pairs, as the original's did.
+          this.#wire('pair', this.pairCode);
+          this.#setState('waiting');
+        }
+      }
+      this.#log(`resumed (${state}); the server had up to seq ${serverSeq}; re-sent ${resent}`);
+      this.emit('resume', { seq: serverSeq, state, resent });
+      if (partnerLost) this.emit('peer.left');
+    }
+
+    /** Re-sends, in order and with their numbers, the kept messages after `serverSeq`. */
+    #resendAfter(serverSeq) {
+      if (serverSeq > this.#sendSeq) {
+        // The server claims messages this client never numbered. Carry on above
+        // its number (anything at or below it would be dropped as a duplicate),
+        // and say so: it is a server bug, not a normal case.
+        reportToConsole('resume', new Error(`the server holds seq ${serverSeq}, above the last one sent (${this.#sendSeq})`));
+        this.#sendSeq = serverSeq;
+      }
+      if (serverSeq < this.#droppedSeq) {
+        const err = makeError(
+          `Resumed, but messages ${serverSeq + 1}..${this.#droppedSeq} may be lost: over ${RESEND_BUFFER} were unacknowledged, and their copies were dropped`,
+          'resume-incomplete',
+        );
+        this.emit('error', err);
+      }
+      // Paced like any relayed data (see RELAY_BURST), ahead of the send queue.
+      this.#resendBacklog = this.#unacked.filter((entry) => entry.seq > serverSeq).map((entry) => entry.frame);
+      const resent = this.#resendBacklog.length;
+      this.#drain();
+      return resent;
+    }
+
+    /**
+     * The resume failed (`resume-failed`: expired, ended, or too far behind):
+     * carry on with this socket's fresh session the original way, `pair`
+     * again, which yields a new `peer.found` and `connect` (and `reconnect`).
+     * What this client kept for the old pairing is dropped with it.
+     */
+    #onResumeFailed(info) {
+      this.#resumePending = false;
+      const stash = this.#stashedSessions;
+      this.#stashedSessions = [];
+      const fresh = stash.find((s) => s.id !== this.#sessionId) || stash[stash.length - 1];
+      this.#log(`resume failed (${info.code}); ${this.#unacked.length} unacknowledged messages dropped; pairing again`);
+      this.#forgetResume();
+      if (this.#paired || this.#pc) this.#partnerGone();
+      this.#initiator = null;
+      if (fresh) this.#applySession(fresh);
+      this.#startSession();
+    }
+
+    /** Nothing to resume any more: no token, no held state, no sequence state. */
+    #forgetResume() {
+      this.#resumeActive = false;
+      this.#resumeToken = null;
+      this.#resumeHeld = null;
+      this.#resumePending = false;
+      this.#stashedSessions = [];
+      this.#resetSequence();
+    }
+
+    /** Sends `leave` for a resumable session in a room, so the partner hears `peer.left` now, not after the grace period. */
+    #leaveResumableSession() {
+      const ws = this.#ws;
+      if (!this.#resumeActive || this.#resumePending || !ws || ws.readyState !== WS_OPEN) return;
+      if (this.#paired || this.#state === 'waiting') this.#wire('leave');
+    }
+
+    /**
+     * A closed tab takes its socket with it without `leave`; a resumable
+     * session would then keep the partner waiting for the grace period. The
+     * page's `pagehide` (not for a page kept in the back/forward cache, which
+     * may come back and resume) leaves first.
+     */
+    #watchPageHide() {
+      if (this.#pageHideListener || typeof root.addEventListener !== 'function') return;
+      this.#pageHideListener = (event) => {
+        if (!event || !event.persisted) this.#leaveResumableSession();
+      };
+      root.addEventListener('pagehide', this.#pageHideListener);
+    }
+
+    #unwatchPageHide() {
+      if (!this.#pageHideListener || typeof root.removeEventListener !== 'function') return;
+      root.removeEventListener('pagehide', this.#pageHideListener);
+      this.#pageHideListener = null;
+    }
+
     #onConnectTimeout(ws) {
       this.#connectTimer = null;
       if (ws !== this.#ws) return;
       const err = makeError(`Connection timeout after ${this.timeout} ms`, 'timeout');
-      // As in the original, a timed-out attempt counts as failed: reconnect applies.
+      // As in the original, a timed-out attempt counts as failed: reconnect
+      // applies, with a fresh session (a resume would only wait on).
+      this.#leaveResumableSession();
+      this.#forgetResume();
       this.#detachSocket(1000, 'timeout');
       this.emit('connect_timeout', err);
       this.#socketError(err);
@@ -803,18 +1098,39 @@
       this.#failures = stable ? 1 : this.#failures + 1;
       this.#openedAt = 0;
 
-      // The server forgets the pairing with the socket. An open DataChannel
-      // may outlive it and keeps carrying messages; a half-made one cannot
-      // finish without signalling.
+      // 4001: another socket took this session over; it is the live one now.
+      const resumedElsewhere = code === CLOSE_SESSION_RESUMED;
+      const willReconnect = !this.#closeRequested && this.reconnect && !this.#destroyed && !resumedElsewhere;
+      // A resumable session stays alive on the server for its grace period
+      // (the partner hears nothing meanwhile): the next socket takes it back
+      // with the token and the sequence state kept here. A socket that closes
+      // while its own resume is pending keeps what the first drop held.
+      if (willReconnect && this.resumable && !this.#resumePending) {
+        const held = this.#paired ? 'paired' : this.#state === 'waiting' ? 'waiting' : null;
+        this.#resumeHeld = held;
+      } else if (!willReconnect || !this.resumable) {
+        this.#forgetResume();
+      }
+      const resuming = this.#resumeHeld !== null;
+      this.#resumePending = false;
+      this.#stashedSessions = [];
+      this.#optInSent = false;
+      this.#resendBacklog = []; // still in #unacked: the next resume works it out again
+      clearTimeout(this.#ackTimer);
+      this.#ackTimer = null;
+
+      // Without a resume the server forgets the pairing with the socket. An
+      // open DataChannel may outlive it and keeps carrying messages; a
+      // half-made one cannot finish without signalling, unless the session is
+      // resumed: then its signals wait, numbered, for the next socket.
       if (this.#paired) {
         this.#paired = false;
         this.#pairGeneration++;
         clearTimeout(this.#rtcRetryTimer);
         this.#rtcRetryTimer = null;
       }
-      if (this.#pc && !this.#rtcOpen) this.#teardownRtc();
+      if (this.#pc && !this.#rtcOpen && !resuming) this.#teardownRtc();
 
-      const willReconnect = !this.#closeRequested && this.reconnect && !this.#destroyed;
       if (willReconnect) {
         const delay = this.#backoff(this.#failures);
         this.#setState('reconnecting');
@@ -864,7 +1180,19 @@
 
     /* ---------------- data paths ---------------- */
 
-    /** Sends serialised data on the best live path; returns the path, or null. */
+    /**
+     * Sends serialised data on the best live path; returns the path, or null.
+     *
+     * The DataChannel is reliable and ordered, so what goes over it is outside
+     * the resume scheme (no seq, no ack, nothing kept). At the moment of an
+     * upgrade, relayed messages may still be on their way through the server
+     * when the first DataChannel message is sent: they keep their numbers,
+     * arrive (or, after a resume, are replayed) exactly once and are
+     * acknowledged as usual, but the DataChannel message can overtake them;
+     * order holds per path, not across the switch (as without resume). The
+     * same goes for a downgrade the other way, and a DataChannel that closes
+     * with messages in flight loses them: resume covers the relay only.
+     */
     #transmit(text) {
       if (this.#rtcOpen && this.#dc && this.#dc.readyState === 'open') {
         try {
@@ -875,15 +1203,163 @@
         }
       }
       const ws = this.#ws;
-      if (this.socketFallback && this.#paired && ws && ws.readyState === WS_OPEN) {
-        try {
-          ws.send(`{"type":"data","data":${text}}`);
-          return 'websocket';
-        } catch (err) {
-          this.#log('WebSocket send failed', err);
-        }
+      if (this.socketFallback && this.#paired && ws && ws.readyState === WS_OPEN && !this.#resumePending) {
+        // Re-sends go first (order), and only within the relay budget.
+        if (this.#resendBacklog.length > 0 || !this.#takeRelayBudget()) return null;
+        if (this.#relay('data', text)) return 'websocket';
       }
       return null;
+    }
+
+    /** One unit of relay budget, refilled at RELAY_PER_SECOND; false (and a drain scheduled) when spent. */
+    #takeRelayBudget() {
+      const now = Date.now();
+      if (this.#relayBudgetAt > 0) {
+        this.#relayBudget = Math.min(RELAY_BURST, this.#relayBudget + ((now - this.#relayBudgetAt) * RELAY_PER_SECOND) / 1000);
+      }
+      this.#relayBudgetAt = now;
+      if (this.#relayBudget >= 1) {
+        this.#relayBudget -= 1;
+        return true;
+      }
+      this.#scheduleDrain();
+      return false;
+    }
+
+    #scheduleDrain() {
+      if (this.#drainTimer !== null || this.#destroyed) return;
+      const wait = Math.ceil(((1 - this.#relayBudget) * 1000) / RELAY_PER_SECOND);
+      this.#drainTimer = setTimeout(() => {
+        this.#drainTimer = null;
+        this.#drain();
+      }, Math.max(wait, 5));
+    }
+
+    /** Sends what waited for relay budget: re-sends first, then the send queue. */
+    #drain() {
+      const ws = this.#ws;
+      if (this.#paired && ws && ws.readyState === WS_OPEN && !this.#resumePending) {
+        while (this.#resendBacklog.length > 0 && this.#takeRelayBudget()) {
+          if (!this.#sendFrame(this.#resendBacklog.shift(), 'a re-sent message')) break;
+        }
+      }
+      this.#flushQueue();
+    }
+
+    /**
+     * Relays one message to the partner through the server (`data`,
+     * `rtc.signal`, `rtc.connect`; `json` is the serialised data, or
+     * undefined for none). In a resumable session it is numbered and kept
+     * until the partner acknowledges it, so a resume can re-send what the
+     * server missed; while the socket is down between a drop and its resume,
+     * it is only numbered and kept (signals of a WebRTC attempt in progress),
+     * and goes out with the re-sends. Returns whether it was sent or kept.
+     */
+    #relay(type, json) {
+      const ws = this.#ws;
+      const open = !!ws && ws.readyState === WS_OPEN && !this.#resumePending;
+      const data = json === undefined ? '' : `,"data":${json}`;
+      if (!this.#resumeActive) {
+        return open && this.#sendFrame(`{"type":"${type}"${data}}`, type);
+      }
+      if (!open && this.#resumeHeld !== 'paired') return false;
+      const seq = ++this.#sendSeq;
+      const frame = `{"type":"${type}"${data},"seq":${seq}}`;
+      this.#keepForResend(seq, frame);
+      if (open) this.#sendFrame(frame, type); // kept even if this fails: the socket is closing, a resume re-sends it
+      return true;
+    }
+
+    #sendFrame(frame, type) {
+      try {
+        this.#ws.send(frame);
+        return true;
+      } catch (err) {
+        this.#log(`sending ${type} failed`, err);
+        return false;
+      }
+    }
+
+    /**
+     * Keeps a copy of a relayed message until the partner acknowledges it.
+     * Bounded: past RESEND_BUFFER unacknowledged messages the oldest copy is
+     * dropped. The message itself was still sent; it is lost only if a resume
+     * turns out to need it (the server did not get it before the socket
+     * dropped, or lost it with a node), and #onResumed then reports
+     * `resume-incomplete`. A partner 256 messages behind is one the server
+     * gives up on anyway (`Resume:BufferMessages`).
+     */
+    #keepForResend(seq, frame) {
+      this.#unacked.push({ seq, frame });
+      if (this.#unacked.length > RESEND_BUFFER) {
+        const oldest = this.#unacked.shift();
+        if (this.#droppedSeq === 0) this.#log(`over ${RESEND_BUFFER} relayed messages unacknowledged: dropping the oldest copies`);
+        this.#droppedSeq = oldest.seq;
+      }
+    }
+
+    /** `ack {seq}` from the server: the partner has everything up to `seq`; forget those copies. */
+    #onAck(data) {
+      const seq = isPlainObject(data) ? data.seq : undefined;
+      if (!Number.isSafeInteger(seq)) return;
+      let done = 0;
+      while (done < this.#unacked.length && this.#unacked[done].seq <= seq) done++;
+      if (done > 0) this.#unacked.splice(0, done);
+    }
+
+    /**
+     * Whether a relayed message with this `seq` is new: true, and remembered,
+     * when it is above the highest one received; false for a duplicate (a
+     * replay of something already delivered), which is dropped so the page
+     * sees every message once. Messages without a number (a session that is
+     * not opted in) are always new.
+     */
+    #isNew(seq) {
+      if (!this.#resumeActive || !Number.isSafeInteger(seq) || seq <= 0) return true;
+      if (seq <= this.#recvSeq) {
+        this.#log(`dropped a duplicate (seq ${seq} <= ${this.#recvSeq})`);
+        this.#scheduleAck(); // the server thinks it is missing: tell it again
+        return false;
+      }
+      this.#recvSeq = seq;
+      this.#scheduleAck();
+      return true;
+    }
+
+    /**
+     * Acknowledges received messages cheaply: at once every ACK_EVERY
+     * messages, else once ACK_DELAY_MS after the first unacknowledged one
+     * (one timer at a time, not one per message).
+     */
+    #scheduleAck() {
+      if (this.#recvSeq - this.#ackedSeq >= ACK_EVERY) {
+        this.#sendAck();
+      } else if (this.#ackTimer === null) {
+        this.#ackTimer = setTimeout(() => {
+          this.#ackTimer = null;
+          this.#sendAck();
+        }, ACK_DELAY_MS);
+      }
+    }
+
+    #sendAck() {
+      clearTimeout(this.#ackTimer);
+      this.#ackTimer = null;
+      if (!this.#resumeActive || this.#resumePending) return;
+      // A socket that is down acknowledges with its `resume` instead.
+      if (this.#wire('ack', { seq: this.#recvSeq })) this.#ackedSeq = this.#recvSeq;
+    }
+
+    /** A new pairing (or none): both ways number from 1 again, nothing is owed. */
+    #resetSequence() {
+      this.#recvSeq = 0;
+      this.#sendSeq = 0;
+      this.#ackedSeq = 0;
+      this.#droppedSeq = 0;
+      this.#unacked = [];
+      this.#resendBacklog = [];
+      clearTimeout(this.#ackTimer);
+      this.#ackTimer = null;
     }
 
     #flushQueue() {
@@ -918,7 +1394,7 @@
         this.#log('WebRTC unavailable or disabled: staying on the relay');
         return;
       }
-      this.#wire('rtc.connect');
+      this.#relay('rtc.connect');
       this.#createPeerConnection(true, randomId());
     }
 
@@ -1004,7 +1480,7 @@
     /** Sends a signal of the current attempt; `rtcId` lets both ends drop stale ones. */
     #signal(payload) {
       if (this.#rtcId) payload.rtcId = this.#rtcId;
-      this.#wire('rtc.signal', payload);
+      this.#relay('rtc.signal', JSON.stringify(payload));
     }
 
     #onSignal(data) {
@@ -1178,6 +1654,7 @@
     #partnerGone() {
       clearTimeout(this.#rtcRetryTimer);
       this.#rtcRetryTimer = null;
+      this.#resetSequence();
       this.#paired = false;
       this.#initiator = null;
       this.#pairGeneration++;
@@ -1190,7 +1667,10 @@
       clearTimeout(this.#rtcRetryTimer);
       clearTimeout(this.#upgradeTimer);
       clearTimeout(this.#iceRefreshTimer);
+      clearTimeout(this.#ackTimer);
+      clearTimeout(this.#drainTimer);
       this.#connectTimer = this.#reconnectTimer = this.#rtcRetryTimer = this.#upgradeTimer = this.#iceRefreshTimer = null;
+      this.#ackTimer = this.#drainTimer = null;
     }
 
     #log(...args) {
