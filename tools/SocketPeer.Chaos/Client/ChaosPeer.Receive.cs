@@ -63,9 +63,30 @@ public sealed partial class ChaosPeer
             case "resumed":
                 await ResumedAsync(ws, data.GetProperty("seq").GetInt64(), data.TryGetProperty("state", out var s) ? s.GetString() : null);
                 break;
+            case "busy":
+                // Our own dead session still holds the slot (a server without resume learns of it
+                // later): ask again in a second, within the run's bounds.
+                Counters.ServerErrors.AddOrUpdate("busy", 1, (_, n) => n + 1);
+                _ = RetryPairAsync(ws);
+                break;
             case "server.error":
                 await ServerErrorAsync(ws, data.GetProperty("code").GetString() ?? "");
                 break;
+        }
+    }
+
+    private async Task RetryPairAsync(WebSocket ws)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        lock (_gate)
+            if (_ws != ws || _phase != Phase.Pairing) return;
+        try
+        {
+            await SendControlAsync(ws, Json($$"""{"type":"pair","data":{{JsonSerializer.Serialize(_code)}}}"""));
+        }
+        catch (Exception e) when (IsDisconnect(e))
+        {
+            // That socket is gone; the next one pairs or resumes anyway.
         }
     }
 

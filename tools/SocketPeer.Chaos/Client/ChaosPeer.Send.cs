@@ -97,6 +97,7 @@ public sealed partial class ChaosPeer
     /// <summary>Drops the socket at the end of the run, without a closing handshake.</summary>
     public void Abort()
     {
+        _stopping = true;
         lock (_gate) _ws?.Abort();
         SetStuck(false);
     }

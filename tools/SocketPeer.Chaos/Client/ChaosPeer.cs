@@ -44,6 +44,8 @@ public sealed partial class ChaosPeer
     private double _lastAckAtMs;
     private long _nextNumber = 1;
     private TaskCompletionSource _reading = CompletedGate();
+    private volatile bool _stopping;
+    private readonly List<double> _drops = [];
 
     public ChaosPeer(int pair, bool isA, string code, int home, Endpoints endpoints, RunClock clock, DirectionLog outbound, DirectionLog inbound)
     {
@@ -193,8 +195,16 @@ public sealed partial class ChaosPeer
         await SendControlAsync(ws, Json($$"""{"type":"pair","data":{{JsonSerializer.Serialize(_code)}}}"""));
     }
 
+    /// <summary>When this client's sockets ended (run clock, ms), for the recovery figures.</summary>
+    public IReadOnlyList<double> Drops
+    {
+        get { lock (_drops) return _drops.ToArray(); }
+    }
+
     private void Closed(string how)
     {
+        if (_stopping) return; // the harness's own abort at the end of the run is no event
+        lock (_drops) _drops.Add(_clock.Now);
         Counters.Closes.AddOrUpdate(how, 1, (_, n) => n + 1);
         lock (CloseHistory) CloseHistory.Add(how);
     }

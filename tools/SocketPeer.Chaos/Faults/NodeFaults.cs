@@ -7,9 +7,12 @@ public static class NodeFaults
     {
         var k = context.Settings.VictimOrdinal;
         var node = context.Cluster[k]!;
-        var e = context.Record($"SIGKILL node-{k}", k);
+        var sent = context.Clock.Now;
         node.Kill9();
-        e.StopMs = context.Clock.Now - e.AtMs;
+        // The fault's instant is the process's death, not the signal: until it is reaped it may
+        // still relay, and messages it relayed would look like a recovery.
+        var e = context.Record($"SIGKILL node-{k}", k);
+        e.StopMs = e.AtMs - sent;
         e.Outcome = node.Outcome;
         return Task.CompletedTask;
     }

@@ -26,6 +26,8 @@ public sealed class ChaosReport
     public List<FaultEvent> Events { get; } = [];
     public int Pairs { get; set; }
     public List<int> PairsLost { get; set; } = [];
+    /// <summary>Pair-faults in which a client of the pair lost its socket (summed over faults).</summary>
+    public int PairsDisconnected { get; set; }
     /// <summary>Every pair except those the fault made stuck, both directions summed.</summary>
     public DirectionStats Messages { get; set; } = DirectionStats.Zero;
     /// <summary>The pairs with a stuck client (stuck-consumer only); no promise covers them.</summary>

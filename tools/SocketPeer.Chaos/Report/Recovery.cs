@@ -7,20 +7,38 @@ namespace SocketPeer.Chaos.Report;
 /// </summary>
 public static class Recovery
 {
-    /// <returns>Milliseconds from <paramref name="faultAtMs"/> to the pair relaying both ways, or null if it never did.</returns>
-    public static double? OfPair(double faultAtMs, IReadOnlyList<Arrival> aToB, IReadOnlyList<Arrival> bToA)
+    /// <summary>
+    /// Milliseconds from <paramref name="faultAtMs"/> to the pair relaying both ways again, or null
+    /// if it never did. <paramref name="sentAfterMs"/> is when the pair's last disruption began (a
+    /// socket of either client dropping after the fault; the fault itself if none did): only a
+    /// message sent after it shows the channel works again, not one the dying node still relayed.
+    /// </summary>
+    public static double? OfPair(double faultAtMs, double sentAfterMs, IReadOnlyList<Arrival> aToB, IReadOnlyList<Arrival> bToA)
     {
-        var first = OfDirection(faultAtMs, aToB);
-        var second = OfDirection(faultAtMs, bToA);
-        return first is null || second is null ? null : Math.Max(first.Value, second.Value);
+        var first = FirstArrival(sentAfterMs, aToB);
+        var second = FirstArrival(sentAfterMs, bToA);
+        return first is null || second is null ? null : Math.Max(first.Value, second.Value) - faultAtMs;
     }
 
-    public static double? OfDirection(double faultAtMs, IReadOnlyList<Arrival> arrivals)
+    /// <summary>When the first message sent at or after <paramref name="sentAfterMs"/> arrived.</summary>
+    public static double? FirstArrival(double sentAfterMs, IReadOnlyList<Arrival> arrivals)
     {
         double? earliest = null;
         foreach (var a in arrivals)
-            if (a.SentAtMs >= faultAtMs && (earliest is null || a.ReceivedAtMs < earliest)) earliest = a.ReceivedAtMs;
-        return earliest - faultAtMs;
+            if (a.SentAtMs >= sentAfterMs && (earliest is null || a.ReceivedAtMs < earliest)) earliest = a.ReceivedAtMs;
+        return earliest;
+    }
+
+    /// <summary>
+    /// The last socket drop of either client within <paramref name="windowMs"/> after the fault, or
+    /// null when neither client lost its socket (the pair was not disconnected by this fault).
+    /// </summary>
+    public static double? LastDrop(double faultAtMs, double windowMs, IEnumerable<double> drops)
+    {
+        double? last = null;
+        foreach (var d in drops)
+            if (d >= faultAtMs && d <= faultAtMs + windowMs && (last is null || d > last)) last = d;
+        return last;
     }
 
     /// <summary>The <paramref name="q"/> quantile (0..1) by nearest rank; null when empty.</summary>

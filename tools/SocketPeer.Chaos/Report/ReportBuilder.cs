@@ -45,19 +45,32 @@ public static class ReportBuilder
         var all = new List<double>();
         var lost = new SortedSet<int>();
         var never = 0;
-        foreach (var fault in faults)
+        var affectedPairs = 0;
+        // Slower than three sending periods (and a second) is a stall, not the next message's wait.
+        var stalledMs = Math.Max(1000, 3000 / report.Settings.Rate);
+        for (var f = 0; f < faults.Count; f++)
         {
+            var fault = faults[f];
+            // A drop belongs to this fault if it comes before the next one (and within a minute).
+            var window = Math.Min(60_000, f + 1 < faults.Count ? faults[f + 1].AtMs - fault.AtMs : double.MaxValue);
             var times = new List<double>();
+            var unaffected = new List<double>();
             var notRecovered = 0;
             foreach (var pair in pairs)
             {
-                if (Recovery.OfPair(fault.AtMs, pair.AToB.Arrivals, pair.BToA.Arrivals) is { } ms) times.Add(ms);
+                var drop = Recovery.LastDrop(fault.AtMs, window, pair.A.Drops.Concat(pair.B.Drops));
+                if (Recovery.OfPair(fault.AtMs, drop ?? fault.AtMs, pair.AToB.Arrivals, pair.BToA.Arrivals) is { } ms)
+                    (drop is null ? unaffected : times).Add(ms);
                 else
                 {
                     notRecovered++;
                     lost.Add(pair.Id);
                 }
             }
+            affectedPairs += times.Count;
+            // Pairs whose sockets all survived still count when their relay stalled (a session lost
+            // with the node while both sockets lived): those are the slow ones among them.
+            times.AddRange(unaffected.Where(ms => ms > stalledMs));
             fault.RecoveryMaxMs = times.Count > 0 ? times.Max() : null;
             fault.RecoveryP50Ms = Recovery.Quantile(times, 0.5);
             fault.PairsNotRecovered = notRecovered;
@@ -65,6 +78,7 @@ public static class ReportBuilder
             never += notRecovered;
         }
         report.PairsLost = [.. lost];
+        report.PairsDisconnected = affectedPairs;
         if (faults.Count > 0)
             report.Recovery = new RecoveryFigures(all.Count > 0 ? all.Max() : null, Recovery.Quantile(all, 0.5), all.Count, never);
     }

@@ -33,7 +33,7 @@ public static class ReportText
         if (r.Imperfect.Count > 10) s.AppendLine(inv, $"  … {r.Imperfect.Count - 10} more directions");
         s.AppendLine(inv, $"pairs lost: {r.PairsLost.Count}{(r.PairsLost.Count > 0 ? " (" + string.Join(", ", r.PairsLost.Take(20)) + (r.PairsLost.Count > 20 ? ", …" : "") + ")" : "")}");
         if (r.Recovery is { } rec)
-            s.AppendLine(inv, $"fault to relaying again: p50 {Seconds(rec.P50Ms)}, max {Seconds(rec.MaxMs)} over {rec.Samples} pair-faults, {rec.NotRecovered} never");
+            s.AppendLine(inv, $"fault to relaying again: p50 {Seconds(rec.P50Ms)}, max {Seconds(rec.MaxMs)} over {rec.Samples} disrupted pair-faults ({r.PairsDisconnected} with a dropped socket), {rec.NotRecovered} never");
         if (r.Latency is { } lat)
             s.AppendLine(inv, $"relay latency: p50 {lat.P50Ms:0.0} ms, p99 {lat.P99Ms:0.0} ms, max {lat.MaxMs:0.0} ms");
         var c = r.Clients;
