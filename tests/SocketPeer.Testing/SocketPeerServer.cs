@@ -28,6 +28,13 @@ public sealed class SocketPeerServer : IAsyncDisposable
 
     public SocketPeerMetrics Metrics => _app.Services.GetRequiredService<SocketPeerMetrics>();
 
+    public IServiceProvider Services => _app.Services;
+
+    public ActorSystem System => _app.Services.GetRequiredService<ActorSystem>();
+
+    /// <summary>This node's cluster address (<c>akka.tcp://socketpeer@127.0.0.1:port</c>), a seed for others.</summary>
+    public Akka.Actor.Address ClusterAddress => Akka.Cluster.Cluster.Get(System).SelfAddress;
+
     /// <param name="settings">Configuration overrides, e.g. <c>("SocketPeer:PeerTimeout", "00:00:01")</c>.</param>
     public static async Task<SocketPeerServer> StartAsync(params (string Key, string Value)[] settings)
     {
@@ -58,6 +65,9 @@ public sealed class SocketPeerServer : IAsyncDisposable
         using var response = await http.GetAsync("/ready");
         Assert.True(response.IsSuccessStatusCode, $"/ready answered {response.StatusCode} on an Up node");
     }
+
+    /// <summary>Stops the host gracefully, as SIGTERM does: sockets close with 1012, the node leaves.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -9,8 +9,19 @@ public sealed class ClusterSettings
     /// <summary>The actor system's name on every node: seed-node addresses depend on it.</summary>
     public const string SystemName = "socketpeer";
 
-    /// <summary>The address this node advertises to the others.</summary>
+    /// <summary>
+    /// The address remoting binds to, and the one this node advertises unless
+    /// <see cref="PublicHostname"/> is set. <c>0.0.0.0</c> binds every interface (then set
+    /// <see cref="PublicHostname"/>: other nodes cannot reach 0.0.0.0).
+    /// </summary>
     public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// The address this node advertises to the others when it differs from the one it binds: on
+    /// Kubernetes the pod binds 0.0.0.0 and advertises its stable DNS name, which may not resolve
+    /// yet when the process starts. Empty advertises <see cref="Hostname"/>.
+    /// </summary>
+    public string? PublicHostname { get; set; }
 
     /// <summary>The remoting port; 0 takes any free port (tests).</summary>
     public int Port { get; set; } = 4053;
@@ -20,4 +31,13 @@ public sealed class ClusterSettings
 
     /// <summary>Cluster roles; empty means this node is both gateway and shard host.</summary>
     public string[] Roles { get; set; } = [];
+
+    /// <summary>Failure detection and downing timings (DESIGN.md section 6).</summary>
+    public ClusterTimings Timings { get; set; } = new();
+
+    /// <summary>Where session entities live: with their socket (default) or wherever hashing puts them.</summary>
+    public SessionPlacement SessionPlacement { get; set; } = SessionPlacement.Local;
+
+    /// <summary>The host name other nodes use to reach this one.</summary>
+    public string AdvertisedHostname => string.IsNullOrWhiteSpace(PublicHostname) ? Hostname : PublicHostname;
 }

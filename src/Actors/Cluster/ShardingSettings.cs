@@ -4,7 +4,13 @@ using Akka.Cluster.Sharding;
 namespace SocketPeer.Actors.Cluster;
 
 /// <summary>How rooms and sessions are sharded. Both are soft state (DESIGN.md section 5).</summary>
-public sealed record ShardingSettings(int MaxShards = 100, string? Role = null)
+/// <param name="MaxShards">Shards of rooms, and of sessions under <see cref="SessionPlacement.Hash"/>.</param>
+/// <param name="ShardsPerNode">Session shards per node under <see cref="SessionPlacement.Local"/>.</param>
+public sealed record ShardingSettings(
+    int MaxShards = 100,
+    string? Role = null,
+    SessionPlacement SessionPlacement = SessionPlacement.Local,
+    int ShardsPerNode = 16)
 {
     public ShardOptions ToShardOptions() => new()
     {

@@ -18,15 +18,23 @@ public static class SocketPeerCluster
     public static AkkaConfigurationBuilder AddSocketPeerCluster(this AkkaConfigurationBuilder builder,
         ClusterSettings cluster, SessionSettings sessions, SocketPeerMetrics metrics)
     {
-        var sharding = new ShardingSettings();
+        var sharding = new ShardingSettings(SessionPlacement: cluster.SessionPlacement);
         builder
-            .WithRemoting(cluster.Hostname, cluster.Port)
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = cluster.Hostname,
+                PublicHostName = string.IsNullOrWhiteSpace(cluster.PublicHostname) ? null : cluster.PublicHostname,
+                Port = cluster.Port,
+            })
             .WithClustering(new ClusterOptions
             {
                 SeedNodes = cluster.SeedNodes,
                 Roles = cluster.Roles,
                 SplitBrainResolver = new KeepMajorityOption(),
+                FailureDetector = cluster.Timings.ToFailureDetectorOptions(),
             })
+            // What ClusterOptions cannot say (see ClusterTimings.ToUntypedConfig), ahead of the defaults.
+            .AddHocon(cluster.Timings.ToUntypedConfig(), HoconAddMode.Prepend)
             // Soft state only: durable ddata keys would load LightningDB (DESIGN.md section 7).
             .WithShardingDistributedData(options => options.Durable.Keys = [])
             .WithCustomSerializer("socketpeer", [typeof(ISocketPeerMessage)], system => new SocketPeerSerializer(system))

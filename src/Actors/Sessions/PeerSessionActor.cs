@@ -145,7 +145,7 @@ public static class SessionRegistration
     /// <summary>Starts the session shard region (see DESIGN.md section 4).</summary>
     public static AkkaConfigurationBuilder AddPeerSessions(this AkkaConfigurationBuilder builder,
         ShardingSettings sharding, SessionSettings settings, SocketPeerMetrics metrics) =>
-        builder.WithShardRegion<SessionRegion>(TypeName,
+        builder.WithSessionShardRegion<SessionRegion>(TypeName,
             (_, registry, _) => id =>
             {
                 var rooms = registry.Get<RoomRegion>();
@@ -153,6 +153,5 @@ public static class SessionRegistration
                 // Not Props.Create(() => new ...): see RoomRegistration.
                 return Props.Create(typeof(PeerSessionActor), new SessionId(id), rooms, sessions, settings, metrics);
             },
-            new SessionMessageExtractor(sharding.MaxShards),
-            sharding.ToShardOptions());
+            sharding);
 }

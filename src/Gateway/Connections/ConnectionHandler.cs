@@ -35,7 +35,7 @@ public sealed class ConnectionHandler(
 
     public async Task RunAsync(WebSocket socket, HttpContext http)
     {
-        var session = SessionId.New();
+        var session = SessionId.NewOn(system);
         using var scope = logger.BeginScope(new Dictionary<string, object>
         {
             ["ConnectionId"] = http.Connection.Id,

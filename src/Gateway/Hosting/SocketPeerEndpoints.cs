@@ -35,7 +35,7 @@ public static class SocketPeerEndpoints
         return app;
     }
 
-    private static async Task AcceptAsync(HttpContext http, ConnectionHandler connections)
+    private static async Task AcceptAsync(HttpContext http, ConnectionHandler connections, ConnectionDrain drain)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -47,6 +47,7 @@ public static class SocketPeerEndpoints
                 : "SocketPeer: this endpoint speaks WebSocket only; connect with Upgrade: websocket\n");
             return;
         }
+        using var open = drain.Track(); // a graceful stop waits for it (ConnectionDrain)
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         await connections.RunAsync(socket, http);
     }

@@ -33,13 +33,12 @@ public static class SocketPeerServices
             .BindConfiguration(SocketPeerOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        // DESIGN.md section 8: SocketPeer__Cluster__SeedNodes may be one comma-separated value as well
-        // as the indexed form (__0, __1, ...); the binder ignores a plain value for an array.
+        // DESIGN.md section 8: SocketPeer__Cluster__SeedNodes (and __Roles) may be one comma-separated
+        // value as well as the indexed form (__0, __1, ...); the binder ignores a plain value for an array.
         services.AddOptions<SocketPeerOptions>().PostConfigure<IConfiguration>((o, configuration) =>
         {
-            var commaSeparated = configuration[$"{SocketPeerOptions.Section}:Cluster:SeedNodes"];
-            if (!string.IsNullOrWhiteSpace(commaSeparated))
-                o.Cluster.SeedNodes = commaSeparated.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            o.Cluster.SeedNodes = CommaSeparated(configuration, "SeedNodes") ?? o.Cluster.SeedNodes;
+            o.Cluster.Roles = CommaSeparated(configuration, "Roles") ?? o.Cluster.Roles;
         });
         services.AddSingleton<IValidateOptions<SocketPeerOptions>, SocketPeerOptionsValidator>();
         services.TryAddSingleton<IPairCodeValidator, PairCodeValidator>();
@@ -48,7 +47,8 @@ public static class SocketPeerServices
         services.AddSingleton<IceServerProvider>();
         services.AddSingleton<SocketPeerMetrics>();
         services.AddSingleton<ConnectionHandler>();
-        services.AddHealthChecks();
+        services.AddSingleton<ConnectionDrain>();
+        services.AddHealthChecks().AddCheck<StoppingCheck>(StoppingCheck.Name, tags: [ReadyTag]);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SocketPeerMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
@@ -88,8 +88,34 @@ public static class SocketPeerServices
                     provider.GetRequiredService<SocketPeerMetrics>())
                 .WithActorSystemLivenessCheck(tags: [LiveTag])
                 .WithAkkaClusterReadinessCheck(tags: [ReadyTag])
-                .WithHealthCheck(ShardRegionsReadyCheck.Name, ShardRegionsReadyCheck.CheckAsync, tags: [ReadyTag]);
+                .WithHealthCheck(ShardRegionsReadyCheck.Name, ShardRegionsReadyCheck.CheckAsync, tags: [ReadyTag])
+                .AddStartup((system, _) => DrainSocketsBeforeLeaving(system,
+                    provider.GetRequiredService<ConnectionDrain>(), options.CloseTimeout));
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Graceful stop, in order (DESIGN.md section 5): readiness is false from the first moment
+    /// (<see cref="StoppingCheck"/>) and every socket is told 1012 (ConnectionHandler, on
+    /// ApplicationStopping); coordinated shutdown then waits here until they have closed (at most two
+    /// close timeouts: the closing handshake, then reading the client's answer), and only then hands
+    /// shards off and leaves the cluster. The host may stop the actor system before Kestrel, and the
+    /// connection streams run on it. Akka ends the phase after its own timeout (5 s by default) anyway.
+    /// </summary>
+    private static void DrainSocketsBeforeLeaving(Akka.Actor.ActorSystem system, ConnectionDrain drain, TimeSpan closeTimeout) =>
+        Akka.Actor.CoordinatedShutdown.Get(system).AddTask(Akka.Actor.CoordinatedShutdown.PhaseServiceRequestsDone,
+            "socketpeer-close-sockets", async () =>
+            {
+                await drain.AllClosedAsync(closeTimeout * 2);
+                return Akka.Done.Instance;
+            });
+
+    private static string[]? CommaSeparated(IConfiguration configuration, string clusterKey)
+    {
+        var value = configuration[$"{SocketPeerOptions.Section}:Cluster:{clusterKey}"];
+        return string.IsNullOrWhiteSpace(value)
+            ? null
+            : value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
     }
 }

@@ -1,9 +1,10 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using SocketPeer.Actors.Cluster;
 
 namespace SocketPeer.Gateway.Options;
 
-/// <summary>The rules data annotations cannot say: time spans, the pattern, min ≤ max, seed addresses.</summary>
+/// <summary>The rules data annotations cannot say: time spans, the pattern, min ≤ max, seed addresses, cluster timings.</summary>
 public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOptions>
 {
     public ValidateOptionsResult Validate(string? name, SocketPeerOptions o)
@@ -23,9 +24,12 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
             failures.Add($"SocketPeer:Cluster:Port {o.Cluster.Port} is not a port (0 takes any free port).");
         if (string.IsNullOrWhiteSpace(o.Cluster.Hostname))
             failures.Add("SocketPeer:Cluster:Hostname is empty.");
+        if (o.Cluster.Hostname is "0.0.0.0" or "::" && string.IsNullOrWhiteSpace(o.Cluster.PublicHostname))
+            failures.Add($"SocketPeer:Cluster:Hostname {o.Cluster.Hostname} binds every interface but other nodes cannot reach it: set SocketPeer:Cluster:PublicHostname.");
         foreach (var seed in o.Cluster.SeedNodes)
             if (!seed.StartsWith("akka.tcp://socketpeer@", StringComparison.Ordinal))
                 failures.Add($"SocketPeer:Cluster:SeedNodes: '{seed}' is not akka.tcp://socketpeer@host:port.");
+        ValidateTimings(o.Cluster.Timings, failures);
         ValidateIce(o.Ice, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
@@ -43,6 +47,28 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
                 failures.Add("SocketPeer:Ice:TurnSecret is set but SocketPeer:Ice:TurnUrls is empty.");
             if (ice.CredentialLifetime <= TimeSpan.Zero || ice.CredentialLifetime > TimeSpan.FromDays(1))
                 failures.Add($"SocketPeer:Ice:CredentialLifetime must be more than zero and at most a day (got {ice.CredentialLifetime}).");
+        }
+
+        static void ValidateTimings(ClusterTimings t, List<string> failures)
+        {
+            const string prefix = "SocketPeer:Cluster:Timings:";
+            foreach (var (key, value) in new[]
+                     {
+                         (nameof(t.HeartbeatInterval), t.HeartbeatInterval),
+                         (nameof(t.AcceptableHeartbeatPause), t.AcceptableHeartbeatPause),
+                         (nameof(t.StableAfter), t.StableAfter),
+                         (nameof(t.LeaderActionsInterval), t.LeaderActionsInterval),
+                         (nameof(t.UnreachableNodesReaperInterval), t.UnreachableNodesReaperInterval),
+                         (nameof(t.GossipInterval), t.GossipInterval),
+                     })
+                if (value < TimeSpan.FromMilliseconds(1) || value > TimeSpan.FromMinutes(10))
+                    failures.Add($"{prefix}{key} must be between 1 ms and 10 minutes (got {value}).");
+            if (t.DownRemovalMargin < TimeSpan.Zero || t.DownRemovalMargin > TimeSpan.FromMinutes(10))
+                failures.Add($"{prefix}{nameof(t.DownRemovalMargin)} must be between zero and 10 minutes (got {t.DownRemovalMargin}).");
+            if (t.AcceptableHeartbeatPause < t.HeartbeatInterval)
+                failures.Add($"{prefix}{nameof(t.AcceptableHeartbeatPause)} ({t.AcceptableHeartbeatPause}) is shorter than {nameof(t.HeartbeatInterval)} ({t.HeartbeatInterval}): every node would be suspected.");
+            if (!(t.FailureDetectorThreshold is >= 1 and <= 100))
+                failures.Add($"{prefix}{nameof(t.FailureDetectorThreshold)} must be between 1 and 100 (got {t.FailureDetectorThreshold}).");
         }
 
         void Positive(string key, TimeSpan value, bool allowZero = false)

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Akka.Configuration;
+using Akka.Remote.Hosting;
+
+namespace SocketPeer.Actors.Cluster;
+
+/// <summary>
+/// How fast the cluster notices a lost node and moves on (DESIGN.md section 6, <c>SocketPeer:Cluster:Timings</c>).
+/// The defaults were measured on 3 processes on loopback: a kill -9'd node's shards relay again in
+/// 5.2–5.5 s (the Akka defaults take ~46 s), with no false positive under a busy CPU for two minutes.
+/// Recovery ≈ detection (heartbeat + acceptable pause) + <see cref="StableAfter"/> + removal
+/// (leader actions, gossip) + <see cref="DownRemovalMargin"/> + re-allocation. docs/failover.md has the figures.
+/// </summary>
+public sealed class ClusterTimings
+{
+    /// <summary>How often each node sends a heartbeat to the nodes that monitor it.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Heartbeats that may go missing (GC, a busy CPU) before a node is suspected.</summary>
+    public TimeSpan AcceptableHeartbeatPause { get; set; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>Phi accrual threshold: higher suspects later and more surely.</summary>
+    public double FailureDetectorThreshold { get; set; } = 8;
+
+    /// <summary>How long the membership must stay unchanged before the split brain resolver downs the unreachable side.</summary>
+    public TimeSpan StableAfter { get; set; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>
+    /// Extra wait after a node is downed before it is removed (and its shards move). Without it Akka
+    /// falls back to <see cref="StableAfter"/> and pays it twice (DESIGN.md section 6).
+    /// </summary>
+    public TimeSpan DownRemovalMargin { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>How often the leader moves members along (joining → up, down → removed).</summary>
+    public TimeSpan LeaderActionsInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often a node turns failure-detector suspicions into unreachability.</summary>
+    public TimeSpan UnreachableNodesReaperInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often a node gossips its view of the membership.</summary>
+    public TimeSpan GossipInterval { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>The settings Akka.Hosting has a typed option for (<c>ClusterOptions.FailureDetector</c>).</summary>
+    public PhiAccrualFailureDetectorOptions ToFailureDetectorOptions() => new()
+    {
+        HeartbeatInterval = HeartbeatInterval,
+        AcceptableHeartbeatPause = AcceptableHeartbeatPause,
+        Threshold = FailureDetectorThreshold,
+    };
+
+    /// <summary>
+    /// The only HOCON this project writes. Akka.Hosting 1.5.73 has no typed option for these keys:
+    /// <c>SplitBrainResolverOption</c> has no stable-after, <c>ClusterOptions</c> has no
+    /// down-removal-margin, gossip or leader-actions interval, and
+    /// <c>PhiAccrualFailureDetectorOptions.UnreachableNodesReaperInterval</c> is written inside
+    /// <c>akka.cluster.failure-detector</c>, where the cluster never reads it (it reads
+    /// <c>akka.cluster.unreachable-nodes-reaper-interval</c>). So they are generated here from the typed
+    /// values; a test reads every one back from the running system's configuration.
+    /// </summary>
+    public Config ToUntypedConfig() => ConfigurationFactory.ParseString($$"""
+        akka.cluster {
+          down-removal-margin = {{Hocon(DownRemovalMargin)}}
+          leader-actions-interval = {{Hocon(LeaderActionsInterval)}}
+          unreachable-nodes-reaper-interval = {{Hocon(UnreachableNodesReaperInterval)}}
+          gossip-interval = {{Hocon(GossipInterval)}}
+          split-brain-resolver.stable-after = {{Hocon(StableAfter)}}
+        }
+        """);
+
+    private static string Hocon(TimeSpan value) =>
+        ((long)Math.Round(value.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture) + "ms";
+}

@@ -1,0 +1,15 @@
+namespace SocketPeer.Actors.Cluster;
+
+/// <summary>Where a session's shard lives (DESIGN.md section 6, <c>SocketPeer:Cluster:SessionPlacement</c>).</summary>
+public enum SessionPlacement
+{
+    /// <summary>
+    /// On the node that holds the session's socket: the session id names its node
+    /// (<see cref="Sessions.SessionIds"/>) and <see cref="LocalSessionAllocationStrategy"/> honours
+    /// it. Relay crosses at most one node boundary, and a node's loss strands no live socket's session.
+    /// </summary>
+    Local,
+
+    /// <summary>Plain hashing of the id over the shards, balanced over the nodes (kept to measure against).</summary>
+    Hash,
+}

@@ -1,0 +1,38 @@
+using SocketPeer.Actors.Cluster;
+
+namespace SocketPeer.Cluster.Tests.Unit;
+
+public sealed class ClusterTimingsTests
+{
+    [Fact]
+    public void The_generated_config_holds_exactly_the_keys_Akka_Hosting_cannot_type()
+    {
+        var timings = new ClusterTimings
+        {
+            StableAfter = TimeSpan.FromMilliseconds(1750),
+            DownRemovalMargin = TimeSpan.FromMilliseconds(400),
+            LeaderActionsInterval = TimeSpan.FromMilliseconds(200),
+            UnreachableNodesReaperInterval = TimeSpan.FromMilliseconds(220),
+            GossipInterval = TimeSpan.FromMilliseconds(350),
+        };
+
+        var config = timings.ToUntypedConfig();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1750), config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Equal(TimeSpan.FromMilliseconds(400), config.GetTimeSpan("akka.cluster.down-removal-margin"));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), config.GetTimeSpan("akka.cluster.leader-actions-interval"));
+        Assert.Equal(TimeSpan.FromMilliseconds(220), config.GetTimeSpan("akka.cluster.unreachable-nodes-reaper-interval"));
+        Assert.Equal(TimeSpan.FromMilliseconds(350), config.GetTimeSpan("akka.cluster.gossip-interval"));
+        Assert.False(config.HasPath("akka.cluster.failure-detector")); // typed: ClusterOptions.FailureDetector
+    }
+
+    [Fact]
+    public void The_failure_detector_options_carry_the_typed_timings()
+    {
+        var options = new ClusterTimings().ToFailureDetectorOptions();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(300), options.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), options.AcceptableHeartbeatPause);
+        Assert.Equal(8, options.Threshold);
+    }
+}

@@ -1,0 +1,65 @@
+using Akka.Cluster;
+
+namespace SocketPeer.Testing;
+
+/// <summary>
+/// N SocketPeer servers in this process forming one cluster on loopback (DESIGN.md section 7): the
+/// first joins itself, the others get it as their seed node; started when every node sees every
+/// node Up.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan FormedWithin = TimeSpan.FromSeconds(30);
+
+    private TestCluster(IReadOnlyList<SocketPeerServer> nodes) => Nodes = nodes;
+
+    public IReadOnlyList<SocketPeerServer> Nodes { get; }
+
+    public SocketPeerServer this[int index] => Nodes[index];
+
+    /// <param name="settings">Configuration overrides for every node (see <see cref="SocketPeerServer.StartAsync"/>).</param>
+    public static async Task<TestCluster> StartAsync(int nodes, params (string Key, string Value)[] settings)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
+        var first = await SocketPeerServer.StartAsync(settings);
+        var started = new List<SocketPeerServer> { first };
+        try
+        {
+            var seed = ("SocketPeer:Cluster:SeedNodes", first.ClusterAddress.ToString());
+            var starting = Enumerable.Range(1, nodes - 1).Select(_ => SocketPeerServer.StartAsync([.. settings, seed])).ToList();
+            foreach (var node in starting)
+                started.Add(await node);
+            var cluster = new TestCluster(started);
+            await cluster.WaitUntilAsync(c => c.AllSee(nodes, MemberStatus.Up), FormedWithin, "every node sees every node Up");
+            return cluster;
+        }
+        catch
+        {
+            await Task.WhenAll(started.Select(n => n.DisposeAsync().AsTask()));
+            throw;
+        }
+    }
+
+    /// <summary>Whether every running node sees exactly <paramref name="members"/> members, all <paramref name="status"/>.</summary>
+    public bool AllSee(int members, MemberStatus status, IEnumerable<SocketPeerServer>? nodes = null) =>
+        (nodes ?? Nodes).All(node =>
+        {
+            var state = Cluster.Get(node.System).State;
+            return state.Members.Count == members && state.Members.All(m => m.Status == status) && state.Unreachable.Count == 0;
+        });
+
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="within"/> passes.</summary>
+    public async Task WaitUntilAsync(Func<TestCluster, bool> condition, TimeSpan within, string what)
+    {
+        using var deadline = new CancellationTokenSource(within);
+        while (!condition(this))
+        {
+            if (deadline.IsCancellationRequested)
+                throw new Xunit.Sdk.XunitException($"not within {within}: {what}");
+            await Task.Delay(20, CancellationToken.None);
+        }
+    }
+
+    public async ValueTask DisposeAsync() =>
+        await Task.WhenAll(Nodes.Select(n => n.DisposeAsync().AsTask()));
+}
