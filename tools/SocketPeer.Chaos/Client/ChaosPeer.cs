@@ -102,7 +102,7 @@ public sealed partial class ChaosPeer
             var ws = new ClientWebSocket();
             // Pings with a deadline: a node cut off by a partition or a dead machine sends no reset.
             ws.Options.KeepAliveInterval = TimeSpan.FromSeconds(1);
-            ws.Options.KeepAliveTimeout = TimeSpan.FromSeconds(4);
+            ws.Options.KeepAliveTimeout = TimeSpan.FromSeconds(10); // generous: a loaded machine delays pongs
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
