@@ -20,6 +20,7 @@ public sealed class SocketPeerMetrics : IDisposable
     private long _paired;
     private long _upgraded;
     private long _pairings;
+    private long _resumes;
     private readonly long[] _relayedMessages = new long[4];
     private readonly long[] _relayedBytes = new long[4];
     private readonly ConcurrentDictionary<string, long> _errors = new();
@@ -38,6 +39,8 @@ public sealed class SocketPeerMetrics : IDisposable
             description: "Paired sessions whose client reports a live RTCDataChannel (rtc.status).");
         _meter.CreateObservableCounter("socketpeer.pairings", () => Volatile.Read(ref _pairings),
             description: "Pairs formed.");
+        _meter.CreateObservableCounter("socketpeer.resumes", () => Volatile.Read(ref _resumes),
+            description: "Sessions taken back by a new connection (resume).");
         _meter.CreateObservableCounter("socketpeer.relayed.messages", () => ByKind(_relayedMessages),
             description: "Messages relayed to a client, by type.");
         _meter.CreateObservableCounter("socketpeer.relayed.bytes", () => ByKind(_relayedBytes), unit: "By",
@@ -54,6 +57,7 @@ public sealed class SocketPeerMetrics : IDisposable
     public void Paired(int delta) => Interlocked.Add(ref _paired, delta);
     public void Upgraded(int delta) => Interlocked.Add(ref _upgraded, delta);
     public void PairFormed() => Interlocked.Increment(ref _pairings);
+    public void Resumed() => Interlocked.Increment(ref _resumes);
 
     public void Relayed(RelayKind kind, int payloadBytes)
     {
@@ -67,7 +71,7 @@ public sealed class SocketPeerMetrics : IDisposable
     /// <summary>The current values, for tests and diagnostics.</summary>
     public MetricsSnapshot Snapshot() => new(
         Volatile.Read(ref _connections), Volatile.Read(ref _waiting), Volatile.Read(ref _paired),
-        Volatile.Read(ref _pairings),
+        Volatile.Read(ref _pairings), Volatile.Read(ref _resumes),
         Volatile.Read(ref _relayedMessages[(int)RelayKind.Data]),
         Volatile.Read(ref _relayedMessages[(int)RelayKind.Signal]),
         new Dictionary<string, long>(_errors), new Dictionary<int, long>(_closes));
@@ -87,5 +91,5 @@ public sealed class SocketPeerMetrics : IDisposable
 }
 
 public sealed record MetricsSnapshot(
-    long Connections, long Waiting, long Paired, long Pairings, long RelayedData, long RelayedSignals,
+    long Connections, long Waiting, long Paired, long Pairings, long Resumes, long RelayedData, long RelayedSignals,
     IReadOnlyDictionary<string, long> Errors, IReadOnlyDictionary<int, long> Closes);

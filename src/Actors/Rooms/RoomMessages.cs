@@ -12,8 +12,10 @@ public interface IWithPairCode : ISocketPeerMessage
 /// Session → room: put me in this room. <see cref="Attempt"/> numbers the session's joins, and the
 /// room's answers echo it, so a session that left and joined again never takes an answer to its
 /// earlier join for an answer to the current one.
+/// <see cref="Resumable"/> tells the partner-to-be that this session keeps its pairing through a
+/// reconnect, so what is sent to it must be kept until its client acknowledges it.
 /// </summary>
-public sealed record JoinRoom(PairCode Code, SessionId Session, long Attempt = 0) : IWithPairCode;
+public sealed record JoinRoom(PairCode Code, SessionId Session, long Attempt = 0, bool Resumable = false) : IWithPairCode;
 
 /// <summary>Session → room: take me out of this room (idempotent).</summary>
 public sealed record LeaveRoom(PairCode Code, SessionId Session) : IWithPairCode;

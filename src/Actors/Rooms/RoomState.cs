@@ -3,8 +3,8 @@ using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Rooms;
 
-/// <summary>One member of a room: its session and the join attempt that put it there.</summary>
-public readonly record struct RoomSeat(SessionId Session, long Attempt);
+/// <summary>One member of a room: its session, the join attempt that put it there, and whether it resumes.</summary>
+public readonly record struct RoomSeat(SessionId Session, long Attempt, bool Resumable = false);
 
 /// <summary>
 /// The room of one pair code: <c>Empty → Waiting(a) → Paired(a, b)</c>, a third is <c>busy</c>.
@@ -24,7 +24,7 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
 
     public RoomTransition Handle(JoinRoom join)
     {
-        var seat = new RoomSeat(join.Session, join.Attempt);
+        var seat = new RoomSeat(join.Session, join.Attempt, join.Resumable);
         var index = IndexOf(join.Session);
         if (index >= 0)
         {
@@ -39,8 +39,8 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
             1 => new(this with { Seats = [Seats[0], seat] },
             [
                 // The waiting member hears first; the newcomer is the initiator (original protocol).
-                new PeerFound(Seats[0].Session, Code, seat.Session, Initiator: false, Seats[0].Attempt),
-                new PeerFound(seat.Session, Code, Seats[0].Session, Initiator: true, seat.Attempt),
+                new PeerFound(Seats[0].Session, Code, seat.Session, Initiator: false, Seats[0].Attempt, seat.Resumable),
+                new PeerFound(seat.Session, Code, Seats[0].Session, Initiator: true, seat.Attempt, Seats[0].Resumable),
             ]),
             _ => new(this, [new RoomBusy(seat.Session, Code, seat.Attempt)]),
         };
@@ -70,7 +70,8 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         var seat = Seats[index];
         return Seats.Length == 1
             ? new WaitingForPeer(seat.Session, Code, seat.Attempt)
-            : new PeerFound(seat.Session, Code, Seats[1 - index].Session, Initiator: index == 1, seat.Attempt);
+            : new PeerFound(seat.Session, Code, Seats[1 - index].Session, Initiator: index == 1, seat.Attempt,
+                Seats[1 - index].Resumable);
     }
 }
 

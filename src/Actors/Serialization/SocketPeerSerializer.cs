@@ -39,6 +39,18 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         PeerLeftNotice => "NL",
         RelayedNotice => "NR",
         ServerErrorNotice => "NE",
+        ClientOptIn => "CO",
+        ClientAck => "CK",
+        ResumeConnection => "RC",
+        PartnerHello => "PH",
+        PartnerAck => "PA",
+        PartnerResumed => "PRS",
+        PartnerResumeAnswer => "PRA",
+        PartnerGaveUp => "PG",
+        TokenNotice => "NT",
+        ResumedNotice => "NRS",
+        AckNotice => "NA",
+        SessionMovedNotice => "NM",
         _ => throw new ArgumentException($"{GetType().Name} cannot serialize {o.GetType()}"),
     };
 
@@ -48,28 +60,45 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         using var w = new BinaryWriter(stream);
         switch (obj)
         {
-            case JoinRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); w.Write(m.Attempt); break;
+            case JoinRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); w.Write(m.Attempt); w.Write(m.Resumable); break;
             case LeaveRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
-            case AttachConnection m: w.Write(m.Session.Value); w.Write(Akka.Serialization.Serialization.SerializedActorPath(m.Connection)); break;
+            case AttachConnection m: w.Write(m.Session.Value); WriteRef(w, m.Connection); break;
             case ClientPair m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
             case ClientLeave m: w.Write(m.Session.Value); break;
-            case ClientRelay m: w.Write(m.Session.Value); w.Write((byte)m.Kind); WriteBytes(w, m.Payload); break;
+            case ClientRelay m: w.Write(m.Session.Value); w.Write((byte)m.Kind); WriteBytes(w, m.Payload); w.Write(m.Seq); break;
             case ClientRtcStatus m: w.Write(m.Session.Value); w.Write((byte)m.Path); break;
-            case ConnectionClosed m: w.Write(m.Session.Value); break;
-            case SessionAck or BusyNotice or PeerLeftNotice: break;
+            case ConnectionClosed m:
+                w.Write(m.Session.Value); w.Write(m.Connection is not null);
+                if (m.Connection is not null) WriteRef(w, m.Connection);
+                break;
+            case SessionAck or BusyNotice or PeerLeftNotice or SessionMovedNotice: break;
+            case ClientOptIn m: w.Write(m.Session.Value); break;
+            case ClientAck m: w.Write(m.Session.Value); w.Write(m.Seq); break;
+            case ResumeConnection m:
+                w.Write(m.Session.Value); WriteRef(w, m.Connection); WriteClaims(w, m.Claims); w.Write(m.Received);
+                break;
+            case PartnerHello m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); break;
+            case PartnerAck m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Seq); break;
+            case PartnerResumed m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.Received); break;
+            case PartnerResumeAnswer m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write((byte)m.Verdict); w.Write(m.Received); break;
+            case PartnerGaveUp m: w.Write(m.Session.Value); w.Write(m.From.Value); break;
+            case TokenNotice m: w.Write(m.Token); break;
+            case ResumedNotice m: w.Write(m.Seq); w.Write(m.State); break;
+            case AckNotice m: w.Write(m.Seq); break;
             case WaitingForPeer m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
             case PeerFound m:
                 w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Initiator); w.Write(m.Attempt);
+                w.Write(m.PartnerResumable);
                 break;
             case RoomBusy m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
             case PartnerLeft m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Attempt); break;
             case PartnerRelay m:
                 w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write((byte)m.Kind);
-                WriteBytes(w, m.Payload);
+                WriteBytes(w, m.Payload); w.Write(m.Seq);
                 break;
-            case SessionStarted m: w.Write(m.Id.Value); break;
+            case SessionStarted m: w.Write(m.Id.Value); w.Write(m.Token); w.Write(m.ResumeGraceSeconds); break;
             case PeerFoundNotice m: w.Write(m.Initiator); break;
-            case RelayedNotice m: w.Write((byte)m.Kind); WriteBytes(w, m.Payload); break;
+            case RelayedNotice m: w.Write((byte)m.Kind); WriteBytes(w, m.Payload); w.Write(m.Seq); break;
             case ServerErrorNotice m: w.Write(m.Code); w.Write(m.Message); break;
             default: throw new ArgumentException($"{GetType().Name} cannot serialize {obj.GetType()}");
         }
@@ -82,31 +111,64 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
         return manifest switch
         {
-            "JR" => new JoinRoom(Code(r), Session(r), r.ReadInt64()),
+            "JR" => new JoinRoom(Code(r), Session(r), r.ReadInt64(), r.ReadBoolean()),
             "LR" => new LeaveRoom(Code(r), Session(r)),
-            "AC" => new AttachConnection(Session(r), system.Provider.ResolveActorRef(r.ReadString())),
+            "AC" => new AttachConnection(Session(r), Ref(r)),
             "CP" => new ClientPair(Session(r), Code(r)),
             "CL" => new ClientLeave(Session(r)),
-            "CR" => new ClientRelay(Session(r), (RelayKind)r.ReadByte(), ReadBytes(r)),
+            "CR" => new ClientRelay(Session(r), (RelayKind)r.ReadByte(), ReadBytes(r), r.ReadInt64()),
             "CS" => new ClientRtcStatus(Session(r), (RtcPath)r.ReadByte()),
-            "CC" => new ConnectionClosed(Session(r)),
+            "CC" => new ConnectionClosed(Session(r), r.ReadBoolean() ? Ref(r) : null),
+            "CO" => new ClientOptIn(Session(r)),
+            "CK" => new ClientAck(Session(r), r.ReadInt64()),
+            "RC" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64()),
+            "PH" => new PartnerHello(Session(r), Session(r), Code(r)),
+            "PA" => new PartnerAck(Session(r), Session(r), r.ReadInt64()),
+            "PRS" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64()),
+            "PRA" => new PartnerResumeAnswer(Session(r), Session(r), (ResumeVerdict)r.ReadByte(), r.ReadInt64()),
+            "PG" => new PartnerGaveUp(Session(r), Session(r)),
+            "NT" => new TokenNotice(r.ReadString()),
+            "NRS" => new ResumedNotice(r.ReadInt64(), r.ReadString()),
+            "NA" => new AckNotice(r.ReadInt64()),
+            "NM" => SessionMovedNotice.Instance,
             "ACK" => SessionAck.Instance,
             "WP" => new WaitingForPeer(Session(r), Code(r), r.ReadInt64()),
-            "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64()),
+            "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean()),
             "RB" => new RoomBusy(Session(r), Code(r), r.ReadInt64()),
             "PL" => new PartnerLeft(Session(r), Code(r), Session(r), r.ReadInt64()),
-            "PR" => new PartnerRelay(Session(r), Session(r), Code(r), (RelayKind)r.ReadByte(), ReadBytes(r)),
-            "SS" => new SessionStarted(Session(r)),
+            "PR" => new PartnerRelay(Session(r), Session(r), Code(r), (RelayKind)r.ReadByte(), ReadBytes(r), r.ReadInt64()),
+            "SS" => new SessionStarted(Session(r), r.ReadString(), r.ReadInt32()),
             "NF" => new PeerFoundNotice(r.ReadBoolean()),
             "NB" => BusyNotice.Instance,
             "NL" => PeerLeftNotice.Instance,
-            "NR" => new RelayedNotice((RelayKind)r.ReadByte(), ReadBytes(r)),
+            "NR" => new RelayedNotice((RelayKind)r.ReadByte(), ReadBytes(r), r.ReadInt64()),
             "NE" => new ServerErrorNotice(r.ReadString(), r.ReadString()),
             _ => throw new SerializationException($"{GetType().Name} does not know manifest '{manifest}'"),
         };
     }
 
     private static PairCode Code(BinaryReader r) => new(r.ReadString());
+
+    private static void WriteRef(BinaryWriter w, IActorRef actor) =>
+        w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
+
+    private IActorRef Ref(BinaryReader r) => system.Provider.ResolveActorRef(r.ReadString());
+
+    private static void WriteClaims(BinaryWriter w, ResumeClaims c)
+    {
+        w.Write(c.Session.Value); w.Write((byte)c.State); w.Write(c.Code?.Value ?? ""); w.Write(c.Partner?.Value ?? "");
+        w.Write(c.PartnerResumable); w.Write(c.Expires.ToUnixTimeSeconds());
+    }
+
+    private static ResumeClaims Claims(BinaryReader r)
+    {
+        var session = Session(r);
+        var state = (ResumeState)r.ReadByte();
+        var code = r.ReadString();
+        var partner = r.ReadString();
+        return new ResumeClaims(session, state, code.Length == 0 ? null : new PairCode(code),
+            partner.Length == 0 ? null : new SessionId(partner), r.ReadBoolean(), DateTimeOffset.FromUnixTimeSeconds(r.ReadInt64()));
+    }
 
     private static SessionId Session(BinaryReader r) => new(r.ReadString());
 

@@ -6,8 +6,27 @@ namespace SocketPeer.Actors.Sessions;
 /// </summary>
 public interface IClientMessage : ISocketPeerMessage;
 
-/// <summary><c>session {id}</c>: the first message on every connection.</summary>
-public sealed record SessionStarted(SessionId Id) : IClientMessage;
+/// <summary>
+/// <c>session {id, token, resumeGrace}</c>: the first message on every connection, and again for
+/// a resumed session. The session's actor fills in <see cref="Token"/>.
+/// </summary>
+public sealed record SessionStarted(SessionId Id, string Token = "", int ResumeGraceSeconds = 0) : IClientMessage;
+
+/// <summary><c>session.token {token}</c>: a fresh resume token.</summary>
+public sealed record TokenNotice(string Token) : IClientMessage;
+
+/// <summary><c>resumed {seq, state}</c>: the session was taken back; re-send your messages after <see cref="Seq"/>.</summary>
+public sealed record ResumedNotice(long Seq, string State) : IClientMessage;
+
+/// <summary><c>ack {seq}</c>: the partner's client has everything you sent up to <see cref="Seq"/>.</summary>
+public sealed record AckNotice(long Seq) : IClientMessage;
+
+/// <summary>Not a message: the session was resumed on another socket, so close this one (4001).</summary>
+public sealed record SessionMovedNotice : IClientMessage
+{
+    public static readonly SessionMovedNotice Instance = new();
+    private SessionMovedNotice() { }
+}
 
 /// <summary><c>peer.found {initiator}</c>.</summary>
 public sealed record PeerFoundNotice(bool Initiator) : IClientMessage;
@@ -26,8 +45,11 @@ public sealed record PeerLeftNotice : IClientMessage
     private PeerLeftNotice() { }
 }
 
-/// <summary><c>data</c>, <c>rtc.signal</c> or <c>rtc.connect</c> from the partner, payload as raw UTF-8 JSON.</summary>
-public sealed record RelayedNotice(RelayKind Kind, byte[] Payload) : IClientMessage;
+/// <summary>
+/// <c>data</c>, <c>rtc.signal</c> or <c>rtc.connect</c> from the partner, payload as raw UTF-8 JSON;
+/// <see cref="Seq"/> is written only to a client that opted into resume (0: none).
+/// </summary>
+public sealed record RelayedNotice(RelayKind Kind, byte[] Payload, long Seq = 0) : IClientMessage;
 
 /// <summary><c>server.error {code, message}</c>: a request was refused; see <see cref="ServerErrorCodes"/>.</summary>
 public sealed record ServerErrorNotice(string Code, string Message) : IClientMessage;

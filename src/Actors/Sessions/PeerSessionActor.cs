@@ -22,13 +22,21 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
     /// <summary>How long an entity made by a stray message waits for a connection before stopping.</summary>
     private static readonly TimeSpan UnattachedLifetime = TimeSpan.FromSeconds(30);
 
+    /// <summary>Notices kept for an absent client (peer.found, peer.left, errors); relays wait at the sender.</summary>
+    private const int MaxAwayNotices = 16;
+
     private readonly IActorRef _rooms;
     private readonly IActorRef _sessions;
     private readonly SessionSettings _settings;
     private readonly SocketPeerMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<IClientMessage> _awayNotices = [];
     private SessionState _state;
     private IActorRef _connection = ActorRefs.Nobody;
+    private IActorRef? _room;
+    private PairCode? _roomCode;
+    private IActorRef? _partner;
+    private SessionId? _partnerId;
     private bool _stopping;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -40,7 +48,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         _sessions = sessions;
         _settings = settings;
         _metrics = metrics;
-        _state = SessionState.New(id);
+        _state = SessionState.New(id, settings.Resume.BufferMessages);
         Context.SetReceiveTimeout(UnattachedLifetime);
 
         Receive<AttachConnection>(attach =>
@@ -49,49 +57,150 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
             Context.SetReceiveTimeout(null);
             FromConnection(_state.Handle(attach));
         });
+        Receive<ResumeConnection>(resume =>
+        {
+            if (!_connection.IsNobody() && !_connection.Equals(resume.Connection))
+                _connection.Tell(SessionMovedNotice.Instance); // the old socket, if it still lives, is closed 4001
+            _connection = resume.Connection;
+            Context.SetReceiveTimeout(null);
+            _metrics.Resumed();
+            FromConnection(_state.Handle(resume));
+        });
         Receive<ClientPair>(m => FromConnection(_state.Handle(m)));
         Receive<ClientLeave>(m => FromConnection(_state.Handle(m)));
         Receive<ClientRelay>(m => FromConnection(_state.Handle(m)));
         Receive<ClientRtcStatus>(m => FromConnection(_state.Handle(m)));
-        Receive<ConnectionClosed>(m => Apply(_state.Handle(m))); // the stream is done: nobody waits for an ack
+        Receive<ClientOptIn>(m => FromConnection(_state.Handle(m)));
+        Receive<ClientAck>(m => FromConnection(_state.Handle(m)));
+        Receive<ConnectionClosed>(closed =>
+        {
+            // The stream is done, nobody waits for an ack. A socket this session was resumed away from is not ours.
+            if (closed.Connection is { } c && !c.Equals(_connection)) return;
+            _connection = ActorRefs.Nobody;
+            Apply(_state.Handle(closed));
+        });
 
-        Receive<WaitingForPeer>(m => Apply(_state.Handle(m)));
-        Receive<PeerFound>(m => Apply(_state.Handle(m)));
+        Receive<WaitingForPeer>(m => FromRoom(m.Code, _state.Handle(m)));
+        Receive<PeerFound>(m => FromRoom(m.Code, _state.Handle(m)));
         Receive<RoomBusy>(m => Apply(_state.Handle(m)));
         Receive<PartnerLeft>(m => Apply(_state.Handle(m)));
         Receive<PartnerRelay>(m => Apply(_state.Handle(m)));
+        Receive<PartnerAck>(m => Apply(_state.Handle(m)));
+        Receive<PartnerGaveUp>(m => Apply(_state.Handle(m)));
+        Receive<PartnerHello>(m =>
+        {
+            if (_state.Phase is Paired p && p.Partner == m.From) WatchPartner(m.From);
+        });
+        Receive<PartnerResumed>(m =>
+        {
+            Apply(_state.Handle(m));
+            if (_state.Phase is Paired p && p.Partner == m.From) WatchPartner(m.From);
+        });
+        Receive<PartnerResumeAnswer>(m =>
+        {
+            Apply(_state.Handle(m));
+            if (m.Verdict == ResumeVerdict.Accepted && _state.Phase is Paired p && p.Partner == m.From) WatchPartner(m.From);
+        });
+        Receive<Terminated>(t =>
+        {
+            if (t.ActorRef.Equals(_room) && _roomCode is { } code)
+            {
+                _room = null;
+                Apply(_state.RoomLost(code));
+            }
+            else if (t.ActorRef.Equals(_partner) && _partnerId is { } partner)
+            {
+                _partner = null;
+                Apply(_state.PartnerLost(partner));
+            }
+        });
+
         Receive<PeerTimeoutElapsed>(m => Apply(_state.PeerTimedOut(m.Code)));
+        Receive<GraceElapsed>(_ => Apply(_state.GraceExpired()));
+        Receive<PartnerGraceElapsed>(m => Apply(_state.PartnerGraceExpired(m.Partner)));
+        Receive<ConfirmElapsed>(_ => Apply(_state.ConfirmExpired()));
+        Receive<RefreshToken>(_ => SendToken());
         Receive<ReceiveTimeout>(_ => Apply(new SessionTransition(_state, [Stop.Instance])));
     }
 
     private void FromConnection(SessionTransition transition)
     {
         Apply(transition);
-        Sender.Tell(SessionAck.Instance);
+        // The gateway's first AttachConnection is a plain Tell, not the stream's: nobody awaits that ack.
+        if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
+    }
+
+    /// <summary>A room's answer: watch the room we are in, so its loss is noticed and it is rebuilt.</summary>
+    private void FromRoom(PairCode code, SessionTransition transition)
+    {
+        Apply(transition);
+        if (_state.Phase.Room != code || _state.Phase is Joining || Sender.Equals(_room)) return;
+        if (_room is not null) Context.Unwatch(_room);
+        _room = Sender;
+        _roomCode = code;
+        Context.Watch(_room);
+    }
+
+    private void WatchPartner(SessionId partner)
+    {
+        if (Sender.Equals(_partner) || Sender.IsNobody()) return;
+        if (_partner is not null) Context.Unwatch(_partner);
+        _partner = Sender;
+        _partnerId = partner;
+        Context.Watch(_partner);
     }
 
     private void Apply(SessionTransition transition)
     {
         var before = _state;
         _state = transition.State;
-        Account(before, _state);
         foreach (var effect in transition.Effects)
         {
             switch (effect)
             {
-                case ToClient m:
-                    // Each pair has exactly one initiator, so counting its peer.found counts pairs once.
-                    if (m.Message is PeerFoundNotice { Initiator: true }) _metrics.PairFormed();
-                    _connection.Tell(m.Message);
-                    break;
+                case ToClient m: ToClient(m.Message); break;
                 case ToRoom m: _rooms.Tell(m.Message); break;
                 case ToPartner m: _sessions.Tell(m.Message); break;
                 case Stop: BeginStop(); break;
             }
         }
+        Account(before, _state);
     }
 
-    /// <summary>Keeps the gauges and the peer timeout in step with phase changes.</summary>
+    private void ToClient(IClientMessage message)
+    {
+        switch (message)
+        {
+            case SessionStarted s:
+                Deliver(s with { Token = IssueToken(), ResumeGraceSeconds = (int)_settings.Resume.Grace.TotalSeconds });
+                // What happened while the client was away comes right after the session is back.
+                foreach (var notice in _awayNotices) Deliver(notice);
+                _awayNotices.Clear();
+                return;
+            case PeerFoundNotice { Initiator: true }:
+                _metrics.PairFormed(); // each pair has exactly one initiator, so this counts pairs once
+                break;
+        }
+        if (!_connection.IsNobody())
+            Deliver(message);
+        else if (_state.Away && message is not (AckNotice or RelayedNotice) && _awayNotices.Count < MaxAwayNotices)
+            _awayNotices.Add(message);
+    }
+
+    private void Deliver(IClientMessage message) => _connection.Tell(message);
+
+    private string IssueToken()
+    {
+        var (state, code, partner) = _state.Claims;
+        return _settings.Resume.Tokens.Issue(_state.Id, state, code, partner, _state.PartnerResumable);
+    }
+
+    private void SendToken()
+    {
+        if (_state.Resumable && !_connection.IsNobody()) Deliver(new TokenNotice(IssueToken()));
+    }
+
+    /// <summary>Keeps the gauges, timers and tokens in step with state changes.</summary>
     private void Account(SessionState before, SessionState after)
     {
         if (before.Phase is Waiting != after.Phase is Waiting)
@@ -106,6 +215,27 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
             _metrics.Paired(after.Phase is Paired ? 1 : -1);
         if (before.Path == RtcPath.Upgraded != (after.Path == RtcPath.Upgraded))
             _metrics.Upgraded(after.Path == RtcPath.Upgraded ? 1 : -1);
+
+        Toggle(before.Away, after.Away, GraceElapsed.Instance, _settings.Resume.Grace);
+        Toggle(before.Confirming, after.Confirming, ConfirmElapsed.Instance, _settings.Resume.Grace);
+        if (after.PartnerAway && !before.PartnerAway && after.Phase is Paired p)
+            Timers.StartSingleTimer(nameof(PartnerGraceElapsed), new PartnerGraceElapsed(p.Partner), _settings.Resume.Grace);
+        else if (!after.PartnerAway && before.PartnerAway)
+            Timers.Cancel(nameof(PartnerGraceElapsed));
+
+        if (after.Resumable && !before.Resumable)
+            Timers.StartPeriodicTimer(nameof(RefreshToken), RefreshToken.Instance, _settings.Resume.Tokens.Lifetime / 2);
+        if (after.Resumable && before.Resumable && before.Claims != after.Claims && !after.Away)
+            SendToken();
+        else if (after.Resumable && !before.Resumable)
+            SendToken();
+    }
+
+    private void Toggle(bool before, bool after, object timer, TimeSpan delay)
+    {
+        var key = timer.GetType().Name;
+        if (after && !before) Timers.StartSingleTimer(key, timer, delay);
+        else if (!after && before) Timers.Cancel(key);
     }
 
     private void BeginStop()
@@ -119,15 +249,48 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         // Gauges must not count a session that is gone (a stop without ConnectionClosed: shutdown, hand-off).
-        Account(_state, _state with { Phase = new Idle(), Path = null });
+        Account(_state with { Resumable = false, Away = false, Confirming = false, PartnerAway = false },
+            _state with { Phase = new Idle(), Path = null, Resumable = false, Away = false, Confirming = false, PartnerAway = false });
     }
 
-    /// <summary>The peer-timeout timer's message (local to this actor).</summary>
+    // Timer messages (local to this actor).
     private sealed record PeerTimeoutElapsed(PairCode Code);
+
+    private sealed record PartnerGraceElapsed(SessionId Partner);
+
+    private sealed record GraceElapsed
+    {
+        public static readonly GraceElapsed Instance = new();
+    }
+
+    private sealed record ConfirmElapsed
+    {
+        public static readonly ConfirmElapsed Instance = new();
+    }
+
+    private sealed record RefreshToken
+    {
+        public static readonly RefreshToken Instance = new();
+    }
 }
 
 /// <summary>What a session needs to know from the host's options.</summary>
-public sealed record SessionSettings(TimeSpan PeerTimeout);
+public sealed record SessionSettings(TimeSpan PeerTimeout, ResumeSettings? ResumeOptions = null)
+{
+    public ResumeSettings Resume { get; } = ResumeOptions ?? ResumeSettings.Default();
+}
+
+/// <summary>How sessions outlive their sockets (docs/protocol.md, Resume).</summary>
+/// <param name="Tokens">Issues and checks resume tokens (the secret must be the same on every node).</param>
+/// <param name="Grace">How long an absent client's session (or a lost partner) is waited for.</param>
+/// <param name="BufferMessages">How many unacknowledged messages may wait for an absent partner.</param>
+public sealed record ResumeSettings(ResumeTokens Tokens, TimeSpan Grace, int BufferMessages)
+{
+    /// <summary>A one-node default: a random secret, which no other node knows.</summary>
+    public static ResumeSettings Default() => new(
+        new ResumeTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), TimeSpan.FromMinutes(10), TimeProvider.System),
+        TimeSpan.FromSeconds(30), 256);
+}
 
 /// <summary>Registry key of the session shard region.</summary>
 public sealed class SessionRegion;

@@ -22,6 +22,8 @@ public static class ServerErrorCodes
     public const string RateLimited = "rate-limited";
     /// <summary>Waited <c>PeerTimeout</c> with no partner; the session left the room (the socket stays).</summary>
     public const string PeerTimeout = "peer-timeout";
+    /// <summary>A <c>resume</c> that cannot be honoured: bad or expired token, or the session or its pairing ended.</summary>
+    public const string ResumeFailed = "resume-failed";
     /// <summary>The server could not take the message (for example the cluster is not ready).</summary>
     public const string InternalError = "internal-error";
 }

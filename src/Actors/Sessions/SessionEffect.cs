@@ -9,8 +9,8 @@ public abstract record SessionEffect
     /// <summary>Tell a room (through the room shard region).</summary>
     public sealed record ToRoom(Rooms.IWithPairCode Message) : SessionEffect;
 
-    /// <summary>Tell the partner's session (through the session shard region).</summary>
-    public sealed record ToPartner(PartnerRelay Message) : SessionEffect;
+    /// <summary>Tell another session, usually the partner's (through the session shard region).</summary>
+    public sealed record ToPartner(IWithSessionId Message) : SessionEffect;
 
     /// <summary>The session is over: passivate.</summary>
     public sealed record Stop : SessionEffect

@@ -40,13 +40,31 @@ public sealed record ClientLeave(SessionId Session) : IWithSessionId;
 /// raw UTF-8 JSON of its <c>data</c> field (validated by the gateway, empty when absent): it is
 /// relayed as it is, never re-serialised.
 /// </summary>
-public sealed record ClientRelay(SessionId Session, RelayKind Kind, byte[] Payload) : IWithSessionId;
+/// <see cref="Seq"/> is the client's own number for it (0: none given; the session numbers it).
+public sealed record ClientRelay(SessionId Session, RelayKind Kind, byte[] Payload, long Seq = 0) : IWithSessionId;
+
+/// <summary>The client sent <c>session {"resume": true}</c>: keep this session through a reconnect.</summary>
+public sealed record ClientOptIn(SessionId Session) : IWithSessionId;
+
+/// <summary>The client sent <c>ack {seq}</c>: it has everything its partner sent up to <see cref="Seq"/>.</summary>
+public sealed record ClientAck(SessionId Session, long Seq) : IWithSessionId;
+
+/// <summary>
+/// A new connection takes this session back (the client sent <c>resume</c> with a valid token).
+/// <see cref="Claims"/> rebuild the session when its entity was lost; <see cref="Received"/> is the
+/// highest sequence number the client has from its partner.
+/// </summary>
+public sealed record ResumeConnection(SessionId Session, IActorRef Connection, ResumeClaims Claims, long Received)
+    : IWithSessionId;
 
 /// <summary>The client sent <c>rtc.status</c>.</summary>
 public sealed record ClientRtcStatus(SessionId Session, RtcPath Path) : IWithSessionId;
 
-/// <summary>The client's socket is gone (close frame, reset or server-side close).</summary>
-public sealed record ConnectionClosed(SessionId Session) : IWithSessionId;
+/// <summary>
+/// The client's socket is gone (close frame, reset or server-side close). <see cref="Connection"/>
+/// says which one, so the end of a socket the session has since been resumed away from is ignored.
+/// </summary>
+public sealed record ConnectionClosed(SessionId Session, IActorRef? Connection = null) : IWithSessionId;
 
 /// <summary>The session took a connection message; the connection may send the next one.</summary>
 public sealed record SessionAck : ISocketPeerMessage
@@ -61,8 +79,8 @@ public sealed record SessionAck : ISocketPeerMessage
 public sealed record WaitingForPeer(SessionId Session, PairCode Code, long Attempt = 0) : IWithSessionId;
 
 /// <summary>You are paired with <see cref="Partner"/>; the newcomer is the initiator.</summary>
-public sealed record PeerFound(SessionId Session, PairCode Code, SessionId Partner, bool Initiator, long Attempt = 0)
-    : IWithSessionId;
+public sealed record PeerFound(SessionId Session, PairCode Code, SessionId Partner, bool Initiator, long Attempt = 0,
+    bool PartnerResumable = false) : IWithSessionId;
 
 /// <summary>The room of this code already holds two peers.</summary>
 public sealed record RoomBusy(SessionId Session, PairCode Code, long Attempt = 0) : IWithSessionId;
@@ -72,6 +90,42 @@ public sealed record PartnerLeft(SessionId Session, PairCode Code, SessionId Par
 
 // ---- session → partner session (the hot path: never through the room).
 
-/// <summary>A relayed message from <see cref="From"/>, delivered only if it is the receiver's partner.</summary>
-public sealed record PartnerRelay(SessionId Session, SessionId From, PairCode Code, RelayKind Kind, byte[] Payload)
+/// <summary>
+/// A relayed message from <see cref="From"/>, delivered only if it is the receiver's partner.
+/// <see cref="Seq"/> numbers the sender's messages of this pairing (1, 2, 3 …).
+/// </summary>
+public sealed record PartnerRelay(SessionId Session, SessionId From, PairCode Code, RelayKind Kind, byte[] Payload,
+    long Seq = 0) : IWithSessionId;
+
+/// <summary>Sent to the partner on pairing, so it can watch this session (and notice its node die).</summary>
+public sealed record PartnerHello(SessionId Session, SessionId From, PairCode Code) : IWithSessionId;
+
+/// <summary>The partner's client has everything up to <see cref="Seq"/>: forget it.</summary>
+public sealed record PartnerAck(SessionId Session, SessionId From, long Seq) : IWithSessionId;
+
+/// <summary>
+/// <see cref="From"/> was taken back by its client, whose copy of your messages ends at
+/// <see cref="Received"/>: send it what came after, and answer with <see cref="PartnerResumeAnswer"/>.
+/// </summary>
+public sealed record PartnerResumed(SessionId Session, SessionId From, PairCode Code, long Received) : IWithSessionId;
+
+/// <summary>How a session answered a partner's <see cref="PartnerResumed"/>.</summary>
+public enum ResumeVerdict : byte
+{
+    /// <summary>Still paired with you; <c>Received</c> is the highest of your messages I hold.</summary>
+    Accepted = 1,
+    /// <summary>Not paired with you any more.</summary>
+    Refused = 2,
+    /// <summary>This session was lost too (its entity is new); its client may still resume.</summary>
+    Unknown = 3,
+}
+
+/// <summary>The answer to <see cref="PartnerResumed"/>.</summary>
+public sealed record PartnerResumeAnswer(SessionId Session, SessionId From, ResumeVerdict Verdict, long Received)
     : IWithSessionId;
+
+/// <summary>
+/// More of your partner's messages waited for your absent client than the resume buffer holds: your
+/// session ends (the partner has been told <c>peer.left</c>).
+/// </summary>
+public sealed record PartnerGaveUp(SessionId Session, SessionId From) : IWithSessionId;

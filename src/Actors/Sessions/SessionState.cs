@@ -21,7 +21,46 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>Joins sent so far: numbers each <see cref="JoinRoom"/> so stale answers are recognised.</summary>
     public long Joins { get; init; }
 
-    public static SessionState New(SessionId id) => new(id, new Unattached(), [], null);
+    /// <summary>The client opted into resume: the session outlives its socket for the grace period.</summary>
+    public bool Resumable { get; init; }
+
+    /// <summary>A resumable session whose socket is gone, waiting (the grace period) for its client.</summary>
+    public bool Away { get; init; }
+
+    /// <summary>The partner keeps its pairing through a reconnect: keep what is sent to it until it acks.</summary>
+    public bool PartnerResumable { get; init; }
+
+    /// <summary>The partner's session was lost (its node died); its client may still resume it.</summary>
+    public bool PartnerAway { get; init; }
+
+    /// <summary>Rebuilt from a token; the partner has not confirmed the pairing yet.</summary>
+    public bool Confirming { get; init; }
+
+    /// <summary>The highest sequence number this pairing took from our client.</summary>
+    public long OutSeq { get; init; }
+
+    /// <summary>The highest sequence number from the partner delivered to our client.</summary>
+    public long InSeq { get; init; }
+
+    /// <summary>Our relayed messages the partner's client has not acknowledged (resumable partners only).</summary>
+    public ImmutableQueue<PartnerRelay> Unacked { get; init; } = [];
+
+    public int UnackedCount { get; init; }
+
+    /// <summary>How many unacknowledged messages may wait for an absent partner.</summary>
+    public int BufferLimit { get; init; } = 256;
+
+    public static SessionState New(SessionId id, int bufferLimit = 256) =>
+        new(id, new Unattached(), [], null) { BufferLimit = bufferLimit };
+
+    /// <summary>What a resume token issued now would vouch for.</summary>
+    public (ResumeState State, PairCode? Code, SessionId? Partner) Claims => Phase switch
+    {
+        Paired p => (ResumeState.Paired, p.Code, p.Partner),
+        Joining j => (ResumeState.Waiting, j.Code, null),
+        Waiting w => (ResumeState.Waiting, w.Code, null),
+        _ => (ResumeState.Idle, null, null),
+    };
 
     public SessionTransition Handle(AttachConnection _) => Phase is Unattached
         ? Next(this with { Phase = new Idle() }, new ToClient(new SessionStarted(Id)))
@@ -40,7 +79,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     {
         var attempt = Joins + 1;
         var next = Enter(new Joining(code, attempt)) with { Joins = attempt };
-        var join = new ToRoom(new JoinRoom(code, Id, attempt));
+        var join = new ToRoom(new JoinRoom(code, Id, attempt, Resumable));
         return leaving is { } old ? Next(next, new ToRoom(new LeaveRoom(old, Id)), join) : Next(next, join);
     }
 
@@ -48,16 +87,71 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         ? Next(Enter(new Idle()), new ToRoom(new LeaveRoom(room, Id)))
         : Next(this, Error(ServerErrorCodes.NotInRoom, "leave: this connection is in no room"));
 
-    public SessionTransition Handle(ClientRelay relay) => Phase is Paired paired
-        ? Next(this, new ToPartner(new PartnerRelay(paired.Partner, Id, paired.Code, relay.Kind, relay.Payload)))
-        : Next(this, Error(ServerErrorCodes.NotPaired, $"{WireName(relay.Kind)}: no partner yet; send pair and wait for peer.found"));
+    public SessionTransition Handle(ClientRelay relay)
+    {
+        if (Phase is not Paired paired)
+            return Next(this, Error(ServerErrorCodes.NotPaired, $"{WireName(relay.Kind)}: no partner yet; send pair and wait for peer.found"));
+        if (relay.Seq > 0 && relay.Seq <= OutSeq)
+            return Same(); // a re-send after a resume of something the partner's side already has
+        var seq = relay.Seq > 0 ? relay.Seq : OutSeq + 1;
+        var message = new PartnerRelay(paired.Partner, Id, paired.Code, relay.Kind, relay.Payload, seq);
+        if (!PartnerResumable)
+            return Next(this with { OutSeq = seq }, new ToPartner(message));
+        if (UnackedCount >= BufferLimit)
+            return GiveUpOnPartner(paired); // its client has not acknowledged for too long (it is away)
+        return Next(this with { OutSeq = seq, Unacked = Unacked.Enqueue(message), UnackedCount = UnackedCount + 1 },
+            new ToPartner(message));
+    }
+
+    /// <summary>The client sent <c>session {"resume": true}</c>.</summary>
+    public SessionTransition Handle(ClientOptIn _) => Resumable || Phase is Unattached
+        ? Same()
+        : Next(this with { Resumable = true });
+
+    public SessionTransition Handle(ClientAck ack) => Phase is Paired p && ack.Seq > 0
+        ? Next(this, new ToPartner(new PartnerAck(p.Partner, Id, Math.Min(ack.Seq, InSeq))))
+        : Same();
+
+    public SessionTransition Handle(PartnerAck ack)
+    {
+        if (Phase is not Paired p || p.Partner != ack.From) return Same();
+        var (unacked, count) = Trim(ack.Seq);
+        var next = this with { Unacked = unacked, UnackedCount = count };
+        return Resumable ? Next(next, new ToClient(new AckNotice(ack.Seq))) : Next(next);
+    }
+
+    private (ImmutableQueue<PartnerRelay>, int) Trim(long through)
+    {
+        var queue = Unacked;
+        var count = UnackedCount;
+        while (!queue.IsEmpty && queue.Peek().Seq <= through)
+        {
+            queue = queue.Dequeue();
+            count--;
+        }
+        return (queue, count);
+    }
 
     public SessionTransition Handle(ClientRtcStatus status) =>
         Phase is Paired ? Next(this with { Path = status.Path }) : Same();
 
-    public SessionTransition Handle(ConnectionClosed _) => Phase.Room is { } room
-        ? Next(Enter(new Idle()), new ToRoom(new LeaveRoom(room, Id)), Stop.Instance)
+    public SessionTransition Handle(ConnectionClosed _)
+    {
+        if (Resumable && Phase.Room is not null)
+            return Away ? Same() : Next(this with { Away = true }); // keep the slot through the grace period
+        return End();
+    }
+
+    /// <summary>The grace period of an absent client ran out.</summary>
+    public SessionTransition GraceExpired() => Away ? End() : Same();
+
+    /// <summary>The session is over: out of its room (the partner hears <c>peer.left</c>), then stop.</summary>
+    private SessionTransition End() => Phase.Room is { } room
+        ? Next(Enter(new Idle()) with { Away = false }, new ToRoom(new LeaveRoom(room, Id)), Stop.Instance)
         : Next(this, Stop.Instance);
+
+    public SessionTransition Handle(PartnerGaveUp gaveUp) =>
+        Away && Phase is Paired p && p.Partner == gaveUp.From ? End() : Same();
 
     public SessionTransition Handle(WaitingForPeer waiting) => Phase switch
     {
@@ -72,16 +166,23 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         switch (Phase)
         {
             case Joining or Waiting when Phase.IsAbout(found.Code, found.Attempt):
-                var deliver = Early.Where(r => r.From == found.Partner && r.Code == found.Code)
-                    .Select(r => (SessionEffect)new ToClient(new RelayedNotice(r.Kind, r.Payload)));
-                return Next(Enter(new Paired(found.Code, found.Partner, found.Attempt)),
-                    [new ToClient(new PeerFoundNotice(found.Initiator)), .. deliver]);
+                var early = Early.Where(r => r.From == found.Partner && r.Code == found.Code).ToList();
+                var deliver = early.Select(r => (SessionEffect)new ToClient(Delivered(r)));
+                var paired = NewPairing(new Paired(found.Code, found.Partner, found.Attempt), found.PartnerResumable)
+                    with { InSeq = early.Count == 0 ? 0 : early.Max(r => r.Seq) };
+                return Next(paired,
+                [
+                    new ToClient(new PeerFoundNotice(found.Initiator)),
+                    .. deliver,
+                    new ToPartner(new PartnerHello(found.Partner, Id, found.Code)),
+                ]);
             case Paired p when p.IsAbout(found.Code, found.Attempt) && p.Partner == found.Partner:
                 return Same(); // the room repeated itself; the client already heard peer.found
             case Paired p when p.IsAbout(found.Code, found.Attempt):
                 // A partner we missed the departure of was replaced: the client must hear both.
-                return Next(Enter(new Paired(found.Code, found.Partner, found.Attempt)),
-                    new ToClient(PeerLeftNotice.Instance), new ToClient(new PeerFoundNotice(found.Initiator)));
+                return Next(NewPairing(new Paired(found.Code, found.Partner, found.Attempt), found.PartnerResumable),
+                    new ToClient(PeerLeftNotice.Instance), new ToClient(new PeerFoundNotice(found.Initiator)),
+                    new ToPartner(new PartnerHello(found.Partner, Id, found.Code)));
             case Unattached:
                 return Orphaned(found.Code);
             default:
@@ -89,9 +190,14 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         }
     }
 
-    public SessionTransition Handle(RoomBusy busy) => Phase is Joining && Phase.IsAbout(busy.Code, busy.Attempt)
-        ? Next(Enter(new Idle()), new ToClient(BusyNotice.Instance))
-        : Same();
+    public SessionTransition Handle(RoomBusy busy) => Phase switch
+    {
+        Joining when Phase.IsAbout(busy.Code, busy.Attempt) => Next(Enter(new Idle()), new ToClient(BusyNotice.Instance)),
+        // A lost room was rebuilt by two others before we re-joined it: our pairing is gone.
+        Paired or Waiting when Phase.IsAbout(busy.Code, busy.Attempt) =>
+            Next(Enter(new Idle()), new ToClient(PeerLeftNotice.Instance), new ToClient(BusyNotice.Instance)),
+        _ => Same(),
+    };
 
     public SessionTransition Handle(PartnerLeft left) => Phase switch
     {
@@ -104,11 +210,132 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     public SessionTransition Handle(PartnerRelay relay) => Phase switch
     {
         Paired p when p.Partner == relay.From && p.Code == relay.Code =>
-            Next(this, new ToClient(new RelayedNotice(relay.Kind, relay.Payload))),
+            // Duplicates (a replay overlapping what was delivered) and anything while the client is
+            // away are dropped here: the sender keeps what a resumable client has not acknowledged.
+            (relay.Seq > 0 && relay.Seq <= InSeq) || Away
+                ? Same()
+                : Next(this with { InSeq = Math.Max(InSeq, relay.Seq) }, new ToClient(Delivered(relay))),
         Joining or Waiting when Phase.Room == relay.Code && Early.Count < MaxEarlyRelays =>
             Next(this with { Early = Early.Add(relay) }),
         Unattached => Next(this, Stop.Instance),
         _ => Same(), // not from our partner: nobody else's message ever reaches this client
+    };
+
+    /// <summary>A new connection takes this session back (see docs/protocol.md, Resume).</summary>
+    public SessionTransition Handle(ResumeConnection resume)
+    {
+        if (Phase is Unattached)
+            return Rebuild(resume.Claims, resume.Received);
+
+        var next = this with { Away = false, Resumable = true };
+        var started = new ToClient(new SessionStarted(Id));
+        if (Phase is not Paired p)
+            return Next(next, started, new ToClient(new ResumedNotice(OutSeq, next.Claims.State.ToWire())));
+        // The partner's session re-sends what our client has not got; everything our client sent
+        // that this session took is here, so the client re-sends only what came after OutSeq.
+        return Next(next with { InSeq = resume.Received }, started,
+            new ToClient(new ResumedNotice(OutSeq, "paired")),
+            new ToPartner(new PartnerResumed(p.Partner, Id, p.Code, resume.Received)));
+    }
+
+    /// <summary>The entity was lost with its node: rebuild it from what the token vouches for.</summary>
+    private SessionTransition Rebuild(ResumeClaims claims, long received)
+    {
+        var fresh = this with { Phase = new Idle(), Resumable = true };
+        var started = new ToClient(new SessionStarted(Id));
+        switch (claims.State)
+        {
+            case ResumeState.Waiting when claims.Code is { } code:
+                var rejoin = fresh.Join(code);
+                return Next(rejoin.State, [started, new ToClient(new ResumedNotice(0, "waiting")), .. rejoin.Effects]);
+            case ResumeState.Paired when claims is { Code: { } code, Partner: { } partner }:
+                // Paired on the token's word; `resumed` waits for the partner to confirm.
+                var attempt = Joins + 1;
+                var confirming = fresh with
+                {
+                    Phase = new Paired(code, partner, attempt), Joins = attempt, Confirming = true,
+                    PartnerResumable = claims.PartnerResumable, InSeq = received,
+                };
+                return Next(confirming, started, new ToPartner(new PartnerResumed(partner, Id, code, received)));
+            default:
+                return Next(fresh, started, new ToClient(new ResumedNotice(0, "idle")));
+        }
+    }
+
+    /// <summary>Our partner's client took its session back (possibly rebuilt on another node).</summary>
+    public SessionTransition Handle(PartnerResumed resumed)
+    {
+        if (Phase is Unattached)
+            return Next(this, new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Unknown, 0)), Stop.Instance);
+        if (Phase is not Paired p || p.Partner != resumed.From || p.Code != resumed.Code)
+            return Next(this, new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Refused, 0)));
+
+        // Everything after what its client has, in order; what it has is acknowledged by that.
+        var (unacked, count) = Trim(resumed.Received);
+        var next = this with { Unacked = unacked, UnackedCount = count, PartnerAway = false, PartnerResumable = true };
+        var effects = new List<SessionEffect>
+        {
+            new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Accepted, InSeq)),
+        };
+        effects.AddRange(unacked.Select(m => (SessionEffect)new ToPartner(m)));
+        if (Confirming)
+        {
+            // Both sessions were lost and rebuilt: each one's resume confirms the other.
+            next = next with { Confirming = false, OutSeq = resumed.Received };
+            effects.Add(new ToClient(new ResumedNotice(resumed.Received, "paired")));
+            effects.Add(new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable)));
+        }
+        return Next(next, effects.ToArray());
+    }
+
+    public SessionTransition Handle(PartnerResumeAnswer answer)
+    {
+        if (!Confirming || Phase is not Paired p || p.Partner != answer.From) return Same();
+        return answer.Verdict switch
+        {
+            ResumeVerdict.Accepted => Next(this with { Confirming = false, OutSeq = answer.Received },
+                new ToClient(new ResumedNotice(answer.Received, "paired")),
+                new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable))),
+            ResumeVerdict.Refused => ResumeFailed("the pairing ended while this client was away; send pair again"),
+            _ => Same(), // the partner was lost too: its own resume will confirm us (or the grace period ends it)
+        };
+    }
+
+    /// <summary>A rebuilt pairing the partner never confirmed within the grace period.</summary>
+    public SessionTransition ConfirmExpired() => Confirming
+        ? ResumeFailed("the partner did not come back within the grace period; send pair again")
+        : Same();
+
+    private SessionTransition ResumeFailed(string why) =>
+        Next(Enter(new Idle()) with { Confirming = false }, Error(ServerErrorCodes.ResumeFailed, why));
+
+    /// <summary>The partner's session stopped (its node died, or it ended before the room told us).</summary>
+    public SessionTransition PartnerLost(SessionId partner)
+    {
+        if (Phase is not Paired p || p.Partner != partner || Confirming) return Same();
+        return PartnerResumable ? Next(this with { PartnerAway = true }) : GiveUpOnPartner(p);
+    }
+
+    /// <summary>The partner's grace period ran out without its client coming back.</summary>
+    public SessionTransition PartnerGraceExpired(SessionId partner) =>
+        PartnerAway && Phase is Paired p && p.Partner == partner ? GiveUpOnPartner(p) : Same();
+
+    /// <summary>
+    /// The pairing is over on our side: the client hears <c>peer.left</c> and waits in the room again;
+    /// the room drops the partner (its answer, <see cref="PartnerLeft"/>, then finds us waiting).
+    /// </summary>
+    private SessionTransition GiveUpOnPartner(Paired p) =>
+        Next(Enter(new Waiting(p.Code, p.Attempt)),
+            new ToClient(PeerLeftNotice.Instance),
+            new ToRoom(new LeaveRoom(p.Code, p.Partner)),
+            new ToPartner(new PartnerGaveUp(p.Partner, Id)));
+
+    /// <summary>The room this session is in stopped (its node died, or it was handed off): join it again.</summary>
+    public SessionTransition RoomLost(PairCode code) => Phase switch
+    {
+        Waiting w when w.Code == code => Next(this, new ToRoom(new JoinRoom(code, Id, w.Attempt, Resumable))),
+        Paired p when p.Code == code && !Confirming => Next(this, new ToRoom(new JoinRoom(code, Id, p.Attempt, Resumable))),
+        _ => Same(),
     };
 
     /// <summary>The peer timeout fired for <paramref name="code"/>.</summary>
@@ -118,8 +345,18 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
             Error(ServerErrorCodes.PeerTimeout, $"no peer joined \"{code}\" in time; send pair to wait again"))
         : Same();
 
-    /// <summary>Leaves the current phase: early relays and the reported path belong to it.</summary>
-    private SessionState Enter(SessionPhase phase) => this with { Phase = phase, Early = [], Path = null };
+    /// <summary>Leaves the current phase: early relays, the reported path and the pairing's numbers belong to it.</summary>
+    private SessionState Enter(SessionPhase phase) => this with
+    {
+        Phase = phase, Early = [], Path = null,
+        OutSeq = 0, InSeq = 0, Unacked = [], UnackedCount = 0, PartnerResumable = false, PartnerAway = false,
+    };
+
+    private SessionState NewPairing(Paired paired, bool partnerResumable) =>
+        Enter(paired) with { PartnerResumable = partnerResumable };
+
+    /// <summary>What the client gets for a relayed message: the number only if it asked for resume.</summary>
+    private RelayedNotice Delivered(PartnerRelay relay) => new(relay.Kind, relay.Payload, Resumable ? relay.Seq : 0);
 
     /// <summary>A room counts this session as a member, but no connection ever attached: get out.</summary>
     private SessionTransition Orphaned(PairCode code) =>

@@ -9,6 +9,7 @@ using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
+using static SocketPeer.Actors.Sessions.ServerErrorCodes;
 
 namespace SocketPeer.Gateway.Connections;
 
@@ -24,6 +25,7 @@ public sealed class ConnectionHandler(
     IRequiredActor<SessionRegion> sessionRegion,
     WireDecoder decoder,
     IceServerProvider ice,
+    ResumeSettings resumeSettings,
     SocketPeerMetrics metrics,
     IOptions<SocketPeerOptions> options,
     IHostApplicationLifetime lifetime,
@@ -77,16 +79,51 @@ public sealed class ConnectionHandler(
 
         var gate = new InboundGate(session, decoder,
             new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time));
-        var inboundDone = Source.From(() => FrameReader.ReadAsync(socket, _options.MaxFrameBytes))
-            .Select(gate.Admit)
+        // The session answers with `session` at once; the first frame then decides which session
+        // this socket serves: a good `resume` swaps the fresh one for the one it takes back.
+        IWithSessionId attach = new AttachConnection(session, outbound);
+        sessionRegion.ActorRef.Tell(attach, ActorRefs.NoSender);
+        var frames = FrameReader.ReadAsync(socket, _options.MaxFrameBytes).GetAsyncEnumerator();
+        InboundDecision? firstDecision;
+        try
+        {
+            firstDecision = await frames.MoveNextAsync() ? gate.Admit(frames.Current) : null;
+        }
+        catch
+        {
+            sessionRegion.ActorRef.Tell(new ConnectionClosed(session, outbound), ActorRefs.NoSender);
+            outbound.Tell(PoisonPill.Instance);
+            await frames.DisposeAsync();
+            throw;
+        }
+        if (firstDecision is InboundDecision.Resume resume)
+        {
+            firstDecision = InboundDecision.Ignore.Instance;
+            if (resumeSettings.Tokens.Read(resume.Token, out var problem) is { } claims)
+            {
+                sessionRegion.ActorRef.Tell(new ConnectionClosed(session, outbound), ActorRefs.NoSender);
+                session = claims.Session;
+                gate.Session = session;
+                attach = new ResumeConnection(session, outbound, claims, resume.Seq);
+                logger.LogDebug("Connection resumes session {Resumed}", session);
+            }
+            else
+            {
+                metrics.Error(ResumeFailed);
+                outbound.Tell(new ServerErrorNotice(ResumeFailed, $"resume: {problem}; this socket goes on with a new session"));
+            }
+        }
+
+        var rest = Source.From(() => Remaining(frames)).Select(gate.Admit);
+        var inboundDone = (firstDecision is null ? rest : Source.Single(firstDecision).Concat(rest))
             .TakeWhile(decision => decision is not InboundDecision.Close, inclusive: true)
             .Collect(decision => IsForSession(decision, outbound), decision => ((InboundDecision.Forward)decision).Message)
             .WatchTermination(Keep.Right)
             .To(Sink.ActorRefWithAck<IWithSessionId>(sessionRegion.ActorRef,
-                onInitMessage: new AttachConnection(session, outbound),
+                onInitMessage: attach,
                 ackMessage: SessionAck.Instance,
-                onCompleteMessage: new ConnectionClosed(session),
-                onFailureMessage: _ => new ConnectionClosed(session)))
+                onCompleteMessage: new ConnectionClosed(session, outbound),
+                onFailureMessage: _ => new ConnectionClosed(session, outbound)))
             .Run(_materializer);
 
         var first = await Task.WhenAny(inboundDone, outboundDone);
@@ -125,11 +162,24 @@ public sealed class ConnectionHandler(
             await DrainUntilClosedAsync(socket);
     }
 
+    /// <summary>The frames after the first, from the same reader (one receive loop per socket).</summary>
+    private static async IAsyncEnumerable<InboundFrame> Remaining(IAsyncEnumerator<InboundFrame> frames)
+    {
+        await using (frames)
+        {
+            while (await frames.MoveNextAsync())
+                yield return frames.Current;
+        }
+    }
+
     /// <summary>Only forwards reach the session: refusals and closes go straight back to the client.</summary>
     private static bool IsForSession(InboundDecision decision, IActorRef outbound)
     {
         switch (decision)
         {
+            case InboundDecision.Resume:
+                outbound.Tell(new ServerErrorNotice(BadMessage, "resume: only the first message on a new socket may resume a session"));
+                return false;
             case InboundDecision.Forward: return true;
             case InboundDecision.Refuse r: outbound.Tell(r.Notice); return false;
             case InboundDecision.Close c: outbound.Tell(new CloseRequest(c.Code, c.Reason)); return false;

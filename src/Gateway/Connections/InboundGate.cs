@@ -11,6 +11,9 @@ namespace SocketPeer.Gateway.Connections;
 /// </summary>
 public sealed class InboundGate(SessionId session, WireDecoder decoder, MessageRateLimit rate)
 {
+    /// <summary>The session the decoded messages are for (changes once, when the socket resumes one).</summary>
+    public SessionId Session { get; set; } = session;
+
     public InboundDecision Admit(InboundFrame frame)
     {
         try
@@ -30,7 +33,7 @@ public sealed class InboundGate(SessionId session, WireDecoder decoder, MessageR
 
             return frame.Kind == InboundFrameKind.Binary
                 ? InboundDecision.Error(BinaryNotSupported, "binary frames are not part of the protocol; send JSON text")
-                : decoder.Decode(frame.Span, session);
+                : decoder.Decode(frame.Span, Session);
         }
         finally
         {

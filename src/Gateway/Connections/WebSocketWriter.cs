@@ -24,6 +24,9 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
     {
         switch (message)
         {
+            case SessionMovedNotice:
+                await CloseAsync(CloseCodes.SessionResumed, "session-resumed");
+                return false;
             case IClientMessage m:
                 using (var frame = m is SessionStarted s ? WireEncoder.Session(s, ice.For(s.Id.Value)) : WireEncoder.Encode(m))
                 {

@@ -45,6 +45,7 @@ public static class SocketPeerServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WireDecoder>();
         services.AddSingleton<IceServerProvider>();
+        services.AddSingleton(ResumeSettingsFrom);
         services.AddSingleton<SocketPeerMetrics>();
         services.AddSingleton<ConnectionHandler>();
         services.AddSingleton<ConnectionDrain>();
@@ -84,7 +85,8 @@ public static class SocketPeerServices
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
-                .AddSocketPeerCluster(options.Cluster, new SessionSettings(options.PeerTimeout),
+                .AddSocketPeerCluster(options.Cluster,
+                    new SessionSettings(options.PeerTimeout, provider.GetRequiredService<ResumeSettings>()),
                     provider.GetRequiredService<SocketPeerMetrics>())
                 .WithActorSystemLivenessCheck(tags: [LiveTag])
                 .WithAkkaClusterReadinessCheck(tags: [ReadyTag])
@@ -117,5 +119,18 @@ public static class SocketPeerServices
         return string.IsNullOrWhiteSpace(value)
             ? null
             : value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>Resume settings from options; one random secret per process when none is configured.</summary>
+    private static ResumeSettings ResumeSettingsFrom(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<SocketPeerOptions>>().Value;
+        var secret = options.Resume.SecretBytes();
+        if (secret is null && options.Cluster.SeedNodes.Length > 0)
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SocketPeerServices)).LogWarning(
+                "SocketPeer:Resume:Secret is not set on a multi-node cluster: a client can resume only on the node it first connected to");
+        var tokens = new ResumeTokens(secret ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
+            options.Resume.TokenLifetime, provider.GetRequiredService<TimeProvider>());
+        return new ResumeSettings(tokens, options.Resume.Grace, options.Resume.BufferMessages);
     }
 }

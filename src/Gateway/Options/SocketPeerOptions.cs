@@ -66,6 +66,9 @@ public sealed class SocketPeerOptions
     [Required]
     public IceOptions Ice { get; set; } = new();
 
+    /// <summary>Resume: sessions that outlive a dropped socket (docs/protocol.md).</summary>
+    public ResumeOptions Resume { get; set; } = new();
+
     /// <summary>Cluster membership of this node (DESIGN.md section 8).</summary>
     [Required]
     public ClusterSettings Cluster { get; set; } = new();

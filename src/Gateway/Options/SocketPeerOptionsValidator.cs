@@ -31,6 +31,14 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
                 failures.Add($"SocketPeer:Cluster:SeedNodes: '{seed}' is not akka.tcp://socketpeer@host:port.");
         ValidateTimings(o.Cluster.Timings, failures);
         ValidateIce(o.Ice, failures);
+        if (!string.IsNullOrEmpty(o.Resume.Secret) && o.Resume.SecretBytes() is not { Length: >= 32 })
+            failures.Add("SocketPeer:Resume:Secret must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).");
+        Positive("Resume:Grace", o.Resume.Grace);
+        Positive("Resume:TokenLifetime", o.Resume.TokenLifetime);
+        if (o.Resume.TokenLifetime < o.Resume.Grace)
+            failures.Add($"SocketPeer:Resume:TokenLifetime ({o.Resume.TokenLifetime}) must be at least Resume:Grace ({o.Resume.Grace}).");
+        if (o.Resume.BufferMessages is < 1 or > 100_000)
+            failures.Add($"SocketPeer:Resume:BufferMessages must be between 1 and 100000 (got {o.Resume.BufferMessages}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 
         static void ValidateIce(IceOptions ice, List<string> failures)

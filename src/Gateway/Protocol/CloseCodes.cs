@@ -19,4 +19,6 @@ public static class CloseCodes
     public const int ServiceRestart = 1012;
     /// <summary>The client did not read what was sent to it fast enough (<c>OutboundQueueLength</c>).</summary>
     public const int SlowConsumer = 4000;
+    /// <summary>The session this socket served was resumed on another socket.</summary>
+    public const int SessionResumed = 4001;
 }

@@ -14,6 +14,12 @@ public abstract record InboundDecision
     /// <summary>Close the connection with this code.</summary>
     public sealed record Close(int Code, string Reason) : InboundDecision;
 
+    /// <summary>
+    /// The client asks to take back an earlier session. Only a socket's first message may do that;
+    /// the connection handles it (see docs/protocol.md, Resume).
+    /// </summary>
+    public sealed record Resume(string Token, long Seq) : InboundDecision;
+
     /// <summary>Drop it silently (already answered, e.g. inside a rate-limited burst).</summary>
     public sealed record Ignore : InboundDecision
     {

@@ -20,9 +20,10 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
         WireType type;
         Range data;
         string? typeName;
+        long seq;
         try
         {
-            if (!TryReadEnvelope(frame, out type, out typeName, out data, out var problem))
+            if (!TryReadEnvelope(frame, out type, out typeName, out data, out seq, out var problem))
                 return InboundDecision.Error(BadMessage, problem!);
         }
         catch (JsonException)
@@ -31,14 +32,19 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
         }
 
         var payload = frame[data];
+        if (seq < 0 && type is WireType.Data or WireType.Signal or WireType.Connect)
+            return InboundDecision.Error(BadMessage, "\"seq\" must be a positive integer");
         return type switch
         {
             WireType.Pair => Pair(payload, session),
-            WireType.Data => new InboundDecision.Forward(new ClientRelay(session, RelayKind.Data, payload.ToArray())),
-            WireType.Signal => new InboundDecision.Forward(new ClientRelay(session, RelayKind.Signal, payload.ToArray())),
-            WireType.Connect => new InboundDecision.Forward(new ClientRelay(session, RelayKind.Connect, [])),
+            WireType.Data => new InboundDecision.Forward(new ClientRelay(session, RelayKind.Data, payload.ToArray(), seq)),
+            WireType.Signal => new InboundDecision.Forward(new ClientRelay(session, RelayKind.Signal, payload.ToArray(), seq)),
+            WireType.Connect => new InboundDecision.Forward(new ClientRelay(session, RelayKind.Connect, [], seq)),
             WireType.Leave => new InboundDecision.Forward(new ClientLeave(session)),
             WireType.RtcStatus => RtcStatus(payload, session),
+            WireType.Session => OptIn(payload, session),
+            WireType.Ack => Ack(payload, session),
+            WireType.Resume => Resume(payload),
             _ => InboundDecision.Error(UnknownType, $"unknown type \"{Truncate(typeName!)}\""),
         };
     }
@@ -83,13 +89,74 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
             : InboundDecision.Error(BadMessage, shape);
     }
 
-    /// <summary>Finds <c>type</c> and the byte range of <c>data</c> (empty when absent); throws on invalid JSON.</summary>
+    private static InboundDecision OptIn(ReadOnlySpan<byte> payload, SessionId session)
+    {
+        const string shape = "session: data must be {\"resume\": true}";
+        var fields = ReadObject(payload);
+        return fields is not null && fields.TryGetValue("resume", out var resume) && resume is true
+            ? new InboundDecision.Forward(new ClientOptIn(session))
+            : InboundDecision.Error(BadMessage, shape);
+    }
+
+    private static InboundDecision Ack(ReadOnlySpan<byte> payload, SessionId session)
+    {
+        const string shape = "ack: data must be {\"seq\": positive integer}";
+        var fields = ReadObject(payload);
+        return fields is not null && fields.TryGetValue("seq", out var seq) && seq is long n && n > 0
+            ? new InboundDecision.Forward(new ClientAck(session, n))
+            : InboundDecision.Error(BadMessage, shape);
+    }
+
+    private static InboundDecision Resume(ReadOnlySpan<byte> payload)
+    {
+        const string shape = "resume: data must be {\"token\": string, \"seq\": integer >= 0}";
+        var fields = ReadObject(payload);
+        return fields is not null && fields.TryGetValue("token", out var token) && token is string t
+               && fields.TryGetValue("seq", out var seq) && seq is long n && n >= 0
+            ? new InboundDecision.Resume(t, n)
+            : InboundDecision.Error(BadMessage, shape);
+    }
+
+    /// <summary>
+    /// The top-level fields of a small object: strings, booleans and integers (other values are
+    /// skipped). Null when <paramref name="payload"/> is not an object.
+    /// </summary>
+    private static Dictionary<string, object>? ReadObject(ReadOnlySpan<byte> payload)
+    {
+        if (payload.IsEmpty) return null;
+        var reader = new Utf8JsonReader(payload, ReaderOptions);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject) return null;
+        var fields = new Dictionary<string, object>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            object? value = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString(),
+                JsonTokenType.True => true,
+                JsonTokenType.False => false,
+                JsonTokenType.Number when reader.TryGetInt64(out var n) => n,
+                _ => null,
+            };
+            if (value is not null) fields[name] = value;
+            reader.Skip();
+        }
+        return fields;
+    }
+
+    /// <summary>
+    /// Finds <c>type</c>, the byte range of <c>data</c> (empty when absent) and <c>seq</c> (0 when
+    /// absent, -1 when not a positive integer); throws on invalid JSON.
+    /// </summary>
     private static bool TryReadEnvelope(ReadOnlySpan<byte> frame, out WireType type, out string? typeName,
-        out Range data, out string? problem)
+        out Range data, out long seq, out string? problem)
     {
         type = WireType.None;
         typeName = null;
         data = default;
+        seq = 0;
         problem = null;
         var typeSeen = false;
         var typeIsString = false;
@@ -122,6 +189,12 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
                 reader.Skip();
                 data = start..(int)reader.BytesConsumed;
             }
+            else if (reader.ValueTextEquals("seq"u8))
+            {
+                reader.Read();
+                seq = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n > 0 ? n : -1;
+                reader.Skip();
+            }
             else
             {
                 reader.Read();
@@ -142,9 +215,12 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
         : reader.ValueTextEquals("rtc.connect"u8) ? WireType.Connect
         : reader.ValueTextEquals("leave"u8) ? WireType.Leave
         : reader.ValueTextEquals("rtc.status"u8) ? WireType.RtcStatus
+        : reader.ValueTextEquals("ack"u8) ? WireType.Ack
+        : reader.ValueTextEquals("session"u8) ? WireType.Session
+        : reader.ValueTextEquals("resume"u8) ? WireType.Resume
         : WireType.Unknown;
 
     private static string Truncate(string s) => s.Length <= MaxTypeEcho ? s : s[..MaxTypeEcho] + "…";
 
-    private enum WireType { None, Unknown, Pair, Data, Signal, Connect, Leave, RtcStatus }
+    private enum WireType { None, Unknown, Pair, Data, Signal, Connect, Leave, RtcStatus, Ack, Session, Resume }
 }

@@ -25,13 +25,21 @@ public static class WireEncoder
     /// <summary>Encodes <paramref name="message"/>; dispose the frame to return its buffer.</summary>
     public static EncodedFrame Encode(IClientMessage message) => message switch
     {
+        RelayedNotice { Seq: > 0 } r => Numbered(r),
         RelayedNotice { Kind: RelayKind.Connect } => EncodedFrame.Of(Connect),
         RelayedNotice { Payload.Length: 0 } r => EncodedFrame.Of(r.Kind == RelayKind.Data ? DataEmpty : SignalEmpty),
         RelayedNotice r => Relayed(r.Kind == RelayKind.Data ? DataPrefix : SignalPrefix, r.Payload),
         PeerFoundNotice p => EncodedFrame.Of(p.Initiator ? PeerFoundInitiator : PeerFoundWaiter),
         BusyNotice => EncodedFrame.Of(Busy),
         PeerLeftNotice => EncodedFrame.Of(PeerLeft),
-        SessionStarted s => Written("session", w => w.WriteString("id", s.Id.Value)),
+        SessionStarted s => Written("session", w => WriteSession(w, s)),
+        TokenNotice t => Written("session.token", w => w.WriteString("token", t.Token)),
+        ResumedNotice r => Written("resumed", w =>
+        {
+            w.WriteNumber("seq", r.Seq);
+            w.WriteString("state", r.State);
+        }),
+        AckNotice a => Written("ack", w => w.WriteNumber("seq", a.Seq)),
         ServerErrorNotice e => Written("server.error", w =>
         {
             w.WriteString("code", e.Code);
@@ -43,9 +51,52 @@ public static class WireEncoder
     /// <summary><c>session</c> with the client's ICE servers (and their TURN credential).</summary>
     public static EncodedFrame Session(SessionStarted session, IceServerList ice) => Written("session", w =>
     {
-        w.WriteString("id", session.Id.Value);
+        WriteSession(w, session);
         ice.WriteTo(w);
     });
+
+    private static void WriteSession(Utf8JsonWriter w, SessionStarted session)
+    {
+        w.WriteString("id", session.Id.Value);
+        if (session.Token.Length > 0)
+        {
+            w.WriteString("token", session.Token);
+            w.WriteNumber("resumeGrace", session.ResumeGraceSeconds);
+        }
+    }
+
+    /// <summary>
+    /// A relayed message for a client that resumes: the same bytes as <see cref="Relayed"/> with
+    /// <c>,"seq":n</c> before the closing brace (after <c>data</c>, so the payload is still copied as is).
+    /// </summary>
+    private static EncodedFrame Numbered(RelayedNotice r)
+    {
+        ReadOnlySpan<byte> head = r.Kind switch
+        {
+            RelayKind.Connect => """{"type":"rtc.connect","""u8,
+            _ when r.Payload.Length == 0 => r.Kind == RelayKind.Data ? """{"type":"data","""u8 : """{"type":"rtc.signal","""u8,
+            _ => r.Kind == RelayKind.Data ? DataPrefix : SignalPrefix,
+        };
+        var withPayload = r.Kind != RelayKind.Connect && r.Payload.Length > 0;
+        var length = head.Length + (withPayload ? r.Payload.Length + 1 : 0) + 7 + 20 + 1; // ,"seq": + digits + }
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        var at = 0;
+        head.CopyTo(buffer);
+        at += head.Length;
+        if (withPayload)
+        {
+            r.Payload.CopyTo(buffer, at);
+            at += r.Payload.Length;
+            buffer[at++] = (byte)',';
+        }
+        var seqName = "\"seq\":"u8;
+        seqName.CopyTo(buffer.AsSpan(at));
+        at += seqName.Length;
+        System.Buffers.Text.Utf8Formatter.TryFormat(r.Seq, buffer.AsSpan(at), out var digits);
+        at += digits;
+        buffer[at++] = (byte)'}';
+        return new EncodedFrame(buffer, at, pooled: true);
+    }
 
     private static EncodedFrame Relayed(byte[] prefix, byte[] payload)
     {

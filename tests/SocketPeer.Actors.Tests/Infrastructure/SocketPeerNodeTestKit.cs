@@ -33,7 +33,7 @@ public abstract class SocketPeerNodeTestKit : TestKit
         var id = SessionId.New();
         var connection = CreateTestProbe();
         await Sessions.Ask<SessionAck>(new AttachConnection(id, connection.Ref), Timeout);
-        connection.ExpectMsg(new SessionStarted(id), Timeout);
+        connection.ExpectMsg<SessionStarted>(s => s.Id == id && s.Token.Length > 0, Timeout);
         return (id, connection);
     }
 

@@ -190,6 +190,11 @@ internal sealed class World
             RoomBusy m => s.Handle(m),
             PartnerLeft m => s.Handle(m),
             PartnerRelay m => s.Handle(m),
+            PartnerAck m => s.Handle(m),
+            PartnerGaveUp m => s.Handle(m),
+            PartnerResumed m => s.Handle(m),
+            PartnerResumeAnswer m => s.Handle(m),
+            PartnerHello => new SessionTransition(s, []), // the actor watches the sender; no state change
             _ => throw new InvalidOperationException($"a session does not take {message}"),
         };
         Apply(id, t);
@@ -213,9 +218,12 @@ internal sealed class World
                 case ToRoom m:
                     Enqueue(SessionAddress(id), RoomAddress(m.Message.Code), m.Message);
                     break;
+                case ToPartner { Message: PartnerRelay relay }:
+                    _sent.Add(Encoding.UTF8.GetString(relay.Payload),
+                        new SentRelay(relay.From, relay.Session, relay.Code, t.State.Phase));
+                    Enqueue(SessionAddress(id), SessionAddress(relay.Session), relay);
+                    break;
                 case ToPartner m:
-                    _sent.Add(Encoding.UTF8.GetString(m.Message.Payload),
-                        new SentRelay(m.Message.From, m.Message.Session, m.Message.Code, t.State.Phase));
                     Enqueue(SessionAddress(id), SessionAddress(m.Message.Session), m.Message);
                     break;
                 case Stop:

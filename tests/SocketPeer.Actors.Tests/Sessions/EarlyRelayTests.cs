@@ -22,9 +22,9 @@ public sealed class EarlyRelayTests
         var result = buffered.State.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
         Assert.Empty(buffered.Effects);
-        Assert.Equal(2, result.Effects.Count);
-        Assert.Equal(new ToClient(new PeerFoundNotice(false)), result.Effects[0]);
-        AssertRelayed(early, result.Effects[1]);
+        Assert.Equal(2, result.WithoutHello().Count);
+        Assert.Equal(new ToClient(new PeerFoundNotice(false)), result.WithoutHello()[0]);
+        AssertRelayed(early, result.WithoutHello()[1]);
         Assert.Empty(result.State.Early);
     }
 
@@ -35,7 +35,7 @@ public sealed class EarlyRelayTests
 
         var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
-        Assert.Equal([new ToClient(new PeerFoundNotice(false))], result.Effects);
+        Assert.Equal([new ToClient(new PeerFoundNotice(false))], result.WithoutHello());
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class EarlyRelayTests
     {
         var result = Waiting().Handle(RelayFrom(Partner, "\"elsewhere\"", OtherCode));
 
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.WithoutHello());
         Assert.Empty(result.State.Early);
     }
 
@@ -55,9 +55,9 @@ public sealed class EarlyRelayTests
 
         var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: true, FirstJoin));
 
-        Assert.Equal(relays.Count + 1, result.Effects.Count);
+        Assert.Equal(relays.Count + 1, result.WithoutHello().Count);
         for (var i = 0; i < relays.Count; i++)
-            AssertRelayed(relays[i], result.Effects[i + 1]);
+            AssertRelayed(relays[i], result.WithoutHello()[i + 1]);
     }
 
     [Fact]
@@ -70,9 +70,9 @@ public sealed class EarlyRelayTests
         var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
         Assert.Equal(SessionState.MaxEarlyRelays, session.Early.Count);
-        Assert.Equal(SessionState.MaxEarlyRelays + 1, result.Effects.Count);
+        Assert.Equal(SessionState.MaxEarlyRelays + 1, result.WithoutHello().Count);
         for (var i = 0; i < SessionState.MaxEarlyRelays; i++)
-            AssertRelayed(relays[i], result.Effects[i + 1]);
+            AssertRelayed(relays[i], result.WithoutHello()[i + 1]);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class EarlyRelayTests
 
         var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: true, FirstJoin + 1));
 
-        Assert.Equal([new ToClient(new PeerFoundNotice(true))], result.Effects);
+        Assert.Equal([new ToClient(new PeerFoundNotice(true))], result.WithoutHello());
     }
 
     private static void AssertRelayed(PartnerRelay sent, SessionEffect effect)

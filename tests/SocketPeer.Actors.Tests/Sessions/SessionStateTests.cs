@@ -15,7 +15,7 @@ public sealed class SessionStateTests
         var result = Unattached().Handle(new AttachConnection(Me, ActorRefs.Nobody));
 
         Assert.IsType<Idle>(result.State.Phase);
-        Assert.Equal([new ToClient(new SessionStarted(Me))], result.Effects);
+        Assert.Equal([new ToClient(new SessionStarted(Me))], result.WithoutHello());
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class SessionStateTests
         var result = session.Handle(new AttachConnection(Me, ActorRefs.Nobody));
 
         Assert.Same(session, result.State);
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.WithoutHello());
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class SessionStateTests
         var result = Idle().Handle(new ClientPair(Me, Code));
 
         Assert.Equal(new Joining(Code, FirstJoin), result.State.Phase);
-        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin))], result.Effects);
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin))], result.WithoutHello());
     }
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class SessionStateTests
         var result = session.Handle(new ClientPair(Me, Code));
 
         Assert.Same(session, result.State);
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.WithoutHello());
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public sealed class SessionStateTests
         var result = InPhase(phase).Handle(new ClientPair(Me, OtherCode));
 
         Assert.Equal(new Joining(OtherCode, FirstJoin + 1), result.State.Phase);
-        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), new ToRoom(new JoinRoom(OtherCode, Me, FirstJoin + 1))], result.Effects);
+        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), new ToRoom(new JoinRoom(OtherCode, Me, FirstJoin + 1))], result.WithoutHello());
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class SessionStateTests
         var result = Joining().Handle(new WaitingForPeer(Me, Code, FirstJoin));
 
         Assert.Equal(new Waiting(Code, FirstJoin), result.State.Phase);
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.WithoutHello());
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class SessionStateTests
         var result = InPhase(phase).Handle(new PeerFound(Me, Code, Partner, initiator, FirstJoin));
 
         Assert.Equal(new Paired(Code, Partner, FirstJoin), result.State.Phase);
-        Assert.Equal([new ToClient(new PeerFoundNotice(initiator))], result.Effects);
+        Assert.Equal([new ToClient(new PeerFoundNotice(initiator))], result.WithoutHello());
     }
 
     [Theory]
@@ -95,7 +95,7 @@ public sealed class SessionStateTests
         var result = session.Handle(new ClientRelay(Me, RelayKind.Data, Utf8("\"hi\"")));
 
         Assert.Equal(session.Phase, result.State.Phase);
-        var error = Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(Assert.Single(result.Effects)).Message);
+        var error = Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(Assert.Single(result.WithoutHello())).Message);
         Assert.Equal(ServerErrorCodes.NotPaired, error.Code);
     }
 
@@ -109,8 +109,8 @@ public sealed class SessionStateTests
 
         var result = Paired().Handle(new ClientRelay(Me, kind, payload));
 
-        var relay = Assert.IsType<ToPartner>(Assert.Single(result.Effects)).Message;
-        Assert.Equal((Partner, Me, Code, kind), (relay.Session, relay.From, relay.Code, relay.Kind));
+        var relay = Assert.IsType<PartnerRelay>(Assert.IsType<ToPartner>(Assert.Single(result.WithoutHello())).Message);
+        Assert.Equal((Partner, Me, Code, kind, 1L), (relay.Session, relay.From, relay.Code, relay.Kind, relay.Seq));
         Assert.Equal(payload, relay.Payload);
     }
 
@@ -121,7 +121,7 @@ public sealed class SessionStateTests
 
         var result = Paired().Handle(relay);
 
-        var notice = Assert.IsType<RelayedNotice>(Assert.IsType<ToClient>(Assert.Single(result.Effects)).Message);
+        var notice = Assert.IsType<RelayedNotice>(Assert.IsType<ToClient>(Assert.Single(result.WithoutHello())).Message);
         Assert.Equal(RelayKind.Data, notice.Kind);
         Assert.Equal(relay.Payload, notice.Payload);
     }
@@ -134,7 +134,7 @@ public sealed class SessionStateTests
         var result = session.Handle(RelayFrom(Stranger, "\"psst\""));
 
         Assert.Same(session, result.State);
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.WithoutHello());
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class SessionStateTests
     {
         var result = Paired().Handle(RelayFrom(Partner, "\"old\"", OtherCode));
 
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.WithoutHello());
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class SessionStateTests
     {
         var result = Idle().Handle(RelayFrom(Partner, "\"late\""));
 
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.WithoutHello());
         Assert.Empty(result.State.Early);
     }
 
@@ -160,7 +160,7 @@ public sealed class SessionStateTests
         var result = Joining().Handle(new RoomBusy(Me, Code, FirstJoin));
 
         Assert.IsType<Idle>(result.State.Phase);
-        Assert.Equal([new ToClient(BusyNotice.Instance)], result.Effects);
+        Assert.Equal([new ToClient(BusyNotice.Instance)], result.WithoutHello());
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class SessionStateTests
         var result = Paired().Handle(new PartnerLeft(Me, Code, Partner, FirstJoin));
 
         Assert.Equal(new Waiting(Code, FirstJoin), result.State.Phase);
-        Assert.Equal([new ToClient(PeerLeftNotice.Instance)], result.Effects);
+        Assert.Equal([new ToClient(PeerLeftNotice.Instance)], result.WithoutHello());
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class SessionStateTests
         var result = session.Handle(new PartnerLeft(Me, Code, Stranger, FirstJoin));
 
         Assert.Same(session, result.State);
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.WithoutHello());
     }
 
     [Fact]
@@ -189,9 +189,9 @@ public sealed class SessionStateTests
         var result = Waiting().PeerTimedOut(Code);
 
         Assert.IsType<Idle>(result.State.Phase);
-        Assert.Equal(2, result.Effects.Count);
-        Assert.Equal(new ToRoom(new LeaveRoom(Code, Me)), result.Effects[0]);
-        var error = Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(result.Effects[1]).Message);
+        Assert.Equal(2, result.WithoutHello().Count);
+        Assert.Equal(new ToRoom(new LeaveRoom(Code, Me)), result.WithoutHello()[0]);
+        var error = Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(result.WithoutHello()[1]).Message);
         Assert.Equal(ServerErrorCodes.PeerTimeout, error.Code);
     }
 
@@ -203,7 +203,7 @@ public sealed class SessionStateTests
         var result = session.PeerTimedOut(OtherCode);
 
         Assert.Same(session, result.State);
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.WithoutHello());
     }
 
     [Theory]
@@ -217,7 +217,7 @@ public sealed class SessionStateTests
         var result = session.PeerTimedOut(Code);
 
         Assert.Same(session, result.State);
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.WithoutHello());
     }
 
     [Theory]
@@ -229,7 +229,7 @@ public sealed class SessionStateTests
         var result = InPhase(phase).Handle(new ClientLeave(Me));
 
         Assert.IsType<Idle>(result.State.Phase);
-        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me))], result.Effects);
+        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me))], result.WithoutHello());
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public sealed class SessionStateTests
         var result = Idle().Handle(new ClientLeave(Me));
 
         Assert.IsType<Idle>(result.State.Phase);
-        var error = Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(Assert.Single(result.Effects)).Message);
+        var error = Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(Assert.Single(result.WithoutHello())).Message);
         Assert.Equal(ServerErrorCodes.NotInRoom, error.Code);
     }
 
@@ -250,7 +250,7 @@ public sealed class SessionStateTests
     {
         var result = InPhase(phase).Handle(new ConnectionClosed(Me));
 
-        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], result.Effects);
+        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], result.WithoutHello());
     }
 
     [Fact]
@@ -258,7 +258,7 @@ public sealed class SessionStateTests
     {
         var result = Idle().Handle(new ConnectionClosed(Me));
 
-        Assert.Equal([Stop.Instance], result.Effects);
+        Assert.Equal([Stop.Instance], result.WithoutHello());
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public sealed class SessionStateTests
     {
         var result = Unattached().Handle(new WaitingForPeer(Me, Code, FirstJoin));
 
-        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], result.Effects);
+        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], result.WithoutHello());
     }
 
     [Fact]
@@ -274,6 +274,6 @@ public sealed class SessionStateTests
     {
         var result = Unattached().Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
-        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], result.Effects);
+        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], result.WithoutHello());
     }
 }

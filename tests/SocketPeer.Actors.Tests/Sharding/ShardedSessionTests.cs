@@ -23,7 +23,7 @@ public sealed class ShardedSessionTests(ITestOutputHelper output)
         Sessions.Tell(new AttachConnection(id, connection.Ref), TestActor);
 
         ExpectMsg<SessionAck>(Timeout);
-        connection.ExpectMsg(new SessionStarted(id), Timeout);
+        connection.ExpectMsg<SessionStarted>(s => s.Id == id && s.Token.Length > 0, Timeout);
     }
 
     [Fact]
