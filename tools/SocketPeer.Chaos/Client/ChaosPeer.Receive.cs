@@ -140,6 +140,7 @@ public sealed partial class ChaosPeer
     private async Task ResumedAsync(WebSocket ws, long heldSeq, string? state)
     {
         Interlocked.Increment(ref Counters.Resumed);
+        Counters.ResumedStates.AddOrUpdate(state ?? "?", 1, (_, n) => n + 1);
         await _send.WaitAsync();
         try
         {

@@ -18,6 +18,11 @@ public sealed partial class ChaosPeer
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long a <c>resume</c> may go unanswered before the client drops that socket and tries
+    /// again (the protocol names no deadline; a client that waits forever on a lost answer is stuck).
+    /// </summary>
+    private static readonly TimeSpan ResumeAnswerTimeout = TimeSpan.FromSeconds(5);
     private const int AckEvery = 32;
 
     private readonly int _pair;
@@ -157,6 +162,7 @@ public sealed partial class ChaosPeer
                 long seq;
                 lock (_gate) seq = _lastReceivedSeq;
                 await SendControlAsync(ws, Json($$$"""{"type":"resume","data":{"token":{{{JsonSerializer.Serialize(token)}}},"seq":{{{seq}}}}}"""));
+                _ = AbortIfUnansweredAsync(ws);
             }
             else
             {
@@ -180,6 +186,17 @@ public sealed partial class ChaosPeer
             ws.Dispose();
         }
         return wasLive;
+    }
+
+    private async Task AbortIfUnansweredAsync(WebSocket ws)
+    {
+        await Task.Delay(ResumeAnswerTimeout);
+        lock (_gate)
+        {
+            if (_ws != ws || _phase != Phase.Resuming) return;
+            Counters.ResumeUnanswered++;
+        }
+        ws.Abort();
     }
 
     /// <summary>A fresh session: opt into resume (if the server has it) and pair with the code.</summary>

@@ -86,9 +86,11 @@ public sealed class ClientFigures
     public int ResumeAttempts { get; set; }
     public int Resumed { get; set; }
     public int ResumeFailed { get; set; }
+    public int ResumeUnanswered { get; set; }
     public int Resent { get; set; }
     public int Abandoned { get; set; }
     public int ProtocolDuplicates { get; set; }
     public SortedDictionary<string, int> ServerErrors { get; set; } = [];
+    public SortedDictionary<string, int> ResumedStates { get; set; } = [];
     public SortedDictionary<string, int> Closes { get; set; } = [];
 }

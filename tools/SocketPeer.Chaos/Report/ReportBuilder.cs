@@ -92,10 +92,12 @@ public static class ReportBuilder
         ResumeAttempts = c.ResumeAttempts,
         Resumed = c.Resumed,
         ResumeFailed = c.ResumeFailed,
+        ResumeUnanswered = c.ResumeUnanswered,
         Resent = c.Resent,
         Abandoned = c.Abandoned,
         ProtocolDuplicates = c.ProtocolDuplicates,
         ServerErrors = new SortedDictionary<string, int>(c.ServerErrors),
+        ResumedStates = new SortedDictionary<string, int>(c.ResumedStates),
         Closes = new SortedDictionary<string, int>(c.Closes),
     };
 }

@@ -37,8 +37,9 @@ public static class ReportText
         if (r.Latency is { } lat)
             s.AppendLine(inv, $"relay latency: p50 {lat.P50Ms:0.0} ms, p99 {lat.P99Ms:0.0} ms, max {lat.MaxMs:0.0} ms");
         var c = r.Clients;
-        s.AppendLine(inv, $"clients: connects {c.Connects} (failed {c.ConnectFailures}), peer.found {c.PeerFound}, peer.left {c.PeerLeft}, resume {c.ResumeAttempts} (resumed {c.Resumed}, failed {c.ResumeFailed}), re-sent {c.Resent}, abandoned {c.Abandoned}");
+        s.AppendLine(inv, $"clients: connects {c.Connects} (failed {c.ConnectFailures}), peer.found {c.PeerFound}, peer.left {c.PeerLeft}, resume {c.ResumeAttempts} (resumed {c.Resumed}, failed {c.ResumeFailed}, unanswered {c.ResumeUnanswered}), re-sent {c.Resent}, abandoned {c.Abandoned}");
         if (c.Closes.Count > 0) s.AppendLine("  closes: " + string.Join(", ", c.Closes.Select(kv => $"{kv.Key} ×{kv.Value}")));
+        if (c.ResumedStates.Count > 0) s.AppendLine("  resumed as: " + string.Join(", ", c.ResumedStates.Select(kv => $"{kv.Key} ×{kv.Value}")));
         if (c.ServerErrors.Count > 0) s.AppendLine("  server.error: " + string.Join(", ", c.ServerErrors.Select(kv => $"{kv.Key} ×{kv.Value}")));
         s.AppendLine("nodes:");
         foreach (var n in r.Nodes) s.AppendLine(inv, $"  {n.Node} pid {n.Pid} started {n.StartedAtMs / 1000:0.00} s: {n.Outcome}");
