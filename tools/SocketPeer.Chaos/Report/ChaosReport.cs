@@ -67,7 +67,7 @@ public sealed record FaultEvent(double AtMs, string What, int? Node)
     public int? PairsNotRecovered { get; set; }
 }
 
-public sealed record DirectionVerdict(int Pair, string Direction, DirectionStats Stats);
+public sealed record DirectionVerdict(int Pair, string Direction, DirectionStats Stats, string Lost);
 
 public sealed record RecoveryFigures(double? MaxMs, double? P50Ms, int Samples, int NotRecovered);
 

@@ -31,6 +31,28 @@ public sealed record DirectionStats(long Sent, long Delivered, long Lost, long D
         return new DirectionStats(sent.Count, delivered, sent.Count - delivered, duplicated, outOfOrder, unexpected);
     }
 
+    /// <summary>The numbers sent and never delivered, as ranges ("31-53, 60"), and when the first and last of them were sent.</summary>
+    public static string LostRanges(IReadOnlyList<Sent> sends, IReadOnlyList<Arrival> arrivals)
+    {
+        var arrived = new HashSet<long>(arrivals.Select(a => a.Number));
+        var lost = sends.Where(s => !arrived.Contains(s.Number)).OrderBy(s => s.Number).ToList();
+        if (lost.Count == 0) return "";
+        var ranges = new List<string>();
+        var start = lost[0].Number;
+        var previous = start;
+        foreach (var n in lost.Skip(1).Select(s => s.Number).Append(long.MaxValue))
+        {
+            if (n == previous + 1)
+            {
+                previous = n;
+                continue;
+            }
+            ranges.Add(start == previous ? $"{start}" : $"{start}-{previous}");
+            start = previous = n;
+        }
+        return string.Join(", ", ranges) + System.FormattableString.Invariant($" (sent {lost[0].SentAtMs / 1000:0.00}-{lost[^1].SentAtMs / 1000:0.00} s)");
+    }
+
     public static DirectionStats operator +(DirectionStats a, DirectionStats b) => new(
         a.Sent + b.Sent, a.Delivered + b.Delivered, a.Lost + b.Lost, a.Duplicated + b.Duplicated,
         a.OutOfOrder + b.OutOfOrder, a.Unexpected + b.Unexpected);

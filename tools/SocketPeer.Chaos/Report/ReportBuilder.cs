@@ -24,7 +24,7 @@ public static class ReportBuilder
                     continue;
                 }
                 normal += stats;
-                if (!stats.Perfect) report.Imperfect.Add(new DirectionVerdict(pair.Id, log.Direction, stats));
+                if (!stats.Perfect) report.Imperfect.Add(new DirectionVerdict(pair.Id, log.Direction, stats, DirectionStats.LostRanges(log.Sends, arrivals)));
                 foreach (var a in arrivals) latencies.Add(a.ReceivedAtMs - a.SentAtMs);
             }
         }

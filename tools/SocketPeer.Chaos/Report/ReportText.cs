@@ -29,7 +29,7 @@ public static class ReportText
         if (r.StuckPairMessages is { } st)
             s.AppendLine(inv, $"stuck pairs (no promise): sent {st.Sent}, delivered {st.Delivered}, lost {st.Lost}, duplicated {st.Duplicated}, out of order {st.OutOfOrder}");
         foreach (var v in r.Imperfect.Take(10))
-            s.AppendLine(inv, $"  pair {v.Pair} {v.Direction}: lost {v.Stats.Lost}, duplicated {v.Stats.Duplicated}, out of order {v.Stats.OutOfOrder}");
+            s.AppendLine(inv, $"  pair {v.Pair} {v.Direction}: lost {v.Stats.Lost}, duplicated {v.Stats.Duplicated}, out of order {v.Stats.OutOfOrder}{(v.Lost.Length > 0 ? "; lost " + v.Lost : "")}");
         if (r.Imperfect.Count > 10) s.AppendLine(inv, $"  … {r.Imperfect.Count - 10} more directions");
         s.AppendLine(inv, $"pairs lost: {r.PairsLost.Count}{(r.PairsLost.Count > 0 ? " (" + string.Join(", ", r.PairsLost.Take(20)) + (r.PairsLost.Count > 20 ? ", …" : "") + ")" : "")}");
         if (r.Recovery is { } rec)
