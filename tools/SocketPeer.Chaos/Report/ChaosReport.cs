@@ -19,6 +19,21 @@ public sealed class ChaosReport
     public DateTime StartedAtUtc { get; set; }
     public string? GitCommit { get; set; }
     public int Cores { get; set; } = Environment.ProcessorCount;
+    /// <summary>/proc/loadavg at the start and the end: the machine may be shared, and a loaded one stretches every timing.</summary>
+    public string? LoadAtStart { get; set; } = LoadAverage();
+    public string? LoadAtEnd { get; set; }
+
+    public static string? LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
     public required ChaosSettings Settings { get; init; }
     /// <summary>False when the nodes answered the resume extension with <c>unknown-type</c>.</summary>
     public bool ServerHasResume { get; set; }

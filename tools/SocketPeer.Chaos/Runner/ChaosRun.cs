@@ -103,6 +103,7 @@ public static class ChaosRun
         ReportBuilder.Fill(report, pairs, context?.Events ?? []);
         report.Promises = Promises.Check(report, pairs);
         report.DurationSeconds = clock.Now / 1000;
+        report.LoadAtEnd = ChaosReport.LoadAverage();
         return report;
     }
 
