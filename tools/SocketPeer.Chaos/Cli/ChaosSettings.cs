@@ -40,7 +40,7 @@ public sealed class ChaosSettings
     public string? Kustomization { get; set; }
 
     public double PartitionSeconds { get; set; } = 10;
-    public double StuckSeconds { get; set; } = 8;
+    public double StuckSeconds { get; set; } = 9;
     /// <summary>Share of pairs whose second client stops reading (at least one pair).</summary>
     public double StuckFraction { get; set; } = 0.1;
 
@@ -68,7 +68,7 @@ public sealed class ChaosSettings
           --k8s DIR              rolling: read preStop, grace and shutdown timeout from `kubectl kustomize DIR`
           --prestop S --grace S --shutdown-timeout S --min-ready S   rolling timings (5, 40, 25, 10)
           --partition-seconds S  how long the partition lasts (10)
-          --stuck-seconds S      how long stuck clients stop reading (8)
+          --stuck-seconds S      how long stuck clients stop reading (9)
           --stuck-fraction F     share of pairs with a stuck client (0.1)
           --node-env KEY=VALUE   extra environment for every node (repeatable)
           --json FILE            also write the report as JSON

@@ -9,14 +9,15 @@ namespace SocketPeer.Chaos.Client;
 /// </summary>
 public sealed class ChaosPair
 {
-    public ChaosPair(int id, string runId, int nodes, Endpoints endpoints, RunClock clock)
+    /// <param name="resume">false: both clients speak the original protocol (no resume, no acks).</param>
+    public ChaosPair(int id, string runId, int nodes, Endpoints endpoints, RunClock clock, bool resume = true)
     {
         Id = id;
         AToB = new DirectionLog(id, "a→b");
         BToA = new DirectionLog(id, "b→a");
         var code = $"chaos-{runId}-{id}";
-        A = new ChaosPeer(id, isA: true, code, id % nodes, endpoints, clock, outbound: AToB, inbound: BToA);
-        B = new ChaosPeer(id, isA: false, code, (id + 1) % nodes, endpoints, clock, outbound: BToA, inbound: AToB);
+        A = new ChaosPeer(id, isA: true, code, id % nodes, endpoints, clock, outbound: AToB, inbound: BToA, resume);
+        B = new ChaosPeer(id, isA: false, code, (id + 1) % nodes, endpoints, clock, outbound: BToA, inbound: AToB, resume);
     }
 
     public int Id { get; }

@@ -52,8 +52,10 @@ public sealed partial class ChaosPeer
     private volatile bool _stopping;
     private readonly List<double> _drops = [];
 
-    public ChaosPeer(int pair, bool isA, string code, int home, Endpoints endpoints, RunClock clock, DirectionLog outbound, DirectionLog inbound)
+    /// <param name="resume">false makes a client that never opts into resume, like the original client.</param>
+    public ChaosPeer(int pair, bool isA, string code, int home, Endpoints endpoints, RunClock clock, DirectionLog outbound, DirectionLog inbound, bool resume = true)
     {
+        _resumeSupported = resume;
         _pair = pair;
         _code = code;
         _home = home;
@@ -107,7 +109,7 @@ public sealed partial class ChaosPeer
             var ws = new ClientWebSocket();
             // Pings with a deadline: a node cut off by a partition or a dead machine sends no reset.
             ws.Options.KeepAliveInterval = TimeSpan.FromSeconds(1);
-            ws.Options.KeepAliveTimeout = TimeSpan.FromSeconds(10); // generous: a loaded machine delays pongs
+            ws.Options.KeepAliveTimeout = TimeSpan.FromSeconds(15); // generous: a loaded machine delays pongs, and a stuck client reads none
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);

@@ -45,7 +45,12 @@ public static class ChaosRun
             running.Add(cluster.Endpoints.RunProbesAsync(clients.Token));
 
             var runId = Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
-            pairs = Enumerable.Range(0, settings.Pairs).Select(i => new ChaosPair(i, runId, settings.Nodes, cluster.Endpoints, clock)).ToList();
+            // The pairs a stuck-consumer fault will make stuck speak the original protocol: with resume,
+            // the sender's 256-message replay buffer ends the pairing (peer.left) long before the
+            // stuck client's outbound queue fills, so the slow-consumer close would never be exercised.
+            var stuckPairs = settings.Fault == FaultKind.StuckConsumer ? StuckConsumer.CountFor(settings.Pairs, settings.StuckFraction) : 0;
+            pairs = Enumerable.Range(0, settings.Pairs)
+                .Select(i => new ChaosPair(i, runId, settings.Nodes, cluster.Endpoints, clock, resume: i >= stuckPairs)).ToList();
             running.AddRange(pairs.SelectMany(p => p.Peers).Select(peer => Task.Run(() => peer.RunAsync(clients.Token))));
             var paired = Task.WhenAll(pairs.SelectMany(p => p.Peers).Select(peer => peer.FirstPairing));
             try
