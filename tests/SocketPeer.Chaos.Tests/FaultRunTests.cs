@@ -26,7 +26,7 @@ public sealed class FaultRunTests(ITestOutputHelper output)
     public Task A_rolling_restart_of_every_node_loses_no_message() => RunAndAssertAsync(Small(FaultKind.Rolling, settings =>
     {
         // The order and the signals of a StatefulSet rollout, with shorter waits between pods.
-        settings.Rollout = new RolloutTimings { PreStopSeconds = 1, MinReadySeconds = 2, TerminationGraceSeconds = 40, ShutdownTimeoutSeconds = 25, Source = "test" };
+        settings.Rollout = new RolloutTimings { PreStopSeconds = 0.5, MinReadySeconds = 1, TerminationGraceSeconds = 40, ShutdownTimeoutSeconds = 25, Source = "test" };
     }));
 
     private static ChaosSettings Small(FaultKind fault, Action<ChaosSettings>? tweak = null)
@@ -38,8 +38,9 @@ public sealed class FaultRunTests(ITestOutputHelper output)
             Fault = fault,
             Seconds = 6,
             Rate = 5,
+            // Recovery from a crash is the node's removal (~5 s with the cluster timings) plus a resume.
             SettleSeconds = 10,
-            DrainSeconds = 15,
+            DrainSeconds = 10,
             MaxMinutes = 4,
         };
         tweak?.Invoke(settings);

@@ -22,7 +22,7 @@ public sealed partial class ChaosPeer
     /// How long a <c>resume</c> may go unanswered before the client drops that socket and tries
     /// again (the protocol names no deadline; a client that waits forever on a lost answer is stuck).
     /// </summary>
-    private static readonly TimeSpan ResumeAnswerTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ResumeAnswerTimeout = TimeSpan.FromSeconds(3);
     private const int AckEvery = 32;
 
     private readonly int _pair;
