@@ -14,14 +14,19 @@ namespace SocketPeer.Actors.Rooms;
 public sealed class RoomActor : ReceiveActor
 {
     private readonly IActorRef _sessions;
+    private readonly IActorRef _rooms;
     private RoomState _state;
+    private bool _stopping;
 
-    public RoomActor(PairCode code, IActorRef sessions)
+    public RoomActor(PairCode code, IActorRef sessions, IActorRef rooms)
     {
         _sessions = sessions;
+        _rooms = rooms;
         _state = RoomState.Empty(code);
         Receive<JoinRoom>(join => Apply(_state.Handle(join)));
         Receive<LeaveRoom>(leave => Apply(_state.Handle(leave)));
+        Receive<MemberAway>(away => Apply(_state.Handle(away)));
+        Receive<MemberBack>(back => Apply(_state.Handle(back)));
     }
 
     private void Apply(RoomTransition transition)
@@ -29,8 +34,22 @@ public sealed class RoomActor : ReceiveActor
         _state = transition.State;
         foreach (var notification in transition.Notifications)
             _sessions.Tell(notification);
-        if (_state.IsEmpty)
+        if (_state.IsEmpty && !_stopping)
+        {
+            _stopping = true;
             Context.Parent.Tell(new Passivate(PoisonPill.Instance)); // an empty room holds nothing worth keeping
+        }
+    }
+
+    /// <summary>After asking to passivate, joins still arriving go back through the region to the next incarnation.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (_stopping && message is IWithPairCode)
+        {
+            _rooms.Forward(message);
+            return true;
+        }
+        return base.AroundReceive(receive, message);
     }
 }
 
@@ -53,9 +72,10 @@ public static class RoomRegistration
             (_, registry, _) => code =>
             {
                 var sessions = registry.Get<SessionRegion>();
+                var rooms = registry.Get<RoomRegion>();
                 // Not Props.Create(() => new ...): that form evaluates its expression tree for every
                 // entity, which costs more than the rest of a pairing.
-                return Props.Create(typeof(RoomActor), new PairCode(code), sessions);
+                return Props.Create(typeof(RoomActor), new PairCode(code), sessions, rooms);
             },
             new RoomMessageExtractor(sharding.MaxShards),
             sharding.ToShardOptions());

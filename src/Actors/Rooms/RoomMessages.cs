@@ -19,3 +19,9 @@ public sealed record JoinRoom(PairCode Code, SessionId Session, long Attempt = 0
 
 /// <summary>Session → room: take me out of this room (idempotent).</summary>
 public sealed record LeaveRoom(PairCode Code, SessionId Session) : IWithPairCode;
+
+/// <summary>Session → room: my client's socket dropped; I keep my seat through the grace period unless someone else claims it.</summary>
+public sealed record MemberAway(PairCode Code, SessionId Session) : IWithPairCode;
+
+/// <summary>Session → room: my client resumed; my seat is mine again.</summary>
+public sealed record MemberBack(PairCode Code, SessionId Session) : IWithPairCode;

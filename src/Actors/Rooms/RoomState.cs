@@ -3,8 +3,11 @@ using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Rooms;
 
-/// <summary>One member of a room: its session, the join attempt that put it there, and whether it resumes.</summary>
-public readonly record struct RoomSeat(SessionId Session, long Attempt, bool Resumable = false);
+/// <summary>
+/// One member of a room: its session, the join attempt that put it there, whether it resumes, and
+/// whether its client is away (then a newcomer may take the seat).
+/// </summary>
+public readonly record struct RoomSeat(SessionId Session, long Attempt, bool Resumable = false, bool Away = false);
 
 /// <summary>
 /// The room of one pair code: <c>Empty → Waiting(a) → Paired(a, b)</c>, a third is <c>busy</c>.
@@ -33,6 +36,10 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
             return new(again, [again.StatusOf(index)]);
         }
 
+        for (var i = 0; i < Seats.Length; i++)
+            if (Seats[i].Away)
+                return TakeOver(i, seat);
+
         return Seats.Length switch
         {
             0 => new(this with { Seats = [seat] }, [new WaitingForPeer(seat.Session, Code, seat.Attempt)]),
@@ -44,6 +51,33 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
             ]),
             _ => new(this, [new RoomBusy(seat.Session, Code, seat.Attempt)]),
         };
+    }
+
+    /// <summary>
+    /// A newcomer takes the seat of a member whose client is away (DESIGN.md section 5: a detached
+    /// member never blocks a newcomer): that session ends, its partner hears it left, then pairs.
+    /// </summary>
+    private RoomTransition TakeOver(int index, RoomSeat newcomer)
+    {
+        var evicted = Seats[index];
+        var rest = this with { Seats = Seats.RemoveAt(index) };
+        var notifications = new List<IWithSessionId> { new SeatTaken(evicted.Session, Code) };
+        if (!rest.Seats.IsEmpty)
+            notifications.Add(new PartnerLeft(rest.Seats[0].Session, Code, evicted.Session, rest.Seats[0].Attempt));
+        var joined = rest.Handle(new JoinRoom(Code, newcomer.Session, newcomer.Attempt, newcomer.Resumable));
+        return new(joined.State, [.. notifications, .. joined.Notifications]);
+    }
+
+    public RoomTransition Handle(MemberAway away) => Mark(away.Session, true);
+
+    public RoomTransition Handle(MemberBack back) => Mark(back.Session, false);
+
+    private RoomTransition Mark(SessionId session, bool away)
+    {
+        var index = IndexOf(session);
+        return index < 0
+            ? new(this, [])
+            : new(this with { Seats = Seats.SetItem(index, Seats[index] with { Away = away }) }, []);
     }
 
     public RoomTransition Handle(LeaveRoom leave)

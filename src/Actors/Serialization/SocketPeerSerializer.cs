@@ -51,6 +51,10 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         ResumedNotice => "NRS",
         AckNotice => "NA",
         SessionMovedNotice => "NM",
+        MemberAway => "MA",
+        MemberBack => "MBK",
+        SeatTaken => "ST",
+        HandOver => "HO",
         _ => throw new ArgumentException($"{GetType().Name} cannot serialize {o.GetType()}"),
     };
 
@@ -82,6 +86,10 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case PartnerResumed m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.Received); break;
             case PartnerResumeAnswer m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write((byte)m.Verdict); w.Write(m.Received); break;
             case PartnerGaveUp m: w.Write(m.Session.Value); w.Write(m.From.Value); break;
+            case MemberAway m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
+            case MemberBack m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
+            case SeatTaken m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
+            case HandOver m: w.Write(m.Session.Value); w.Write(m.To.Value); break;
             case TokenNotice m: w.Write(m.Token); break;
             case ResumedNotice m: w.Write(m.Seq); w.Write(m.State); break;
             case AckNotice m: w.Write(m.Seq); break;
@@ -131,6 +139,10 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "NRS" => new ResumedNotice(r.ReadInt64(), r.ReadString()),
             "NA" => new AckNotice(r.ReadInt64()),
             "NM" => SessionMovedNotice.Instance,
+            "MA" => new MemberAway(Code(r), Session(r)),
+            "MBK" => new MemberBack(Code(r), Session(r)),
+            "ST" => new SeatTaken(Session(r), Code(r)),
+            "HO" => new HandOver(Session(r), Session(r)),
             "ACK" => SessionAck.Instance,
             "WP" => new WaitingForPeer(Session(r), Code(r), r.ReadInt64()),
             "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean()),

@@ -38,6 +38,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
     private IActorRef? _partner;
     private SessionId? _partnerId;
     private bool _stopping;
+    private SessionId? _handedOverTo;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -72,8 +73,16 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         Receive<ClientRtcStatus>(m => FromConnection(_state.Handle(m)));
         Receive<ClientOptIn>(m => FromConnection(_state.Handle(m)));
         Receive<ClientAck>(m => FromConnection(_state.Handle(m)));
+        Receive<HandOver>(m => _handedOverTo = m.To);
         Receive<ConnectionClosed>(closed =>
         {
+            if (_handedOverTo is { } successor)
+            {
+                // The socket's stream ends here (its first session); the session it resumed hears it after its last message.
+                _sessions.Tell(new ConnectionClosed(successor, closed.Connection));
+                BeginStop();
+                return;
+            }
             // The stream is done, nobody waits for an ack. A socket this session was resumed away from is not ours.
             if (closed.Connection is { } c && !c.Equals(_connection)) return;
             _connection = ActorRefs.Nobody;
@@ -87,6 +96,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         Receive<PartnerRelay>(m => Apply(_state.Handle(m)));
         Receive<PartnerAck>(m => Apply(_state.Handle(m)));
         Receive<PartnerGaveUp>(m => Apply(_state.Handle(m)));
+        Receive<SeatTaken>(m => Apply(_state.Handle(m)));
         Receive<PartnerHello>(m =>
         {
             if (_state.Phase is Paired p && p.Partner == m.From) WatchPartner(m.From);
@@ -121,6 +131,20 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         Receive<ConfirmElapsed>(_ => Apply(_state.ConfirmExpired()));
         Receive<RefreshToken>(_ => SendToken());
         Receive<ReceiveTimeout>(_ => Apply(new SessionTransition(_state, [Stop.Instance])));
+    }
+
+    /// <summary>
+    /// Once this entity asked to passivate, what still reaches it goes back through the region: the
+    /// shard holds it and starts a new incarnation, instead of this one taking it and then stopping.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (_stopping && message is IWithSessionId)
+        {
+            _sessions.Forward(message);
+            return true;
+        }
+        return base.AroundReceive(receive, message);
     }
 
     private void FromConnection(SessionTransition transition)
@@ -225,9 +249,9 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
 
         if (after.Resumable && !before.Resumable)
             Timers.StartPeriodicTimer(nameof(RefreshToken), RefreshToken.Instance, _settings.Resume.Tokens.Lifetime / 2);
-        if (after.Resumable && before.Resumable && before.Claims != after.Claims && !after.Away)
-            SendToken();
-        else if (after.Resumable && !before.Resumable)
+        // A fresh token whenever what it vouches for changes; a rebuilt session's `session` has one already.
+        var optedIn = after.Resumable && !before.Resumable && before.Phase is not Unattached;
+        if (optedIn || (after.Resumable && before.Resumable && before.Claims != after.Claims && !after.Away))
             SendToken();
     }
 

@@ -57,6 +57,12 @@ public sealed record ClientAck(SessionId Session, long Seq) : IWithSessionId;
 public sealed record ResumeConnection(SessionId Session, IActorRef Connection, ResumeClaims Claims, long Received)
     : IWithSessionId;
 
+/// <summary>
+/// This connection's first session: the socket now serves <see cref="To"/> (it resumed it). When
+/// the socket ends, pass its <see cref="ConnectionClosed"/> on to <see cref="To"/>, then stop.
+/// </summary>
+public sealed record HandOver(SessionId Session, SessionId To) : IWithSessionId;
+
 /// <summary>The client sent <c>rtc.status</c>.</summary>
 public sealed record ClientRtcStatus(SessionId Session, RtcPath Path) : IWithSessionId;
 
@@ -87,6 +93,9 @@ public sealed record RoomBusy(SessionId Session, PairCode Code, long Attempt = 0
 
 /// <summary>Your partner left the room; you are waiting again.</summary>
 public sealed record PartnerLeft(SessionId Session, PairCode Code, SessionId Partner, long Attempt = 0) : IWithSessionId;
+
+/// <summary>Your client was away and a newcomer took your seat: this session is over.</summary>
+public sealed record SeatTaken(SessionId Session, PairCode Code) : IWithSessionId;
 
 // ---- session → partner session (the hot path: never through the room).
 

@@ -137,8 +137,8 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
 
     public SessionTransition Handle(ConnectionClosed _)
     {
-        if (Resumable && Phase.Room is not null)
-            return Away ? Same() : Next(this with { Away = true }); // keep the slot through the grace period
+        if (Resumable && Phase.Room is { } room)
+            return Away ? Same() : Next(this with { Away = true }, new ToRoom(new MemberAway(room, Id))); // keep the slot through the grace period
         return End();
     }
 
@@ -149,6 +149,15 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     private SessionTransition End() => Phase.Room is { } room
         ? Next(Enter(new Idle()) with { Away = false }, new ToRoom(new LeaveRoom(room, Id)), Stop.Instance)
         : Next(this, Stop.Instance);
+
+    /// <summary>A newcomer took our seat while our client was away (the partner has been told).</summary>
+    public SessionTransition Handle(SeatTaken taken)
+    {
+        if (Phase.Room != taken.Code) return Same();
+        return Away
+            ? Next(Enter(new Idle()) with { Away = false }, Stop.Instance)
+            : Next(Enter(new Idle()), new ToClient(PeerLeftNotice.Instance)); // came back just too late
+    }
 
     public SessionTransition Handle(PartnerGaveUp gaveUp) =>
         Away && Phase is Paired p && p.Partner == gaveUp.From ? End() : Same();
@@ -229,13 +238,18 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
 
         var next = this with { Away = false, Resumable = true };
         var started = new ToClient(new SessionStarted(Id));
+        SessionEffect[] back = Away && Phase.Room is { } room ? [new ToRoom(new MemberBack(room, Id))] : [];
         if (Phase is not Paired p)
-            return Next(next, started, new ToClient(new ResumedNotice(OutSeq, next.Claims.State.ToWire())));
+            return Next(next, [started, new ToClient(new ResumedNotice(OutSeq, next.Claims.State.ToWire())), .. back]);
         // The partner's session re-sends what our client has not got; everything our client sent
         // that this session took is here, so the client re-sends only what came after OutSeq.
-        return Next(next with { InSeq = resume.Received }, started,
+        return Next(next with { InSeq = resume.Received },
+        [
+            started,
             new ToClient(new ResumedNotice(OutSeq, "paired")),
-            new ToPartner(new PartnerResumed(p.Partner, Id, p.Code, resume.Received)));
+            new ToPartner(new PartnerResumed(p.Partner, Id, p.Code, resume.Received)),
+            .. back,
+        ]);
     }
 
     /// <summary>The entity was lost with its node: rebuild it from what the token vouches for.</summary>

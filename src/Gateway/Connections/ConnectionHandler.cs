@@ -79,49 +79,14 @@ public sealed class ConnectionHandler(
 
         var gate = new InboundGate(session, decoder,
             new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time));
-        // The session answers with `session` at once; the first frame then decides which session
-        // this socket serves: a good `resume` swaps the fresh one for the one it takes back.
-        IWithSessionId attach = new AttachConnection(session, outbound);
-        sessionRegion.ActorRef.Tell(attach, ActorRefs.NoSender);
-        var frames = FrameReader.ReadAsync(socket, _options.MaxFrameBytes).GetAsyncEnumerator();
-        InboundDecision? firstDecision;
-        try
-        {
-            firstDecision = await frames.MoveNextAsync() ? gate.Admit(frames.Current) : null;
-        }
-        catch
-        {
-            sessionRegion.ActorRef.Tell(new ConnectionClosed(session, outbound), ActorRefs.NoSender);
-            outbound.Tell(PoisonPill.Instance);
-            await frames.DisposeAsync();
-            throw;
-        }
-        if (firstDecision is InboundDecision.Resume resume)
-        {
-            firstDecision = InboundDecision.Ignore.Instance;
-            if (resumeSettings.Tokens.Read(resume.Token, out var problem) is { } claims)
-            {
-                sessionRegion.ActorRef.Tell(new ConnectionClosed(session, outbound), ActorRefs.NoSender);
-                session = claims.Session;
-                gate.Session = session;
-                attach = new ResumeConnection(session, outbound, claims, resume.Seq);
-                logger.LogDebug("Connection resumes session {Resumed}", session);
-            }
-            else
-            {
-                metrics.Error(ResumeFailed);
-                outbound.Tell(new ServerErrorNotice(ResumeFailed, $"resume: {problem}; this socket goes on with a new session"));
-            }
-        }
-
-        var rest = Source.From(() => Remaining(frames)).Select(gate.Admit);
-        var inboundDone = (firstDecision is null ? rest : Source.Single(firstDecision).Concat(rest))
+        var inboundDone = Source.From(() => DecideAsync(socket, gate, session, outbound))
             .TakeWhile(decision => decision is not InboundDecision.Close, inclusive: true)
             .Collect(decision => IsForSession(decision, outbound), decision => ((InboundDecision.Forward)decision).Message)
             .WatchTermination(Keep.Right)
             .To(Sink.ActorRefWithAck<IWithSessionId>(sessionRegion.ActorRef,
-                onInitMessage: attach,
+                onInitMessage: new AttachConnection(session, outbound),
                 ackMessage: SessionAck.Instance,
+                // After a resume the first session passes these on to the one taken back (HandOver).
                 onCompleteMessage: new ConnectionClosed(session, outbound),
                 onFailureMessage: _ => new ConnectionClosed(session, outbound)))
             .Run(_materializer);
@@ -162,14 +127,32 @@ public sealed class ConnectionHandler(
             await DrainUntilClosedAsync(socket);
     }
 
-    /// <summary>The frames after the first, from the same reader (one receive loop per socket).</summary>
-    private static async IAsyncEnumerable<InboundFrame> Remaining(IAsyncEnumerator<InboundFrame> frames)
+    /// <summary>
+    /// Each frame's decision, in order. The first frame may be a <c>resume</c>: with a good token this
+    /// socket then serves the session taken back, and its own fresh session hands over to it.
+    /// </summary>
+    private async IAsyncEnumerable<InboundDecision> DecideAsync(WebSocket socket, InboundGate gate, SessionId fresh,
+        IActorRef outbound)
     {
-        await using (frames)
+        var first = true;
+        await foreach (var frame in FrameReader.ReadAsync(socket, _options.MaxFrameBytes))
         {
-            while (await frames.MoveNextAsync())
-                yield return frames.Current;
+            var decision = gate.Admit(frame);
+            if (first && decision is InboundDecision.Resume resume)
+                decision = TakeBack(resume, gate, fresh, outbound);
+            first = false;
+            yield return decision;
         }
+    }
+
+    private InboundDecision TakeBack(InboundDecision.Resume resume, InboundGate gate, SessionId fresh, IActorRef outbound)
+    {
+        if (resumeSettings.Tokens.Read(resume.Token, out var problem) is not { } claims)
+            return InboundDecision.Error(ResumeFailed, $"resume: {problem}; this socket goes on with a new session");
+        sessionRegion.ActorRef.Tell(new HandOver(fresh, claims.Session), ActorRefs.NoSender);
+        gate.Session = claims.Session;
+        logger.LogDebug("Connection resumes session {Resumed}", claims.Session);
+        return new InboundDecision.Forward(new ResumeConnection(claims.Session, outbound, claims, resume.Seq));
     }
 
     /// <summary>Only forwards reach the session: refusals and closes go straight back to the client.</summary>

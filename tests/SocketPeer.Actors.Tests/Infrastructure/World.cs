@@ -163,6 +163,8 @@ internal sealed class World
         {
             JoinRoom m => room.Handle(m),
             LeaveRoom m => room.Handle(m),
+            MemberAway m => room.Handle(m),
+            MemberBack m => room.Handle(m),
             _ => throw new InvalidOperationException($"a room does not take {message}"),
         };
         _trace.Add($"    room {message.Code} holds [{string.Join(", ", t.State.Members)}]");
@@ -194,6 +196,7 @@ internal sealed class World
             PartnerGaveUp m => s.Handle(m),
             PartnerResumed m => s.Handle(m),
             PartnerResumeAnswer m => s.Handle(m),
+            SeatTaken m => s.Handle(m),
             PartnerHello => new SessionTransition(s, []), // the actor watches the sender; no state change
             _ => throw new InvalidOperationException($"a session does not take {message}"),
         };

@@ -147,4 +147,43 @@ public sealed class RoomStateTests
         Assert.False(afterA.IsEmpty);
         Assert.True(afterB.IsEmpty);
     }
+
+    [Fact]
+    public void A_newcomer_takes_the_seat_of_an_away_member_and_pairs_with_the_other()
+    {
+        var room = With(A, B).Handle(new MemberAway(Code, A)).State;
+
+        var result = room.Handle(new JoinRoom(Code, C));
+
+        AssertMembers(result.State, B, C);
+        Assert.Equal(
+        [
+            new SeatTaken(A, Code),
+            new PartnerLeft(B, Code, A),
+            new PeerFound(B, Code, C, Initiator: false),
+            new PeerFound(C, Code, B, Initiator: true),
+        ], result.Notifications);
+    }
+
+    [Fact]
+    public void A_newcomer_takes_the_seat_of_an_away_member_waiting_alone()
+    {
+        var room = With(A).Handle(new MemberAway(Code, A)).State;
+
+        var result = room.Handle(new JoinRoom(Code, C));
+
+        AssertMembers(result.State, C);
+        Assert.Equal([new SeatTaken(A, Code), new WaitingForPeer(C, Code)], result.Notifications);
+    }
+
+    [Fact]
+    public void A_member_back_from_away_keeps_its_seat_and_a_third_is_busy()
+    {
+        var room = With(A, B).Handle(new MemberAway(Code, A)).State.Handle(new MemberBack(Code, A)).State;
+
+        var result = room.Handle(new JoinRoom(Code, C));
+
+        AssertMembers(result.State, A, B);
+        Assert.Equal([new RoomBusy(C, Code)], result.Notifications);
+    }
 }

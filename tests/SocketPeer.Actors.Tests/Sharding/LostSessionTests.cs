@@ -1,0 +1,66 @@
+using System.Text;
+using Akka.Actor;
+using SocketPeer.Actors.Rooms;
+using SocketPeer.Actors.Sessions;
+using SocketPeer.Actors.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace SocketPeer.Actors.Tests.Sharding;
+
+/// <summary>
+/// A session entity lost (as with its node) while its partner lives: the client's resume rebuilds
+/// it from the token's claims, the partner confirms, and what the client missed is replayed.
+/// </summary>
+public sealed class LostSessionTests(ITestOutputHelper output)
+    : SocketPeerNodeTestKit(SocketPeerNode.Start(new SessionSettings(PeerTimeout: TimeSpan.FromMinutes(10))), output)
+{
+    private readonly PairCode _code = new($"code-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task A_lost_session_is_rebuilt_by_resume_and_gets_what_its_partner_sent_meanwhile()
+    {
+        var (a, _) = await ConnectResumable();
+        var (b, bConnection) = await ConnectResumable();
+        await Send(new ClientPair(a, _code));
+        await Send(new ClientPair(b, _code));
+        bConnection.FishForMessage(m => m is PeerFoundNotice, Timeout);
+        await Send(new ClientRelay(b, RelayKind.Data, Utf8("one")));
+
+        await Kill(a); // no ConnectionClosed, no LeaveRoom: gone as with a crashed node
+        await Send(new ClientRelay(b, RelayKind.Data, Utf8("two"))); // kept by b's session for a
+
+        var connection = CreateTestProbe();
+        var claims = new ResumeClaims(a, ResumeState.Paired, _code, b, PartnerResumable: true, DateTimeOffset.UtcNow.AddMinutes(5));
+        await Send(new ResumeConnection(a, connection.Ref, claims, Received: 1));
+
+        connection.ExpectMsg<SessionStarted>(s => s.Id == a, Timeout);
+        var resumed = connection.FishForMessage<ResumedNotice>(_ => true, Timeout);
+        Assert.Equal((0L, "paired"), (resumed.Seq, resumed.State));
+        var replayed = connection.FishForMessage<RelayedNotice>(_ => true, Timeout);
+        Assert.Equal(("\"two\"", 2L), (Encoding.UTF8.GetString(replayed.Payload), replayed.Seq));
+
+        await Send(new ClientRelay(a, RelayKind.Data, Utf8("back")));
+        var back = bConnection.FishForMessage<RelayedNotice>(_ => true, Timeout);
+        Assert.Equal("\"back\"", Encoding.UTF8.GetString(back.Payload));
+        bConnection.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // and no peer.left, no second peer.found
+    }
+
+    private async Task<(SessionId, Akka.TestKit.TestProbe)> ConnectResumable()
+    {
+        var (id, connection) = await Connect();
+        await Send(new ClientOptIn(id));
+        connection.ExpectMsg<TokenNotice>(Timeout);
+        return (id, connection);
+    }
+
+    /// <summary>Stops the session's entity behind sharding's back and waits until it is gone.</summary>
+    private async Task Kill(SessionId id)
+    {
+        var entity = await Sys.ActorSelection($"/system/sharding/{SessionRegistration.TypeName}/*/{id.Value}").ResolveOne(Timeout);
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        ExpectTerminated(entity, Timeout);
+    }
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes("\"" + text + "\"");
+}
