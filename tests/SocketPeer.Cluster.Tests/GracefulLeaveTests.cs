@@ -15,16 +15,27 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RemovedWithin = TimeSpan.FromSeconds(20);
 
+    private static int ExtraPairs =>
+        int.TryParse(Environment.GetEnvironmentVariable("SOCKETPEER_LEAVE_PAIRS"), out var pairs) ? pairs : 0;
+
     [Fact]
     public async Task A_stopping_node_says_not_ready_closes_with_1012_hands_off_and_leaves_while_the_others_relay_on()
     {
-        await using var cluster = await TestCluster.StartAsync(3);
+        await using var cluster = await TestCluster.StartAsync(3, ("SocketPeer:ConnectionsPerAddress", "10000"));
         var (leaving, stays1, stays2) = (cluster[2], cluster[0], cluster[1]);
         // A pair on the nodes that stay, a pair across the leaving node, a pair on the leaving node.
         var (a, b) = await PairAcrossAsync(stays1, stays2);
         var (c, d) = await PairAcrossAsync(stays1, leaving);
         var (e, f) = await PairAcrossAsync(leaving, leaving);
         await using var _ = new DisposeAll(a, b, c, d, e, f);
+        // For docs/failover.md: SOCKETPEER_LEAVE_PAIRS=n adds n more pairs across the leaving node.
+        var extra = new List<TestClient>();
+        await using var __ = new DisposeAll(extra);
+        for (var i = 0; i < ExtraPairs; i++)
+        {
+            var (x, y) = await PairAcrossAsync(stays1, leaving);
+            extra.AddRange([x, y]);
+        }
         var timeline = new Timeline();
         var readyAtLeave = new TaskCompletionSource<HealthStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
         var shutdown = CoordinatedShutdown.Get(leaving.System);
@@ -49,7 +60,7 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output)
         timeline.Start();
         var stopping = leaving.StopAsync();
 
-        foreach (var client in new[] { d, e, f })
+        foreach (var client in new[] { d, e, f }.Concat(extra.Where((_, i) => i % 2 == 1)))
             Assert.Equal((WebSocketCloseStatus)1012, await client.ClosedAsync());
         timeline.Mark("its clients got 1012");
         Assert.Equal(HealthStatus.Unhealthy, await readyAtLeave.Task.WaitAsync(RemovedWithin));
@@ -61,6 +72,7 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output)
         await Pairs.AssertRelaysAsync(a, b);
         await Pairs.AssertRelaysAsync(b, a);
         Assert.Equal(HealthStatus.Healthy, await stays1.ReadinessAsync());
+        output.WriteLine($"{3 + ExtraPairs} sockets on the leaving node");
         output.WriteLine(timeline.ToString());
         timeline.AssertInOrder("its clients got 1012", "coordinated shutdown starts", "shards handed off, leaving", "removed on every other node");
     }
@@ -104,7 +116,7 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output)
         }
     }
 
-    private sealed class DisposeAll(params TestClient[] clients) : IAsyncDisposable
+    private sealed class DisposeAll(params IEnumerable<TestClient> clients) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

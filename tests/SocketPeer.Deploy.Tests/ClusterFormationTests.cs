@@ -19,9 +19,20 @@ public class ClusterFormationTests
         for (var ordinal = 0; ordinal < rendering.MaximumReplicas; ordinal++)
         {
             var environment = PodEnvironment.Of(rendering, ordinal);
-            Assert.Equal(rendering.PodDnsName(ordinal), environment["SocketPeer__Cluster__Hostname"]);
+            Assert.Equal(rendering.PodDnsName(ordinal), environment["SocketPeer__Cluster__PublicHostname"]);
         }
-        Assert.Equal(rendering.PodDnsName(0), GatewayHost.Of(rendering, 0).Options.Cluster.Hostname);
+        Assert.Equal(rendering.PodDnsName(0), GatewayHost.Of(rendering, 0).Options.Cluster.AdvertisedHostname);
+    }
+
+    [Theory]
+    [MemberData(nameof(Rendering.All), MemberType = typeof(Rendering))]
+    public void Every_pod_binds_remoting_on_all_its_interfaces(string kustomization)
+    {
+        // Binding the pod's DNS name would need it to resolve when the process starts.
+        var cluster = GatewayHost.Of(Rendering.Of(kustomization), 0).Options.Cluster;
+
+        Assert.Equal("0.0.0.0", cluster.Hostname);
+        Assert.NotEqual(cluster.Hostname, cluster.AdvertisedHostname);
     }
 
     [Theory]

@@ -149,7 +149,7 @@ public sealed class PairingTests(ServerFixture fixture) : IClassFixture<ServerFi
     {
         await using var a = await Server.ConnectAsync();
         await using var b = await Server.ConnectAsync();
-        Assert.Matches("^[0-9a-f]{32}$", a.SessionId);
+        Assert.Matches("^[a-z2-7]{32}$", a.SessionId); // node key + 130 random bits, base32 (SessionId)
         Assert.NotEqual(a.SessionId, b.SessionId);
     }
 }

@@ -53,7 +53,8 @@ public sealed class BenchSettings
           dotnet run -c Release --project bench/SocketPeer.Bench -- [SCENARIOS] [options]
 
         SCENARIOS (comma-separated, default all): pairing, signalling, relay (= relay-closed,relay-open),
-          relay-closed, relay-open, idle
+          relay-closed, relay-open, idle; and cluster (relay on two-node clusters, Local vs Hash placement,
+          pairs split over the nodes or on one node; not part of all)
 
         options:
           --targets LIST        socketpeer,raw,peerjs (default all; peerjs needs npm ci --prefix bench/peerjs)
@@ -157,6 +158,7 @@ public sealed class BenchSettings
             "all" => AllScenarios,
             "relay" => [RelayScenario.ClosedName, RelayScenario.OpenName],
             "signaling" => [SignallingScenario.Name],
+            ClusterRelay.Name => [ClusterRelay.Name], // not in "all": it starts two-node clusters, four times per repeat
             var s when AllScenarios.Contains(s) => [s],
             var s => throw new ArgumentException($"unknown scenario \"{s}\""),
         }).Distinct().ToList();

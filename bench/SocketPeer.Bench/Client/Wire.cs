@@ -31,11 +31,15 @@ public abstract class Wire
         _ => 'c',
     };
 
+    protected static Task<(WsConnection A, WsConnection B)> ConnectBothAsync(
+        IPEndPoint server, string pathA, string pathB, CancellationToken cancel) =>
+        ConnectBothAsync(server, server, pathA, pathB, cancel);
+
     protected static async Task<(WsConnection A, WsConnection B)> ConnectBothAsync(
-        IPEndPoint server, string pathA, string pathB, CancellationToken cancel)
+        IPEndPoint serverA, IPEndPoint serverB, string pathA, string pathB, CancellationToken cancel)
     {
-        var a = WsConnection.ConnectAsync(server, pathA, cancel);
-        var b = WsConnection.ConnectAsync(server, pathB, cancel);
+        var a = WsConnection.ConnectAsync(serverA, pathA, cancel);
+        var b = WsConnection.ConnectAsync(serverB, pathB, cancel);
         try
         {
             await Task.WhenAll(a, b);
@@ -54,12 +58,13 @@ public abstract class Wire
 /// SocketPeer's protocol (and the raw relay's, which speaks the same): <c>pair</c> with a shared
 /// code, <c>peer.found</c> to both, then <c>data</c> and <c>rtc.signal</c> relayed to the partner.
 /// </summary>
-public sealed class SocketPeerWire(string socketPath) : Wire
+/// <param name="partnerServer">Where B connects, when not to the same server as A (another node of a cluster).</param>
+public sealed class SocketPeerWire(string socketPath, IPEndPoint? partnerServer = null) : Wire
 {
     public override async Task<PeerPair> ConnectPairAsync(IPEndPoint server, string tag, int index, CancellationToken cancel)
     {
         var code = $"{tag}-{index}";
-        var (a, b) = await ConnectBothAsync(server, socketPath, socketPath, cancel);
+        var (a, b) = await ConnectBothAsync(server, partnerServer ?? server, socketPath, socketPath, cancel);
         try
         {
             var pair = System.Text.Encoding.UTF8.GetBytes($$"""{"type":"pair","data":"{{code}}"}""");

@@ -10,23 +10,38 @@ namespace SocketPeer.Bench.Measurement;
 public sealed class CpuWindow
 {
     private readonly int? _serverPid;
+    private readonly IReadOnlyList<int> _otherPids;
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly Dictionary<int, long> _serverThreads = [];
     private readonly double _serverTicks;
     private readonly TimeSpan _client = Process.GetCurrentProcess().TotalProcessorTime;
     private readonly (double Busy, double Total) _machine = ProcFs.MachineCpu();
 
-    private CpuWindow(int? serverPid)
+    private CpuWindow(int? serverPid, IReadOnlyList<int> otherPids)
     {
         _serverPid = serverPid;
+        _otherPids = otherPids;
         if (serverPid is { } pid)
         {
-            _serverThreads = ProcFs.ThreadCpuNanosById(pid);
-            _serverTicks = ProcFs.ProcessCpuSeconds(pid);
+            _serverThreads = ServerThreads(pid);
+            _serverTicks = ServerCpuSeconds(pid);
         }
     }
 
-    public static CpuWindow Start(int? serverPid) => new(serverPid);
+    /// <param name="otherServerPids">The other nodes of a multi-node server: their CPU is the server's too.</param>
+    public static CpuWindow Start(int? serverPid, IReadOnlyList<int>? otherServerPids = null) => new(serverPid, otherServerPids ?? []);
+
+    /// <summary>Per-thread CPU of the server's processes (thread ids are unique across processes).</summary>
+    private Dictionary<int, long> ServerThreads(int pid)
+    {
+        var threads = ProcFs.ThreadCpuNanosById(pid);
+        foreach (var other in _otherPids)
+            foreach (var (tid, nanos) in ProcFs.ThreadCpuNanosById(other))
+                threads[tid] = nanos;
+        return threads;
+    }
+
+    private double ServerCpuSeconds(int pid) => ProcFs.ProcessCpuSeconds(pid) + _otherPids.Sum(ProcFs.ProcessCpuSeconds);
 
     public CpuUsage Stop()
     {
@@ -34,8 +49,8 @@ public sealed class CpuWindow
         double? server = null, serverCoarse = null;
         if (_serverPid is { } pid)
         {
-            server = ProcFs.ThreadCpuNanosBetween(_serverThreads, ProcFs.ThreadCpuNanosById(pid)) / 1e9;
-            serverCoarse = ProcFs.ProcessCpuSeconds(pid) - _serverTicks;
+            server = ProcFs.ThreadCpuNanosBetween(_serverThreads, ServerThreads(pid)) / 1e9;
+            serverCoarse = ServerCpuSeconds(pid) - _serverTicks;
         }
         var client = (Process.GetCurrentProcess().TotalProcessorTime - _client).TotalSeconds;
         var machine = ProcFs.MachineCpu();

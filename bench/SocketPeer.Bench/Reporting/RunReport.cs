@@ -30,7 +30,7 @@ public sealed class RunReport
     /// <summary>Not measured yet, and why (kept in the results so nobody reads an absence as a pass).</summary>
     public List<string> NotMeasured { get; } =
     [
-        "cross-node relay and one node vs three: TODO, waits for the cluster issue (multi-node formation and placement); see docs/benchmarks.md",
+        "one node vs three: TODO (cross-node relay is the cluster scenario); see docs/benchmarks.md",
     ];
 
     /// <summary>The results of earlier runs' JSON files, to summarize together (the <c>report</c> command).</summary>

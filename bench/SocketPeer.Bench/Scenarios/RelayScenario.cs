@@ -119,7 +119,7 @@ public sealed class RelayScenario
 
     private async Task<CpuUsage> WindowAsync(List<RelayFlow> flows, double seconds)
     {
-        var cpu = CpuWindow.Start(_context.Target.Pid);
+        var cpu = CpuWindow.Start(_context.Target.Pid, _context.Target.OtherPids);
         Volatile.Write(ref _windowStart, Stamp.Now);
         var started = Stopwatch.GetTimestamp();
         using (_context.Progress.Show($"{_context.Target.Name} {(_open ? OpenName : ClosedName)}", () =>

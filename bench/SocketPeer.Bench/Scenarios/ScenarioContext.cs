@@ -14,8 +14,11 @@ public sealed class ScenarioContext(Target target, BenchSettings settings, Progr
     public string Tag { get; } = tag;
     public CancellationToken Cancel { get; } = cancel;
 
+    /// <summary>The variant of every result of this context when the scenario names none (a cluster layout).</summary>
+    public string? Variant { get; init; }
+
     public ScenarioResult NewResult(string scenario, string? variant = null, int repeat = 0) =>
-        new() { Target = Target.Name, Scenario = scenario, Variant = variant, Repeat = repeat };
+        new() { Target = Target.Name, Scenario = scenario, Variant = variant ?? Variant, Repeat = repeat };
 
     /// <summary>Before a timed window: the server idle and, within bounds, the rest of the box quiet.</summary>
     public async Task PrepareWindowAsync(ScenarioResult result)

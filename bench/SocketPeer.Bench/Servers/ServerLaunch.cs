@@ -31,6 +31,21 @@ public sealed class ServerLaunch(Func<ProcessStartInfo> startInfo, string readyP
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>
+    /// One SocketPeer node of a loopback cluster: remoting on <paramref name="remotingPort"/>, joining
+    /// <paramref name="seed"/> (none: it starts the cluster), sessions placed by <paramref name="placement"/>
+    /// (<c>Local</c> or <c>Hash</c>, SocketPeer:Cluster:SessionPlacement).
+    /// </summary>
+    public static ServerLaunch ClusterNode(int remotingPort, string? seed, string placement,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        Dotnet(BuildPaths.GatewayDll, workstationGc: false, environment, "/ready",
+        [
+            "--SocketPeer:MessagesPerSecond=100000", "--SocketPeer:MessageBurst=100000",
+            "--SocketPeer:ConnectionsPerAddress=100000", $"--SocketPeer:Cluster:Port={remotingPort}",
+            $"--SocketPeer:Cluster:SessionPlacement={placement}",
+            .. seed is null ? Array.Empty<string>() : [$"--SocketPeer:Cluster:SeedNodes={seed}"],
+        ]);
+
     /// <summary>Why <paramref name="kind"/> cannot run here, or null when it can.</summary>
     public static string? Unavailable(TargetKind kind) => kind switch
     {

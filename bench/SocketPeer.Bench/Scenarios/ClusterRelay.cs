@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using SocketPeer.Bench.Cli;
+using SocketPeer.Bench.Client;
+using SocketPeer.Bench.Reporting;
+using SocketPeer.Bench.Servers;
+
+namespace SocketPeer.Bench.Scenarios;
+
+/// <summary>
+/// Relay on a two-node SocketPeer cluster (issue 7, DESIGN.md section 6): the same closed- and open-loop
+/// relay as <see cref="RelayScenario"/>, for each session placement (<c>Local</c>: a session lives on
+/// its socket's node; <c>Hash</c>: plain hashing) and each layout (<c>split</c>: the two ends of every
+/// pair on different nodes; <c>one-node</c>: both ends on the first node). Server CPU is both processes'.
+/// Each combination is a target of its own in the results: <c>2n-local-split</c>, <c>2n-hash-one-node</c>, ….
+/// </summary>
+public static class ClusterRelay
+{
+    public const string Name = "cluster";
+
+    private static readonly string[] Placements = ["Local", "Hash"];
+    private static readonly (string Name, bool Split)[] Layouts = [("split", true), ("one-node", false)];
+
+    public static async Task<List<ScenarioResult>> RunAsync(BenchSettings settings, ProgressLine progress, int repeat,
+        CancellationToken cancel)
+    {
+        var results = new List<ScenarioResult>();
+        foreach (var placement in Placements)
+            foreach (var (layout, split) in Layouts)
+            {
+                var label = $"2n-{placement.ToLowerInvariant()}-{layout}";
+                ServerProcess? first = null, second = null;
+                try
+                {
+                    progress.Say($"starting a two-node cluster, {placement} placement, for {label}, repeat {repeat}");
+                    var port = FreeLoopbackPort();
+                    first = await ServerProcess.StartAsync(TargetKind.SocketPeer,
+                        ServerLaunch.ClusterNode(port, seed: null, placement, settings.ServerEnvironment), cancel);
+                    second = await ServerProcess.StartAsync(TargetKind.SocketPeer,
+                        ServerLaunch.ClusterNode(0, $"akka.tcp://socketpeer@127.0.0.1:{port}", placement, settings.ServerEnvironment), cancel);
+                    var wire = new SocketPeerWire("/socketpeer/", split ? second.Endpoint : null);
+                    var target = new Target(TargetKind.SocketPeer, first.Endpoint, wire, first.Pid, first)
+                    {
+                        Label = label,
+                        OtherPids = [second.Pid],
+                    };
+                    foreach (var open in new[] { false, true })
+                    {
+                        var context = new ScenarioContext(target, settings, progress, $"r{repeat}-{label}-{Guid.NewGuid():N}"[..30], cancel);
+                        progress.Say($"{label}: {(open ? RelayScenario.OpenName : RelayScenario.ClosedName)}, repeat {repeat}");
+                        var result = open
+                            ? await RelayScenario.RunOpenAsync(context, repeat)
+                            : await RelayScenario.RunClosedAsync(context, repeat);
+                        progress.Say($"  {result.Operations:N0} messages, {result.OperationsPerSecond:N0}/s, server {result.ServerCpuUsPerOperation:0.0} µs CPU each, " +
+                                     $"p50 {result.Latency?.P50Us:N0} µs p99 {result.Latency?.P99Us:N0} µs");
+                        results.Add(result);
+                    }
+                }
+                catch (Exception e) when (e is BenchException or HttpRequestException || (e is OperationCanceledException && !cancel.IsCancellationRequested))
+                {
+                    progress.Say($"  FAILED: {e.Message}");
+                    results.Add(new ScenarioResult { Target = label, Scenario = RelayScenario.ClosedName, Repeat = repeat, Failed = e.Message });
+                }
+                finally
+                {
+                    if (second is not null) await second.DisposeAsync();
+                    if (first is not null) await first.DisposeAsync();
+                }
+            }
+        return results;
+    }
+
+    /// <summary>
+    /// A port for the first node's remoting, which the second needs before the first has started (its
+    /// seed address). Probed, so another process could take it first: the start then fails and says so.
+    /// </summary>
+    private static int FreeLoopbackPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,43 @@
+using SocketPeer.Cluster.Tests.Infrastructure;
+using SocketPeer.Testing;
+
+namespace SocketPeer.Cluster.Tests;
+
+/// <summary>Plain hashing (SocketPeer:Cluster:SessionPlacement=Hash), kept to measure Local against, still works.</summary>
+public sealed class HashPlacementTests
+{
+    [Fact]
+    public async Task Under_hash_placement_sessions_spread_over_the_nodes_and_pairs_relay_across_them()
+    {
+        await using var cluster = await TestCluster.StartAsync(2, ("SocketPeer:Cluster:SessionPlacement", "Hash"));
+        var clients = new List<TestClient>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var code = Codes.New();
+                var a = await cluster[0].ConnectAsync();
+                var b = await cluster[1].ConnectAsync();
+                clients.AddRange([a, b]);
+                await a.PairAsync(code);
+                await b.PairAsync(code);
+                await a.ExpectAsync("peer.found");
+                await b.ExpectAsync("peer.found");
+                await Pairs.AssertRelaysAsync(a, b);
+            }
+
+            var onFirst = await cluster[0].SessionEntitiesAsync();
+            var onSecond = await cluster[1].SessionEntitiesAsync();
+
+            Assert.All(clients, c => Assert.True(onFirst.Contains(c.SessionId) ^ onSecond.Contains(c.SessionId)));
+            // Hashing ignores where the socket is: 16 sessions all on their own socket's node has odds of
+            // about 2^-16 (the default strategy spreads the ~100 shards evenly over the two nodes).
+            var elsewhere = clients.Where((c, i) => (i % 2 == 0 ? onSecond : onFirst).Contains(c.SessionId)).Count();
+            Assert.True(elsewhere > 0, "every session is on its socket's node, as if placed locally");
+        }
+        finally
+        {
+            foreach (var client in clients) await client.DisposeAsync();
+        }
+    }
+}
