@@ -26,7 +26,7 @@ public sealed class FaultRunTests(ITestOutputHelper output)
     public Task A_rolling_restart_of_every_node_loses_no_message() => RunAndAssertAsync(Small(FaultKind.Rolling, settings =>
     {
         // The order and the signals of a StatefulSet rollout, with shorter waits between pods.
-        settings.Rollout = new RolloutTimings { PreStopSeconds = 0.5, MinReadySeconds = 1, TerminationGraceSeconds = 40, ShutdownTimeoutSeconds = 25, Source = "test" };
+        settings.Rollout = new RolloutTimings { PreStopSeconds = 0.5, MinReadySeconds = 1, TerminationGraceSeconds = 25, ShutdownTimeoutSeconds = 15, Source = "test" };
     }));
 
     private static ChaosSettings Small(FaultKind fault, Action<ChaosSettings>? tweak = null)

@@ -10,10 +10,11 @@ public sealed class RolloutTimingsTests
     {
         var timings = RolloutTimingsReader.Read("deploy/k8s/overlays/production");
 
+        // The values are the cluster work's to tune; what the rehearsal needs is that all were found.
         Assert.Equal(5, timings.PreStopSeconds);
-        Assert.Equal(40, timings.TerminationGraceSeconds);
-        Assert.Equal(25, timings.ShutdownTimeoutSeconds);
-        Assert.Equal(10, timings.MinReadySeconds);
+        Assert.True(timings.ShutdownTimeoutSeconds is > 0 and not 30, "DOTNET_SHUTDOWNTIMEOUTSECONDS not read (30 is ASP.NET Core's default)");
+        Assert.True(timings.TerminationGraceSeconds is > 0 and not 30, "terminationGracePeriodSeconds not read (30 is Kubernetes' default)");
+        Assert.True(timings.MinReadySeconds > 0, "minReadySeconds not read");
         Assert.True(timings.TerminationGraceSeconds >= timings.PreStopSeconds + timings.ShutdownTimeoutSeconds);
     }
 

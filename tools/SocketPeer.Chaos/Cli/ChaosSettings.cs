@@ -66,7 +66,7 @@ public sealed class ChaosSettings
           --drain S              wait this long for messages still in flight at the end (15)
           --max-minutes M        hard stop for the whole run (10)
           --k8s DIR              rolling: read preStop, grace and shutdown timeout from `kubectl kustomize DIR`
-          --prestop S --grace S --shutdown-timeout S --min-ready S   rolling timings (5, 40, 25, 10)
+          --prestop S --grace S --shutdown-timeout S --min-ready S   rolling timings (5, 25, 15, 10)
           --partition-seconds S  how long the partition lasts (10)
           --stuck-seconds S      how long stuck clients stop reading (9)
           --stuck-fraction F     share of pairs with a stuck client (0.1)
@@ -143,8 +143,8 @@ public sealed class ChaosSettings
 public sealed class RolloutTimings
 {
     public double PreStopSeconds { get; set; } = 5;
-    public double TerminationGraceSeconds { get; set; } = 40;
-    public double ShutdownTimeoutSeconds { get; set; } = 25;
+    public double TerminationGraceSeconds { get; set; } = 25;
+    public double ShutdownTimeoutSeconds { get; set; } = 15;
     public double MinReadySeconds { get; set; } = 10;
     /// <summary>Where these came from: "defaults", "options" or the kustomization read.</summary>
     public string Source { get; set; } = "defaults";
