@@ -1,0 +1,32 @@
+using SocketPeer.Chaos.Nodes;
+using SocketPeer.Chaos.Report;
+
+namespace SocketPeer.Chaos.Client;
+
+/// <summary>
+/// Two clients sharing a pair code, homed on different nodes (a on node i mod N, b on the next), so
+/// every relayed message crosses nodes and every single-node fault touches some pairs.
+/// </summary>
+public sealed class ChaosPair
+{
+    /// <param name="resume">false: both clients speak the original protocol (no resume, no acks).</param>
+    public ChaosPair(int id, string runId, int nodes, Endpoints endpoints, RunClock clock, bool resume = true)
+    {
+        Id = id;
+        AToB = new DirectionLog(id, "a→b");
+        BToA = new DirectionLog(id, "b→a");
+        var code = $"chaos-{runId}-{id}";
+        A = new ChaosPeer(id, isA: true, code, id % nodes, endpoints, clock, outbound: AToB, inbound: BToA, resume);
+        B = new ChaosPeer(id, isA: false, code, (id + 1) % nodes, endpoints, clock, outbound: BToA, inbound: AToB, resume);
+    }
+
+    public int Id { get; }
+    public ChaosPeer A { get; }
+    public ChaosPeer B { get; }
+    public DirectionLog AToB { get; }
+    public DirectionLog BToA { get; }
+    /// <summary>Set by the stuck-consumer fault: b stops reading while a floods it.</summary>
+    public bool Stuck { get; set; }
+
+    public IEnumerable<ChaosPeer> Peers => [A, B];
+}
