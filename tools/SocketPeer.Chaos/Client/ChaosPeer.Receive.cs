@@ -45,7 +45,17 @@ public sealed partial class ChaosPeer
                 break;
             case "session":
                 if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String)
-                    lock (_gate) _token = token.GetString();
+                {
+                    var id = data.TryGetProperty("id", out var idElement) ? idElement.GetString() : null;
+                    lock (_gate)
+                    {
+                        // While resuming, the new socket's own fresh session comes first: its token
+                        // is for a session this client does not want; keep ours (docs/protocol.md, Resume).
+                        if (_phase == Phase.Resuming && _sessionId is not null && id != _sessionId) break;
+                        _sessionId = id;
+                        _token = token.GetString();
+                    }
+                }
                 break;
             case "session.token":
                 lock (_gate) _token = data.GetProperty("token").GetString();

@@ -42,6 +42,7 @@ public sealed partial class ChaosPeer
     private WebSocket? _ws;
     private Phase _phase = Phase.Disconnected;
     private string? _token;
+    private string? _sessionId;
     private bool _resumeSupported = true;
     private long _lastSentSeq;
     private long _lastReceivedSeq;
