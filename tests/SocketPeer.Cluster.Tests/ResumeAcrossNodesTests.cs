@@ -50,3 +50,39 @@ public sealed class ResumeAcrossNodesTests
         await b.ExpectNothingPendingAsync(); // no peer.left ever reached B
     }
 }
+
+/// <summary>A node stopped gracefully (a rolling update): its resumable clients carry on elsewhere.</summary>
+public sealed class ResumeAfterGracefulStopTests
+{
+    private static readonly (string, string)[] SharedSecret =
+        [("SocketPeer:Resume:Secret", Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 5)).ToArray()))];
+
+    [Fact]
+    public async Task Clients_of_a_stopping_node_resume_on_another_and_miss_nothing()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, SharedSecret);
+        var (stopping, stays) = (cluster[2], cluster[0]);
+        var pair = await Resumable.PairAsync(stopping, stays);
+        var (a, b) = pair;
+        await using var _ = b;
+        await b.SendAsync("data", "before");
+        Assert.Equal(1, (await a.ExpectAsync("data")).GetProperty("seq").GetInt32());
+
+        var stopped = stopping.StopAsync();
+        Assert.Equal((WebSocketCloseStatus)1012, await a.ClosedAsync());
+        await b.SendAsync("data", "during the stop");
+        await using var again = await stays.ConnectAsync();
+        await again.SendTextAsync(Resumable.Resume(pair.TokenA, seq: 1));
+
+        await again.ExpectAsync("session");
+        var resumed = (await again.ExpectSkippingTokensAsync("resumed")).GetProperty("data");
+        Assert.Equal("paired", resumed.GetProperty("state").GetString());
+        var missed = await again.ExpectSkippingTokensAsync("data");
+        Assert.Equal(("during the stop", 2), (missed.GetProperty("data").GetString(), missed.GetProperty("seq").GetInt32()));
+        await stopped;
+        await again.SendTextAsync("""{"type":"data","data":"after","seq":1}""");
+        Assert.Equal("after", (await b.ExpectSkippingTokensAsync("data")).GetProperty("data").GetString());
+        await b.SendAsync("data", "still here");
+        Assert.Equal("still here", (await again.ExpectSkippingTokensAsync("data")).GetProperty("data").GetString());
+    }
+}
