@@ -39,8 +39,8 @@ public sealed class FaultRunTests(ITestOutputHelper output)
             Fault = fault,
             Seconds = 6,
             Rate = 5,
-            // Recovery from a crash is the node's removal (~5 s with the cluster timings) plus a resume.
-            SettleSeconds = 10,
+            // Recovery from a crash is the node's removal (~8.5 s with the cluster timings) plus a resume.
+            SettleSeconds = 15,
             DrainSeconds = 10,
             MaxMinutes = 4,
         };

@@ -27,8 +27,8 @@ public sealed class ClusterTimingsInEffectTests
         Assert.Equal(expected.UnreachableNodesReaperInterval, settings.UnreachableNodesReaperInterval);
         Assert.Equal(expected.GossipInterval, settings.GossipInterval);
         Assert.Equal(expected.HeartbeatInterval, settings.HeartbeatInterval);
-        Assert.Equal(TimeSpan.FromMilliseconds(300), expected.DownRemovalMargin); // DESIGN.md section 6
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), expected.StableAfter);
+        Assert.Equal(TimeSpan.FromSeconds(1), expected.DownRemovalMargin); // DESIGN.md section 6, the slower set
+        Assert.Equal(TimeSpan.FromSeconds(3), expected.StableAfter);
     }
 
     [Fact]

@@ -41,7 +41,9 @@ public sealed class ResumeAcrossNodesTests
         await using var again = await second.ConnectAsync();
         await again.SendTextAsync(Resumable.Resume(token!, seq: 1));
         await again.ExpectAsync("session");
-        Assert.Equal("paired", (await again.ExpectAsync("resumed")).GetProperty("data").GetProperty("state").GetString());
+        var answer = await again.NextAsync();
+        Assert.True(answer.GetProperty("type").GetString() == "resumed", answer.GetRawText());
+        Assert.Equal("paired", answer.GetProperty("data").GetProperty("state").GetString());
 
         await again.SendTextAsync("""{"type":"data","data":"back","seq":1}""");
         Assert.Equal("back", (await b.ExpectSkippingTokensAsync("data")).GetProperty("data").GetString());

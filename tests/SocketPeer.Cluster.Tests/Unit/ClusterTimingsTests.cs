@@ -31,8 +31,8 @@ public sealed class ClusterTimingsTests
     {
         var options = new ClusterTimings().ToFailureDetectorOptions();
 
-        Assert.Equal(TimeSpan.FromMilliseconds(300), options.HeartbeatInterval);
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), options.AcceptableHeartbeatPause);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(2500), options.AcceptableHeartbeatPause);
         Assert.Equal(8, options.Threshold);
     }
 }
