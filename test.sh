@@ -25,7 +25,9 @@ npm ci --prefix deploy/validate --no-audit --no-fund --silent || { echo "could n
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-dotnet test SocketPeer.sln --nologo -c Release "$@" 2>&1 | tee "$log"
+# One test project at a time (-m:1): several of them start multi-node clusters or node processes, and
+# two of those at once on a 2-core machine starve the failure detector into downing healthy nodes.
+dotnet test SocketPeer.sln --nologo -c Release -m:1 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # One summary line per test project, e.g. "Passed!  - Failed: 0, Passed: 11, Skipped: 0, Total: 11".
