@@ -9,11 +9,14 @@ public sealed class PairingTests(ServerFixture fixture) : IClassFixture<ServerFi
     [Fact]
     public async Task Two_peers_with_one_code_are_paired_waiting_member_first()
     {
-        await using var waiting = await Server.ConnectAsync();
-        await using var newcomer = await Server.ConnectAsync();
+        // A server of its own, so its waiting gauge says when the first peer's join reached the room.
+        await using var server = await SocketPeerServer.StartAsync();
+        await using var waiting = await server.ConnectAsync();
+        await using var newcomer = await server.ConnectAsync();
         var code = Codes.New();
 
         await waiting.PairAsync(code);
+        await Retry.UntilAsync(() => Task.FromResult(server.Metrics.Snapshot().Waiting == 1));
         await waiting.ExpectNothingPendingAsync(); // a lone peer hears nothing that looks like a pairing
         await newcomer.PairAsync(code);
 

@@ -55,15 +55,24 @@ public sealed class SocketPeerServer : IAsyncDisposable
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = Http };
 
-    /// <summary>Waits for this node to be an Up member, then checks <c>/ready</c> agrees.</summary>
+    /// <summary>
+    /// Waits for this node to be an Up member, then for <c>/ready</c> to agree (its shard regions may
+    /// take a moment longer to answer on a loaded machine).
+    /// </summary>
     private async Task WaitUntilReadyAsync()
     {
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Akka.Cluster.Cluster.Get(_app.Services.GetRequiredService<ActorSystem>()).RegisterOnMemberUp(up.SetResult);
         await up.Task.WaitAsync(ReadyWithin);
         using var http = CreateHttpClient();
-        using var response = await http.GetAsync("/ready");
-        Assert.True(response.IsSuccessStatusCode, $"/ready answered {response.StatusCode} on an Up node");
+        using var deadline = new CancellationTokenSource(ReadyWithin);
+        while (true)
+        {
+            using var response = await http.GetAsync("/ready", CancellationToken.None);
+            if (response.IsSuccessStatusCode) return;
+            Assert.False(deadline.IsCancellationRequested, $"/ready still answered {response.StatusCode} {ReadyWithin} after the node was Up");
+            await Task.Delay(50, CancellationToken.None); // polling a condition with a deadline
+        }
     }
 
     /// <summary>Stops the host gracefully, as SIGTERM does: sockets close with 1012, the node leaves.</summary>
