@@ -91,6 +91,12 @@ public static class SocketPeerServices
                 .WithActorSystemLivenessCheck(tags: [LiveTag])
                 .WithAkkaClusterReadinessCheck(tags: [ReadyTag])
                 .WithHealthCheck(ShardRegionsReadyCheck.Name, ShardRegionsReadyCheck.CheckAsync, tags: [ReadyTag])
+                // The host drives the graceful stop, not Akka's own process-exit hook: on SIGTERM the
+                // runtime raises ProcessExit, and Akka's hook would run coordinated shutdown at once,
+                // before ApplicationStopping has told a single socket 1012. The shards then hand off
+                // and the system terminates under open sockets, which end with a bare 1000. Akka.Hosting
+                // has no typed option for this key.
+                .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .AddStartup((system, _) => DrainSocketsBeforeLeaving(system,
                     provider.GetRequiredService<ConnectionDrain>(), options.CloseTimeout));
         });
