@@ -14,8 +14,12 @@ public interface IWithPairCode : ISocketPeerMessage
 /// earlier join for an answer to the current one.
 /// <see cref="Resumable"/> tells the partner-to-be that this session keeps its pairing through a
 /// reconnect, so what is sent to it must be kept until its client acknowledges it.
+/// <see cref="Partner"/> is set when the session is already paired and joins again (the room was lost,
+/// or the pairing was confirmed after a rebuild): the partner's seat is its own pairing, not a seat to
+/// take over even while the partner's client is away.
 /// </summary>
-public sealed record JoinRoom(PairCode Code, SessionId Session, long Attempt = 0, bool Resumable = false) : IWithPairCode;
+public sealed record JoinRoom(PairCode Code, SessionId Session, long Attempt = 0, bool Resumable = false,
+    SessionId? Partner = null) : IWithPairCode;
 
 /// <summary>Session → room: take me out of this room (idempotent).</summary>
 public sealed record LeaveRoom(PairCode Code, SessionId Session) : IWithPairCode;

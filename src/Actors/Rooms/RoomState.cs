@@ -37,7 +37,7 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         }
 
         for (var i = 0; i < Seats.Length; i++)
-            if (Seats[i].Away)
+            if (Seats[i].Away && Seats[i].Session != join.Partner)
                 return TakeOver(i, seat);
 
         return Seats.Length switch

@@ -65,7 +65,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         using var w = new BinaryWriter(stream);
         switch (obj)
         {
-            case JoinRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); w.Write(m.Attempt); w.Write(m.Resumable); break;
+            case JoinRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); w.Write(m.Attempt); w.Write(m.Resumable); w.Write(m.Partner?.Value ?? ""); break;
             case LeaveRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case AttachConnection m: w.Write(m.Session.Value); WriteRef(w, m.Connection); break;
             case ClientPair m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
@@ -121,7 +121,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
         return manifest switch
         {
-            "JR" => new JoinRoom(Code(r), Session(r), r.ReadInt64(), r.ReadBoolean()),
+            "JR" => new JoinRoom(Code(r), Session(r), r.ReadInt64(), r.ReadBoolean(), r.ReadString() is { Length: > 0 } partner ? new SessionId(partner) : null),
             "LR" => new LeaveRoom(Code(r), Session(r)),
             "AC" => new AttachConnection(Session(r), Ref(r)),
             "CP" => new ClientPair(Session(r), Code(r)),

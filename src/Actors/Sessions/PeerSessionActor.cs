@@ -189,6 +189,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
     {
         var before = _state;
         _state = transition.State;
+        Explain(before, transition);
         foreach (var effect in transition.Effects)
         {
             switch (effect)
@@ -200,6 +201,23 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
             }
         }
         Account(before, _state);
+    }
+
+    /// <summary>A resume that did not work out is worth a line in the log: it costs a client its pairing.</summary>
+    private void Explain(SessionState before, SessionTransition transition)
+    {
+        foreach (var effect in transition.Effects)
+        {
+            switch (effect)
+            {
+                case ToPartner { Message: PartnerResumeAnswer { Verdict: not ResumeVerdict.Accepted } answer }:
+                    _log.Info("Session {0} answered {1}'s resume: {2} (phase {3})", before.Id, answer.Session, answer.Verdict, before.Phase);
+                    break;
+                case ToClient { Message: ServerErrorNotice { Code: ServerErrorCodes.ResumeFailed } error }:
+                    _log.Info("Session {0}: resume failed: {1} (phase {2})", before.Id, error.Message, before.Phase);
+                    break;
+            }
+        }
     }
 
     private void ToClient(IClientMessage message)

@@ -37,8 +37,10 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     public bool Confirming { get; init; }
 
     /// <summary>
-    /// Resumed; the partner has not answered yet. Its replay follows its answer, so live relays that
-    /// arrive before the answer are dropped (it keeps them and replays them after what they follow).
+    /// This session asked its partner to replay (<see cref="PartnerResumed"/>, sent on a resume and on
+    /// a rebuild) and has no answer yet. The replay follows the answer, so live relays that arrive
+    /// before it are dropped: the partner keeps them and replays them after what they follow.
+    /// Delivering one would move <see cref="InSeq"/> past the replay and drop the replay as duplicates.
     /// </summary>
     public bool Replaying { get; init; }
 
@@ -172,7 +174,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     {
         Joining when Phase.IsAbout(waiting.Code, waiting.Attempt) =>
             Next(this with { Phase = new Waiting(waiting.Code, waiting.Attempt) }),
-        Unattached => Orphaned(waiting.Code),
+        Unattached => Next(this, new ToRoom(new MemberAway(waiting.Code, Id)), Stop.Instance), // see Orphaned
         _ => Same(), // stale: the answer to a join we have since abandoned
     };
 
@@ -199,7 +201,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                     new ToClient(PeerLeftNotice.Instance), new ToClient(new PeerFoundNotice(found.Initiator)),
                     new ToPartner(new PartnerHello(found.Partner, Id, found.Code)));
             case Unattached:
-                return Orphaned(found.Code);
+                return Orphaned(found);
             default:
                 return Same();
         }
@@ -273,7 +275,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 var attempt = Joins + 1;
                 var confirming = fresh with
                 {
-                    Phase = new Paired(code, partner, attempt), Joins = attempt, Confirming = true,
+                    Phase = new Paired(code, partner, attempt), Joins = attempt, Confirming = true, Replaying = true,
                     PartnerResumable = claims.PartnerResumable, InSeq = received,
                 };
                 return Next(confirming, started, new ToPartner(new PartnerResumed(partner, Id, code, received)));
@@ -292,41 +294,39 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
 
         // Everything after what its client has, in order; what it has is acknowledged by that.
         var (unacked, count) = Trim(resumed.Received);
-        var next = this with
-        {
-            Unacked = unacked, UnackedCount = count, PartnerAway = false, PartnerResumable = true, Replaying = false,
-        };
+        var next = this with { Unacked = unacked, UnackedCount = count, PartnerAway = false, PartnerResumable = true };
         var effects = new List<SessionEffect>
         {
             new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Accepted, InSeq)),
         };
         effects.AddRange(unacked.Select(m => (SessionEffect)new ToPartner(m)));
+        // Our own request may have reached an incarnation of the partner that is gone (lost with its
+        // node, or a stray one that answered nothing useful): ask the one that just spoke. A second
+        // answer and replay are harmless (sequence numbers drop what is already here).
+        if (Replaying)
+            effects.Add(new ToPartner(new PartnerResumed(p.Partner, Id, p.Code, InSeq)));
         if (Confirming)
         {
             // Both sessions were lost and rebuilt: each one's resume confirms the other.
             next = next with { Confirming = false, OutSeq = resumed.Received };
             effects.Add(new ToClient(new ResumedNotice(resumed.Received, "paired")));
-            effects.Add(new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable)));
+            effects.Add(new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner)));
         }
         return Next(next, effects.ToArray());
     }
 
     public SessionTransition Handle(PartnerResumeAnswer answer)
     {
-        if (Phase is not Paired p || p.Partner != answer.From) return Same();
-        if (Replaying)
-            return answer.Verdict == ResumeVerdict.Refused
-                ? ResumeFailed("the pairing ended while this client was away; send pair again")
-                : Next(this with { Replaying = false }); // the replay, if any, comes next
-        if (!Confirming) return Same();
-        return answer.Verdict switch
-        {
-            ResumeVerdict.Accepted => Next(this with { Confirming = false, OutSeq = answer.Received },
-                new ToClient(new ResumedNotice(answer.Received, "paired")),
-                new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable))),
-            ResumeVerdict.Refused => ResumeFailed("the pairing ended while this client was away; send pair again"),
-            _ => Same(), // the partner was lost too: its own resume will confirm us (or the grace period ends it)
-        };
+        if (Phase is not Paired p || p.Partner != answer.From || !(Replaying || Confirming)) return Same();
+        if (answer.Verdict == ResumeVerdict.Refused)
+            return ResumeFailed("the pairing ended while this client was away; send pair again");
+        // Answered: the replay, if any, comes next, in order, from the same sender.
+        var next = this with { Replaying = false };
+        if (!Confirming || answer.Verdict != ResumeVerdict.Accepted)
+            return Next(next); // Unknown: the partner was lost too; its own resume confirms us (or the grace period ends it)
+        return Next(next with { Confirming = false, OutSeq = answer.Received },
+            new ToClient(new ResumedNotice(answer.Received, "paired")),
+            new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner)));
     }
 
     /// <summary>A rebuilt pairing the partner never confirmed within the grace period.</summary>
@@ -365,7 +365,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     public SessionTransition RoomLost(PairCode code) => Phase switch
     {
         Waiting w when w.Code == code => Next(this, new ToRoom(new JoinRoom(code, Id, w.Attempt, Resumable))),
-        Paired p when p.Code == code && !Confirming => Next(this, new ToRoom(new JoinRoom(code, Id, p.Attempt, Resumable))),
+        Paired p when p.Code == code && !Confirming => Next(this, new ToRoom(new JoinRoom(code, Id, p.Attempt, Resumable, p.Partner))),
         _ => Same(),
     };
 
@@ -389,9 +389,20 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>What the client gets for a relayed message: the number only if it asked for resume.</summary>
     private RelayedNotice Delivered(PartnerRelay relay) => new(relay.Kind, relay.Payload, Resumable ? relay.Seq : 0);
 
-    /// <summary>A room counts this session as a member, but no connection ever attached: get out.</summary>
-    private SessionTransition Orphaned(PairCode code) =>
-        Next(this, new ToRoom(new LeaveRoom(code, Id)), Stop.Instance);
+    /// <summary>
+    /// A room counts this session as a member, but this incarnation has no connection: the session
+    /// was lost with its node or handed off (often just after it re-joined a lost room), and its
+    /// client may still resume it. So the seat is not given up here: it is marked away (a newcomer
+    /// may take it; a resume takes it back), and the partner is introduced to this incarnation, which
+    /// then stops: the partner sees it end and treats that like any lost partner (waits the grace
+    /// period for a resumable one, gives up at once on one that is not). Leaving the room instead
+    /// would tell the partner <c>peer.left</c> and refuse the resume a moment later.
+    /// </summary>
+    private SessionTransition Orphaned(PeerFound found) =>
+        Next(this,
+            new ToRoom(new MemberAway(found.Code, Id)),
+            new ToPartner(new PartnerHello(found.Partner, Id, found.Code)),
+            Stop.Instance);
 
     private SessionTransition Same() => new(this, []);
 

@@ -186,4 +186,21 @@ public sealed class RoomStateTests
         AssertMembers(result.State, A, B);
         Assert.Equal([new RoomBusy(C, Code)], result.Notifications);
     }
+
+    [Fact]
+    public void A_paired_member_joining_again_does_not_take_its_away_partners_seat()
+    {
+        // The room was rebuilt; the partner's stale incarnation marked its seat away before the
+        // surviving member re-joined. The pair must come back, not be split.
+        var room = RoomState.Empty(Code).Handle(new JoinRoom(Code, A, 3)).State.Handle(new MemberAway(Code, A)).State;
+
+        var result = room.Handle(new JoinRoom(Code, B, 5, Partner: A));
+
+        AssertMembers(result.State, A, B);
+        Assert.Equal(
+        [
+            new PeerFound(A, Code, B, Initiator: false, 3),
+            new PeerFound(B, Code, A, Initiator: true, 5),
+        ], result.Notifications);
+    }
 }

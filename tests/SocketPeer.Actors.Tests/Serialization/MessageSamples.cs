@@ -19,6 +19,7 @@ internal static class MessageSamples
     {
         ["JoinRoom"] = new JoinRoom(Code, Session),
         ["JoinRoom, resumable"] = new JoinRoom(Code, Session, long.MaxValue, Resumable: true),
+        ["JoinRoom, paired again"] = new JoinRoom(Code, Session, 4, Resumable: true, Partner: new SessionId("partner-session")),
         ["LeaveRoom"] = new LeaveRoom(Code, Session),
         ["AttachConnection"] = new AttachConnection(Session, connection),
         ["ClientPair"] = new ClientPair(Session, Code),

@@ -163,9 +163,51 @@ public sealed class ResumeStateTests
         Assert.Equal(
         [
             new ToClient(new ResumedNotice(3, "paired")),
-            new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true)),
+            new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Partner: Partner)),
         ], confirmed.Effects);
     }
+
+    [Fact]
+    public void A_rebuilt_session_holds_live_relays_until_the_partner_answered_so_the_replay_is_not_taken_for_duplicates()
+    {
+        // Seen in a rolling restart: the rebuilt session was confirmed by the partner's own resume,
+        // then a live relay (64) overtook the partner's replay (63, 64) and the replayed 63 was dropped.
+        var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 62)).State;
+        var confirmed = rebuilt.Handle(new PartnerResumed(Me, Partner, Code, 40)).State;
+
+        var live = confirmed.Handle(Relay(64));
+        Assert.Empty(live.Effects); // the partner keeps it and replays it after 63
+
+        var answered = live.State.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Accepted, 40)).State;
+        var r63 = answered.Handle(Relay(63));
+        var r64 = r63.State.Handle(Relay(64));
+        Assert.Equal([63L, 64L], r63.Effects.Concat(r64.Effects).Select(e => ((RelayedNotice)((ToClient)e).Message).Seq));
+    }
+
+    [Fact]
+    public void A_session_waiting_for_a_replay_asks_again_when_the_partner_resumes_since_its_request_may_have_gone_to_a_lost_incarnation()
+    {
+        var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 7)).State;
+
+        var result = rebuilt.Handle(new PartnerResumed(Me, Partner, Code, 3));
+
+        Assert.Contains(new ToPartner(new PartnerResumed(Partner, Me, Code, 7)), result.Effects);
+        Assert.True(result.State.Replaying);
+    }
+
+    [Fact]
+    public void An_unknown_answer_ends_the_wait_for_a_replay_but_not_the_confirmation()
+    {
+        var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 7)).State;
+
+        var result = rebuilt.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Unknown, 0));
+
+        Assert.False(result.State.Replaying);
+        Assert.True(result.State.Confirming);
+        Assert.Empty(result.Effects);
+    }
+
+    private static PartnerRelay Relay(long seq) => new(Me, Partner, Code, RelayKind.Data, Utf8($"{seq}"), seq);
 
     [Fact]
     public void A_partner_that_moved_on_makes_the_resume_fail()
@@ -284,7 +326,9 @@ public sealed class ResumeStateTests
     {
         var result = InPhase(phase).RoomLost(Code);
 
-        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin))], result.Effects);
+        // A paired member names its partner, so the rebuilt room never gives the partner's seat away.
+        var partner = phase == "Paired" ? Partner : (SessionId?)null;
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Partner: partner))], result.Effects);
     }
 
     [Fact]

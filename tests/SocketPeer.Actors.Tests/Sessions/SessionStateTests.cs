@@ -262,18 +262,23 @@ public sealed class SessionStateTests
     }
 
     [Fact]
-    public void Unattached_session_told_it_waits_leaves_the_room_and_stops()
+    public void Unattached_session_told_it_waits_marks_its_seat_away_and_stops()
     {
         var result = Unattached().Handle(new WaitingForPeer(Me, Code, FirstJoin));
 
-        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], result.WithoutHello());
+        Assert.Equal([new ToRoom(new MemberAway(Code, Me)), Stop.Instance], result.Effects);
     }
 
     [Fact]
-    public void Unattached_session_told_it_is_paired_leaves_the_room_and_stops()
+    public void Unattached_session_told_it_is_paired_keeps_its_seat_for_a_resume_and_lets_the_partner_watch_it_end()
     {
         var result = Unattached().Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
-        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], result.WithoutHello());
+        Assert.Equal(
+        [
+            new ToRoom(new MemberAway(Code, Me)),
+            new ToPartner(new PartnerHello(Partner, Me, Code)),
+            Stop.Instance,
+        ], result.Effects);
     }
 }

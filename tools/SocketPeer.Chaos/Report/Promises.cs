@@ -39,6 +39,12 @@ public static class Promises
             var clean = stops.Count(e => e.Outcome == "exit 0");
             list.Add(new Promise("graceful stops exit 0 before the kubelet's SIGKILL", clean == stops.Count,
                 $"{clean} of {stops.Count}: " + string.Join(", ", stops.Select(e => $"node-{e.Node} {e.Outcome} in {e.StopMs / 1000:0.0} s"))));
+            // A stopping node tells its clients why (DESIGN.md section 5): 1012, so they resume elsewhere.
+            // Anything else (a bare 1000, a reset) means the node let go of sockets it should have closed.
+            var closes = normalPeers.SelectMany(p => p.Counters.Closes).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value));
+            var other = closes.Where(kv => kv.Key != "1012").Sum(kv => kv.Value);
+            list.Add(new Promise("stopping nodes close their sockets with 1012", other == 0,
+                closes.Count == 0 ? "no socket closed" : string.Join(", ", closes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} ×{kv.Value}"))));
         }
         if (fault == FaultKind.StuckConsumer)
         {
