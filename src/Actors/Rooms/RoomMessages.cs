@@ -17,9 +17,11 @@ public interface IWithPairCode : ISocketPeerMessage
 /// <see cref="Partner"/> is set when the session is already paired and joins again (the room was lost,
 /// or the pairing was confirmed after a rebuild): the partner's seat is its own pairing, not a seat to
 /// take over even while the partner's client is away.
+/// <see cref="Replaces"/> is set by a successor session (its predecessor's node is unreachable): it
+/// takes the predecessor's seat, whatever the predecessor's state.
 /// </summary>
 public sealed record JoinRoom(PairCode Code, SessionId Session, long Attempt = 0, bool Resumable = false,
-    SessionId? Partner = null) : IWithPairCode;
+    SessionId? Partner = null, SessionId? Replaces = null) : IWithPairCode;
 
 /// <summary>Session → room: take me out of this room (idempotent).</summary>
 public sealed record LeaveRoom(PairCode Code, SessionId Session) : IWithPairCode;

@@ -36,6 +36,13 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
             return new(again, [again.StatusOf(index)]);
         }
 
+        if (join.Replaces is { } predecessor && IndexOf(predecessor) is var held and >= 0)
+        {
+            // A successor takes its predecessor's seat in place: the partner stays paired with it.
+            var succeeded = this with { Seats = Seats.SetItem(held, seat) };
+            return new(succeeded, [succeeded.StatusOf(held)]);
+        }
+
         for (var i = 0; i < Seats.Length; i++)
             if (Seats[i].Away && Seats[i].Session != join.Partner)
                 return TakeOver(i, seat);

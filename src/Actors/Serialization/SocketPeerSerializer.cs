@@ -65,7 +65,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         using var w = new BinaryWriter(stream);
         switch (obj)
         {
-            case JoinRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); w.Write(m.Attempt); w.Write(m.Resumable); w.Write(m.Partner?.Value ?? ""); break;
+            case JoinRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); w.Write(m.Attempt); w.Write(m.Resumable); WriteOptional(w, m.Partner); WriteOptional(w, m.Replaces); break;
             case LeaveRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case AttachConnection m: w.Write(m.Session.Value); WriteRef(w, m.Connection); break;
             case ClientPair m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
@@ -84,7 +84,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
                 break;
             case PartnerHello m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); break;
             case PartnerAck m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Seq); break;
-            case PartnerResumed m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.Received); break;
+            case PartnerResumed m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.Received); WriteOptional(w, m.Replaces); break;
             case PartnerResumeAnswer m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write((byte)m.Verdict); w.Write(m.Received); break;
             case PartnerGaveUp m: w.Write(m.Session.Value); w.Write(m.From.Value); break;
             case MemberAway m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
@@ -121,7 +121,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
         return manifest switch
         {
-            "JR" => new JoinRoom(Code(r), Session(r), r.ReadInt64(), r.ReadBoolean(), r.ReadString() is { Length: > 0 } partner ? new SessionId(partner) : null),
+            "JR" => new JoinRoom(Code(r), Session(r), r.ReadInt64(), r.ReadBoolean(), OptionalSession(r), OptionalSession(r)),
             "LR" => new LeaveRoom(Code(r), Session(r)),
             "AC" => new AttachConnection(Session(r), Ref(r)),
             "CP" => new ClientPair(Session(r), Code(r)),
@@ -134,7 +134,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "RC" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64()),
             "PH" => new PartnerHello(Session(r), Session(r), Code(r)),
             "PA" => new PartnerAck(Session(r), Session(r), r.ReadInt64()),
-            "PRS" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64()),
+            "PRS" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64(), OptionalSession(r)),
             "PRA" => new PartnerResumeAnswer(Session(r), Session(r), (ResumeVerdict)r.ReadByte(), r.ReadInt64()),
             "PG" => new PartnerGaveUp(Session(r), Session(r)),
             "NT" => new TokenNotice(r.ReadString()),
@@ -186,6 +186,11 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     }
 
     private static SessionId Session(BinaryReader r) => new(r.ReadString());
+
+    /// <summary>An absent session id is written as the empty string (no real id is empty).</summary>
+    private static void WriteOptional(BinaryWriter w, SessionId? session) => w.Write(session?.Value ?? "");
+
+    private static SessionId? OptionalSession(BinaryReader r) => r.ReadString() is { Length: > 0 } id ? new SessionId(id) : null;
 
     private static void WriteBytes(BinaryWriter w, byte[] bytes)
     {

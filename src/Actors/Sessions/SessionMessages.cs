@@ -52,7 +52,10 @@ public sealed record ClientAck(SessionId Session, long Seq) : IWithSessionId;
 /// <summary>
 /// A new connection takes this session back (the client sent <c>resume</c> with a valid token).
 /// <see cref="Claims"/> rebuild the session when its entity was lost; <see cref="Received"/> is the
-/// highest sequence number the client has from its partner.
+/// highest sequence number the client has from its partner. Sent to a session other than the one the
+/// claims name (the socket's own fresh session), it makes that session the claimed one's successor:
+/// the gateway does so when the claimed session's node is unreachable (crashed), since that session
+/// cannot answer until the node is removed (docs/failover.md, "Successor sessions").
 /// </summary>
 public sealed record ResumeConnection(SessionId Session, IActorRef Connection, ResumeClaims Claims, long Received)
     : IWithSessionId;
@@ -115,8 +118,11 @@ public sealed record PartnerAck(SessionId Session, SessionId From, long Seq) : I
 /// <summary>
 /// <see cref="From"/> was taken back by its client, whose copy of your messages ends at
 /// <see cref="Received"/>: send it what came after, and answer with <see cref="PartnerResumeAnswer"/>.
+/// With <see cref="Replaces"/>, <see cref="From"/> is the successor of your partner
+/// <see cref="Replaces"/> (whose node is unreachable): your partner is <see cref="From"/> from now on.
 /// </summary>
-public sealed record PartnerResumed(SessionId Session, SessionId From, PairCode Code, long Received) : IWithSessionId;
+public sealed record PartnerResumed(SessionId Session, SessionId From, PairCode Code, long Received,
+    SessionId? Replaces = null) : IWithSessionId;
 
 /// <summary>How a session answered a partner's <see cref="PartnerResumed"/>.</summary>
 public enum ResumeVerdict : byte

@@ -44,6 +44,12 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// </summary>
     public bool Replaying { get; init; }
 
+    /// <summary>
+    /// The session this one succeeds (its node is unreachable): the room seat to take over. Set by
+    /// <see cref="Succeed"/>, cleared when the phase changes.
+    /// </summary>
+    public SessionId? Predecessor { get; init; }
+
     /// <summary>The highest sequence number this pairing took from our client.</summary>
     public long OutSeq { get; init; }
 
@@ -83,11 +89,11 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         _ => Join(pair.Code, leaving: Phase.Room),
     };
 
-    private SessionTransition Join(PairCode code, PairCode? leaving = null)
+    private SessionTransition Join(PairCode code, PairCode? leaving = null, SessionId? replaces = null)
     {
         var attempt = Joins + 1;
-        var next = Enter(new Joining(code, attempt)) with { Joins = attempt };
-        var join = new ToRoom(new JoinRoom(code, Id, attempt, Resumable));
+        var next = Enter(new Joining(code, attempt)) with { Joins = attempt, Predecessor = replaces };
+        var join = new ToRoom(new JoinRoom(code, Id, attempt, Resumable, Replaces: replaces));
         return leaving is { } old ? Next(next, new ToRoom(new LeaveRoom(old, Id)), join) : Next(next, join);
     }
 
@@ -241,6 +247,8 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>A new connection takes this session back (see docs/protocol.md, Resume).</summary>
     public SessionTransition Handle(ResumeConnection resume)
     {
+        if (resume.Claims.Session != Id)
+            return Phase is Idle ? Succeed(resume.Claims, resume.Received) : Same();
         if (Phase is Unattached)
             return Rebuild(resume.Claims, resume.Received);
 
@@ -284,11 +292,50 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         }
     }
 
-    /// <summary>Our partner's client took its session back (possibly rebuilt on another node).</summary>
+    /// <summary>
+    /// This fresh, attached session takes over from <paramref name="claims"/>' session, whose node is
+    /// unreachable (the gateway's decision): the same pairing under a new id. The partner is asked to
+    /// confirm and re-point (<see cref="PartnerResumed.Replaces"/>), the room to hand over the seat
+    /// (<see cref="JoinRoom.Replaces"/>). The client learns the new id from its next token.
+    /// </summary>
+    private SessionTransition Succeed(ResumeClaims claims, long received)
+    {
+        var successor = this with { Resumable = true };
+        switch (claims.State)
+        {
+            case ResumeState.Waiting when claims.Code is { } code:
+                var rejoin = successor.Join(code, replaces: claims.Session);
+                return Next(rejoin.State, [new ToClient(new ResumedNotice(0, "waiting")), .. rejoin.Effects]);
+            case ResumeState.Paired when claims is { Code: { } code, Partner: { } partner }:
+                var attempt = Joins + 1;
+                var confirming = successor with
+                {
+                    Phase = new Paired(code, partner, attempt), Joins = attempt, Confirming = true, Replaying = true,
+                    PartnerResumable = claims.PartnerResumable, InSeq = received, Predecessor = claims.Session,
+                };
+                return Next(confirming, new ToPartner(new PartnerResumed(partner, Id, code, received, claims.Session)));
+            default:
+                return Next(successor, new ToClient(new ResumedNotice(0, "idle")));
+        }
+    }
+
+    /// <summary>Our partner's client took its session back (possibly rebuilt on another node, or succeeded).</summary>
     public SessionTransition Handle(PartnerResumed resumed)
     {
         if (Phase is Unattached)
             return Next(this, new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Unknown, 0)), Stop.Instance);
+        if (Phase is Paired successorOf && successorOf.Code == resumed.Code && resumed.Replaces is { } predecessor
+            && successorOf.Partner == predecessor && predecessor != resumed.From)
+        {
+            // Our partner's node is unreachable and its client resumed into a successor: point the
+            // pairing, and what we keep for it, at the successor; then it is an ordinary resume.
+            var repointed = this with
+            {
+                Phase = successorOf with { Partner = resumed.From },
+                Unacked = [.. Unacked.Select(m => m with { Session = resumed.From })],
+            };
+            return repointed.Handle(resumed with { Replaces = null });
+        }
         if (Phase is not Paired p || p.Partner != resumed.From || p.Code != resumed.Code)
             return Next(this, new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Refused, 0)));
 
@@ -310,7 +357,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
             // Both sessions were lost and rebuilt: each one's resume confirms the other.
             next = next with { Confirming = false, OutSeq = resumed.Received };
             effects.Add(new ToClient(new ResumedNotice(resumed.Received, "paired")));
-            effects.Add(new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner)));
+            effects.Add(new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner, Predecessor)));
         }
         return Next(next, effects.ToArray());
     }
@@ -326,7 +373,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
             return Next(next); // Unknown: the partner was lost too; its own resume confirms us (or the grace period ends it)
         return Next(next with { Confirming = false, OutSeq = answer.Received },
             new ToClient(new ResumedNotice(answer.Received, "paired")),
-            new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner)));
+            new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner, Predecessor)));
     }
 
     /// <summary>A rebuilt pairing the partner never confirmed within the grace period.</summary>
@@ -365,7 +412,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     public SessionTransition RoomLost(PairCode code) => Phase switch
     {
         Waiting w when w.Code == code => Next(this, new ToRoom(new JoinRoom(code, Id, w.Attempt, Resumable))),
-        Paired p when p.Code == code && !Confirming => Next(this, new ToRoom(new JoinRoom(code, Id, p.Attempt, Resumable, p.Partner))),
+        Paired p when p.Code == code && !Confirming => Next(this, new ToRoom(new JoinRoom(code, Id, p.Attempt, Resumable, p.Partner, Predecessor))),
         _ => Same(),
     };
 
@@ -379,7 +426,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>Leaves the current phase: early relays, the reported path and the pairing's numbers belong to it.</summary>
     private SessionState Enter(SessionPhase phase) => this with
     {
-        Phase = phase, Early = [], Path = null, Replaying = false,
+        Phase = phase, Early = [], Path = null, Replaying = false, Predecessor = null,
         OutSeq = 0, InSeq = 0, Unacked = [], UnackedCount = 0, PartnerResumable = false, PartnerAway = false,
     };
 

@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Microsoft.Extensions.Options;
+using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Ice;
@@ -173,6 +174,13 @@ public sealed class ConnectionHandler(
     {
         if (resumeSettings.Tokens.Read(resume.Token, out var problem) is not { } claims)
             return InboundDecision.Error(ResumeFailed, $"resume: {problem}; this socket goes on with a new session");
+        if (SessionHomes.IsUnreachable(system, claims.Session))
+        {
+            // Its node crashed and is not removed yet: its shard cannot move, so the session could
+            // answer only after the removal (seconds). This socket's fresh session succeeds it now.
+            logger.LogInformation("Session {Resumed} lives on an unreachable node; this connection's session succeeds it", claims.Session);
+            return new InboundDecision.Forward(new ResumeConnection(fresh, outbound, claims, resume.Seq));
+        }
         sessionRegion.ActorRef.Tell(new HandOver(fresh, claims.Session), ActorRefs.NoSender);
         gate.Session = claims.Session;
         logger.LogDebug("Connection resumes session {Resumed}", claims.Session);

@@ -203,4 +203,15 @@ public sealed class RoomStateTests
             new PeerFound(B, Code, A, Initiator: true, 5),
         ], result.Notifications);
     }
+
+    [Fact]
+    public void A_successor_takes_its_predecessors_seat_in_place_and_only_it_is_answered()
+    {
+        var room = With(A, B);
+
+        var result = room.Handle(new JoinRoom(Code, C, 2, Partner: B, Replaces: A));
+
+        AssertMembers(result.State, C, B);
+        Assert.Equal([new PeerFound(C, Code, B, Initiator: false, 2)], result.Notifications);
+    }
 }

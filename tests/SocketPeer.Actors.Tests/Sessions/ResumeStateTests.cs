@@ -393,4 +393,78 @@ public sealed class ResumeStateTests
     }
 
     private static ResumeClaims Claims(ResumeState state) => new(Me, state, Code, Partner, true, Later);
+
+    // ---- successors: the claimed session's node is unreachable, the socket's fresh session takes over
+
+    private static readonly SessionId Predecessor = new("predecessor-on-a-crashed-node");
+
+    private static ResumeClaims ClaimsOf(SessionId session, ResumeState state) => new(session, state, Code, Partner, true, Later);
+
+    [Fact]
+    public void A_fresh_session_succeeds_a_paired_one_by_asking_the_partner_to_re_point_and_replay()
+    {
+        var result = Idle().Handle(new ResumeConnection(Me, ActorRefs.Nobody, ClaimsOf(Predecessor, ResumeState.Paired), Received: 7));
+
+        Assert.Equal(new Paired(Code, Partner, FirstJoin), result.State.Phase);
+        Assert.True(result.State is { Confirming: true, Replaying: true, Resumable: true, InSeq: 7 });
+        Assert.Equal([new ToPartner(new PartnerResumed(Partner, Me, Code, 7, Replaces: Predecessor))], result.Effects);
+    }
+
+    [Fact]
+    public void A_confirmed_successor_takes_its_predecessors_room_seat()
+    {
+        var successor = Idle().Handle(new ResumeConnection(Me, ActorRefs.Nobody, ClaimsOf(Predecessor, ResumeState.Paired), 7)).State;
+
+        var confirmed = successor.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Accepted, Received: 3));
+
+        Assert.Equal(
+        [
+            new ToClient(new ResumedNotice(3, "paired")),
+            new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Partner: Partner, Replaces: Predecessor)),
+        ], confirmed.Effects);
+    }
+
+    [Fact]
+    public void A_fresh_session_succeeds_a_waiting_one_in_its_seat()
+    {
+        var result = Idle().Handle(new ResumeConnection(Me, ActorRefs.Nobody, ClaimsOf(Predecessor, ResumeState.Waiting), 0));
+
+        Assert.Equal(
+        [
+            new ToClient(new ResumedNotice(0, "waiting")),
+            new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Replaces: Predecessor)),
+        ], result.Effects);
+    }
+
+    [Fact]
+    public void A_session_that_already_serves_a_client_succeeds_nobody()
+    {
+        var result = Paired().Handle(new ResumeConnection(Me, ActorRefs.Nobody, ClaimsOf(Predecessor, ResumeState.Paired), 0));
+
+        Assert.Empty(result.Effects);
+    }
+
+    [Fact]
+    public void The_partner_re_points_at_the_successor_and_replays_what_it_kept_addressed_to_it()
+    {
+        // We are the partner: paired with Partner, which is now succeeded by Successor.
+        var successor = new SessionId("successor");
+        var s = Send(ResumablePaired(), "1").State;
+        s = Send(s, "2").State;
+
+        var result = s.Handle(new PartnerResumed(Me, successor, Code, Received: 1, Replaces: Partner));
+
+        Assert.Equal(new Paired(Code, successor, FirstJoin), result.State.Phase);
+        Assert.Equal(new ToPartner(new PartnerResumeAnswer(successor, Me, ResumeVerdict.Accepted, 0)), result.Effects[0]);
+        var replayed = Assert.Single(result.Effects.OfType<ToPartner>().Select(e => e.Message).OfType<PartnerRelay>());
+        Assert.Equal((successor, 2L), (replayed.Session, replayed.Seq));
+    }
+
+    [Fact]
+    public void A_successor_of_someone_else_is_refused()
+    {
+        var result = ResumablePaired().Handle(new PartnerResumed(Me, new SessionId("successor"), Code, 0, Replaces: new SessionId("a-stranger")));
+
+        Assert.Equal([new ToPartner(new PartnerResumeAnswer(new SessionId("successor"), Me, ResumeVerdict.Refused, 0))], result.Effects);
+    }
 }

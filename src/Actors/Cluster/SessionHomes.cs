@@ -1,0 +1,23 @@
+using Akka.Actor;
+using SocketPeer.Actors.Sessions;
+
+namespace SocketPeer.Actors.Cluster;
+
+/// <summary>Where a session lives, as far as the cluster's membership can tell (its id names its node).</summary>
+public static class SessionHomes
+{
+    /// <summary>
+    /// Whether the node <paramref name="session"/>'s id names is a member that failure detection has
+    /// marked unreachable. Such a node's shards stay allocated to it until it is downed and removed,
+    /// so nothing can reach the session meanwhile. False for reachable and already removed nodes (a
+    /// removed node's sessions are rebuilt where they are asked for) and for ids that name no node.
+    /// </summary>
+    public static bool IsUnreachable(ActorSystem system, SessionId session)
+    {
+        if (session.Node is not { } node) return false;
+        foreach (var member in Akka.Cluster.Cluster.Get(system).State.Unreachable)
+            if (NodeKey.Of(member.UniqueAddress) == node)
+                return true;
+        return false;
+    }
+}
