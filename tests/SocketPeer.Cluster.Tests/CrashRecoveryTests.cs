@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,5 +68,60 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     private sealed class BlackHole : ReceiveActor
     {
         public BlackHole() => ReceiveAny(_ => { });
+    }
+}
+
+/// <summary>
+/// A resumable client whose session's node crashed: it reconnects to a survivor at once, and its
+/// resume is answered as soon as the crashed node is found unreachable, by a successor session on
+/// the survivor (docs/failover.md, "Successor sessions"), not only after the node's removal.
+/// </summary>
+public sealed class CrashResumeTests(ITestOutputHelper output)
+{
+    private static readonly (string, string)[] SharedSecret =
+        [("SocketPeer:Resume:Secret", Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 11)).ToArray()))];
+
+    [Fact]
+    public async Task A_client_of_a_crashed_node_resumes_on_a_survivor_into_a_successor_and_misses_nothing()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, SharedSecret);
+        var (survivor, other, crashing) = (cluster[0], cluster[1], cluster[2]);
+        var pair = await Resumable.PairAsync(crashing, survivor);
+        var b = pair.B;
+        await using var _ = b;
+        Assert.Contains(pair.A.SessionId, await crashing.SessionEntitiesAsync());
+        var timeline = new Timeline();
+
+        timeline.Start();
+        await ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)crashing.System).Provider).Transport.Shutdown();
+        pair.A.Abort();
+        await b.SendAsync("data", "while away");
+
+        // The client comes straight back through another node: its first resume goes out while the
+        // crashed node still counts as reachable, and is answered once it does not.
+        await using var a = await other.ConnectAsync();
+        await a.SendTextAsync(Resumable.Resume(pair.TokenA, seq: 0));
+        string? token = null;
+        JsonElement resumed;
+        while ((resumed = await a.NextAsync()).GetProperty("type").GetString() != "resumed")
+        {
+            Assert.Equal("session.token", resumed.GetProperty("type").GetString());
+            token = resumed.GetProperty("data").GetProperty("token").GetString();
+        }
+        timeline.Mark("resumed");
+        Assert.Equal("paired", resumed.GetProperty("data").GetProperty("state").GetString());
+        var missed = await a.ExpectSkippingTokensAsync("data");
+        Assert.Equal(("while away", 1), (missed.GetProperty("data").GetString(), missed.GetProperty("seq").GetInt32()));
+
+        // Served by its successor, the socket's own session: the token it was given says so.
+        var tokens = other.Services.GetRequiredService<ResumeSettings>().Tokens;
+        Assert.Equal(a.SessionId, tokens.Read(token, out var problem)?.Session.Value ?? problem);
+
+        await a.SendTextAsync("""{"type":"data","data":"back","seq":1}""");
+        Assert.Equal("back", (await b.ExpectSkippingTokensAsync("data")).GetProperty("data").GetString());
+        await b.SendAsync("data", "welcome back");
+        Assert.Equal("welcome back", (await a.ExpectSkippingTokensAsync("data")).GetProperty("data").GetString());
+        await b.ExpectNothingPendingAsync(); // no peer.left ever reached B
+        output.WriteLine(timeline.ToString());
     }
 }

@@ -1,5 +1,6 @@
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
+using Akka.Configuration;
 
 namespace SocketPeer.Actors.Cluster;
 
@@ -12,6 +13,22 @@ public sealed record ShardingSettings(
     SessionPlacement SessionPlacement = SessionPlacement.Local,
     int ShardsPerNode = 16)
 {
+    /// <summary>
+    /// The shard coordinators write each new shard's home with <c>WriteMajorityPlus</c>: by default a
+    /// majority plus 3 (at least 5) nodes, which in a 3-node cluster is every node. From a crash
+    /// until the dead node's removal no new shard could be placed, so new sockets, and the successors
+    /// that resume a crashed node's sessions, waited ~10 s for their session to start (measured with
+    /// tools/SocketPeer.Chaos). A plain majority (2 of 3), read and written alike, still overlaps;
+    /// the margin the extra nodes give against membership changes matters little for soft state.
+    /// Akka.Hosting has no typed option for these keys (<c>majority-min-cap</c> is set typed).
+    /// </summary>
+    public static Config CoordinatorStateConfig { get; } = ConfigurationFactory.ParseString("""
+        akka.cluster.sharding.coordinator-state {
+          write-majority-plus = 0
+          read-majority-plus = 0
+        }
+        """);
+
     public ShardOptions ToShardOptions() => new()
     {
         Role = Role,

@@ -35,8 +35,14 @@ public static class SocketPeerCluster
             })
             // What ClusterOptions cannot say (see ClusterTimings.ToUntypedConfig), ahead of the defaults.
             .AddHocon(cluster.Timings.ToUntypedConfig(), HoconAddMode.Prepend)
-            // Soft state only: durable ddata keys would load LightningDB (DESIGN.md section 7).
-            .WithShardingDistributedData(options => options.Durable.Keys = [])
+            .WithShardingDistributedData(options =>
+            {
+                // Soft state only: durable ddata keys would load LightningDB (DESIGN.md section 7).
+                options.Durable.Keys = [];
+                // See ShardingSettings.CoordinatorStateConfig: a plain majority, not every node.
+                options.MajorityMinimumCapacity = 2;
+            })
+            .AddHocon(ShardingSettings.CoordinatorStateConfig, HoconAddMode.Prepend)
             .WithCustomSerializer("socketpeer", [typeof(ISocketPeerMessage)], system => new SocketPeerSerializer(system))
             .AddRooms(sharding)
             .AddPeerSessions(sharding, sessions, metrics);

@@ -81,6 +81,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case ClientAck m: w.Write(m.Session.Value); w.Write(m.Seq); break;
             case ResumeConnection m:
                 w.Write(m.Session.Value); WriteRef(w, m.Connection); WriteClaims(w, m.Claims); w.Write(m.Received);
+                w.Write(m.AnswerBy?.UtcTicks ?? 0L);
                 break;
             case PartnerHello m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); break;
             case PartnerAck m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Seq); break;
@@ -131,7 +132,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "CC" => new ConnectionClosed(Session(r), r.ReadBoolean() ? Ref(r) : null),
             "CO" => new ClientOptIn(Session(r)),
             "CK" => new ClientAck(Session(r), r.ReadInt64()),
-            "RC" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64()),
+            "RC" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64(), r.ReadInt64() is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null),
             "PH" => new PartnerHello(Session(r), Session(r), Code(r)),
             "PA" => new PartnerAck(Session(r), Session(r), r.ReadInt64()),
             "PRS" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64(), OptionalSession(r)),

@@ -62,6 +62,15 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         });
         Receive<ResumeConnection>(resume =>
         {
+            if (resume.AnswerBy is { } answerBy && DateTimeOffset.UtcNow > answerBy)
+            {
+                // The gateway has given this resume to a successor by now (docs/failover.md).
+                _log.Info("Session {0} ignores a resume that arrived after its deadline", _state.Id);
+                if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
+                return;
+            }
+            if (resume.Claims.Session != _state.Id)
+                _handedOverTo = null; // this socket's own session succeeds the claimed one: it serves the socket now
             if (!_connection.IsNobody() && !_connection.Equals(resume.Connection))
                 _connection.Tell(SessionMovedNotice.Instance); // the old socket, if it still lives, is closed 4001
             _connection = resume.Connection;

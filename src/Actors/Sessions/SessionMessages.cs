@@ -56,9 +56,12 @@ public sealed record ClientAck(SessionId Session, long Seq) : IWithSessionId;
 /// claims name (the socket's own fresh session), it makes that session the claimed one's successor:
 /// the gateway does so when the claimed session's node is unreachable (crashed), since that session
 /// cannot answer until the node is removed (docs/failover.md, "Successor sessions").
+/// <see cref="AnswerBy"/> (UTC): a session that gets this later ignores it. The gateway succeeds a
+/// session that has not answered by then, so a resume delivered late (held up by a node that died
+/// with it, say) must not take the socket back from the successor.
 /// </summary>
-public sealed record ResumeConnection(SessionId Session, IActorRef Connection, ResumeClaims Claims, long Received)
-    : IWithSessionId;
+public sealed record ResumeConnection(SessionId Session, IActorRef Connection, ResumeClaims Claims, long Received,
+    DateTimeOffset? AnswerBy = null) : IWithSessionId;
 
 /// <summary>
 /// This connection's first session: the socket now serves <see cref="To"/> (it resumed it). When

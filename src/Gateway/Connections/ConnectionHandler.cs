@@ -33,6 +33,18 @@ public sealed class ConnectionHandler(
     TimeProvider time,
     ILogger<ConnectionHandler> logger)
 {
+    /// <summary>How long a resumed session has to answer before this socket's own session succeeds it.</summary>
+    private static readonly TimeSpan ResumeAnswerWait = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Waited past <see cref="ResumeAnswerWait"/> before succeeding: the session checks the deadline on
+    /// its own node's clock, so a late resume is ignored there before the successor takes over here.
+    /// </summary>
+    private static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a resume waiting for its answer checks whether the session's node became unreachable.</summary>
+    private static readonly TimeSpan ReachabilityCheck = TimeSpan.FromMilliseconds(250);
+
     private readonly IMaterializer _materializer = system.Materializer(namePrefix: "connection");
     private readonly SocketPeerOptions _options = options.Value;
 
@@ -82,7 +94,8 @@ public sealed class ConnectionHandler(
 
         var gate = new InboundGate(session, decoder,
             new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time));
-        var inboundDone = Source.From(() => DecideAsync(socket, gate, session, outbound))
+        var resuming = new ResumeContext(gate, session, outbound, writer, connectionOver.Token);
+        var inboundDone = Source.From(() => DecideAsync(socket, resuming))
             .TakeWhile(decision => decision is not InboundDecision.Close, inclusive: true)
             .Collect(decision => IsForSession(decision, outbound), decision => ((InboundDecision.Forward)decision).Message)
             .WatchTermination(Keep.Right)
@@ -156,21 +169,20 @@ public sealed class ConnectionHandler(
     /// Each frame's decision, in order. The first frame may be a <c>resume</c>: with a good token this
     /// socket then serves the session taken back, and its own fresh session hands over to it.
     /// </summary>
-    private async IAsyncEnumerable<InboundDecision> DecideAsync(WebSocket socket, InboundGate gate, SessionId fresh,
-        IActorRef outbound)
+    private async IAsyncEnumerable<InboundDecision> DecideAsync(WebSocket socket, ResumeContext context)
     {
         var first = true;
         await foreach (var frame in FrameReader.ReadAsync(socket, _options.MaxFrameBytes))
         {
-            var decision = gate.Admit(frame);
+            var decision = context.Gate.Admit(frame);
             if (first && decision is InboundDecision.Resume resume)
-                decision = TakeBack(resume, gate, fresh, outbound);
+                decision = TakeBack(resume, context);
             first = false;
             yield return decision;
         }
     }
 
-    private InboundDecision TakeBack(InboundDecision.Resume resume, InboundGate gate, SessionId fresh, IActorRef outbound)
+    private InboundDecision TakeBack(InboundDecision.Resume resume, ResumeContext context)
     {
         if (resumeSettings.Tokens.Read(resume.Token, out var problem) is not { } claims)
             return InboundDecision.Error(ResumeFailed, $"resume: {problem}; this socket goes on with a new session");
@@ -179,13 +191,64 @@ public sealed class ConnectionHandler(
             // Its node crashed and is not removed yet: its shard cannot move, so the session could
             // answer only after the removal (seconds). This socket's fresh session succeeds it now.
             logger.LogInformation("Session {Resumed} lives on an unreachable node; this connection's session succeeds it", claims.Session);
-            return new InboundDecision.Forward(new ResumeConnection(fresh, outbound, claims, resume.Seq));
+            return new InboundDecision.Forward(new ResumeConnection(context.Fresh, context.Outbound, claims, resume.Seq));
         }
-        sessionRegion.ActorRef.Tell(new HandOver(fresh, claims.Session), ActorRefs.NoSender);
-        gate.Session = claims.Session;
+
+        // Told directly, not through the inbound stream: a session that never answers would hold the
+        // stream's acknowledgement, and with it every later frame, also those for a successor. The
+        // client sends nothing more until the answer, so nothing can overtake this.
+
+        // The session answers with a `session` message, unless its node died just now, when nothing
+        // answers: then this socket's session succeeds it (a client must never wait on a resume).
+        var answerBy = time.GetUtcNow() + ResumeAnswerWait;
+        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.Writer.SessionAnnounced = id =>
+        {
+            if (id == claims.Session) answered.TrySetResult();
+        };
+        _ = SucceedIfUnansweredAsync(claims, resume.Seq, context, answered.Task, answerBy);
+
+        sessionRegion.ActorRef.Tell(new HandOver(context.Fresh, claims.Session), ActorRefs.NoSender);
+        context.Gate.Session = claims.Session;
         logger.LogDebug("Connection resumes session {Resumed}", claims.Session);
-        return new InboundDecision.Forward(new ResumeConnection(claims.Session, outbound, claims, resume.Seq));
+        sessionRegion.ActorRef.Tell(new ResumeConnection(claims.Session, context.Outbound, claims, resume.Seq, answerBy), ActorRefs.NoSender);
+        return InboundDecision.Ignore.Instance;
     }
+
+    /// <summary>
+    /// Gives the resume to this socket's own session (a successor, see <see cref="SessionHomes"/>)
+    /// once the resumed session's node is found unreachable, or once the session's deadline has
+    /// passed without an answer; the session ignores the resume after its deadline.
+    /// </summary>
+    private async Task SucceedIfUnansweredAsync(ResumeClaims claims, long seq, ResumeContext context, Task answered,
+        DateTimeOffset answerBy)
+    {
+        try
+        {
+            using var tick = new PeriodicTimer(ReachabilityCheck, time);
+            while (!answered.IsCompleted && !context.Over.IsCancellationRequested)
+            {
+                var unreachable = SessionHomes.IsUnreachable(system, claims.Session);
+                if (unreachable || time.GetUtcNow() > answerBy + ClockSkewAllowance)
+                {
+                    logger.LogInformation("Session {Resumed} did not answer the resume ({Why}); this connection's session succeeds it",
+                        claims.Session, unreachable ? "its node is unreachable" : "deadline passed");
+                    context.Gate.Session = context.Fresh;
+                    sessionRegion.ActorRef.Tell(new ResumeConnection(context.Fresh, context.Outbound, claims, seq), ActorRefs.NoSender);
+                    return;
+                }
+                await Task.WhenAny(answered, tick.WaitForNextTickAsync(context.Over).AsTask());
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Waiting for the answer to a resume failed");
+        }
+    }
+
+    /// <summary>What deciding a socket's first frame needs: its gate, its own session, its outbound side.</summary>
+    private sealed record ResumeContext(InboundGate Gate, SessionId Fresh, IActorRef Outbound, WebSocketWriter Writer,
+        CancellationToken Over);
 
     /// <summary>Only forwards reach the session: refusals and closes go straight back to the client.</summary>
     private static bool IsForSession(InboundDecision decision, IActorRef outbound)

@@ -11,8 +11,18 @@ namespace SocketPeer.Gateway.Connections;
 /// </summary>
 public sealed class InboundGate(SessionId session, WireDecoder decoder, MessageRateLimit rate)
 {
-    /// <summary>The session the decoded messages are for (changes once, when the socket resumes one).</summary>
-    public SessionId Session { get; set; } = session;
+    private volatile string _session = session.Value;
+
+    /// <summary>
+    /// The session the decoded messages are for: changes when the socket resumes one (in the
+    /// inbound stream), and back to the socket's own session if that succeeds it (from the task
+    /// that waits for the resume's answer), hence volatile.
+    /// </summary>
+    public SessionId Session
+    {
+        get => new(_session);
+        set => _session = value.Value;
+    }
 
     public InboundDecision Admit(InboundFrame frame)
     {

@@ -19,6 +19,9 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
     /// <summary>Called when the session serving this socket turns out to live on another node.</summary>
     public Action<Akka.Actor.IActorRef>? SessionIsRemote { get; set; }
 
+    /// <summary>Called with the id of every <c>session</c> message written (a resumed session answers with one).</summary>
+    public Action<SessionId>? SessionAnnounced { get; set; }
+
     private Task _inFlight = Task.CompletedTask;
     private int _closed;
 
@@ -34,6 +37,7 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
                 await CloseAsync(CloseCodes.SessionResumed, "session-resumed");
                 return false;
             case IClientMessage m:
+                if (m is SessionStarted announced) SessionAnnounced?.Invoke(announced.Id);
                 using (var frame = m is SessionStarted s ? WireEncoder.Session(s, ice.For(s.Id.Value)) : WireEncoder.Encode(m))
                 {
                     Count(m);
