@@ -45,6 +45,44 @@ public sealed class LostSessionTests(ITestOutputHelper output)
         bConnection.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // and no peer.left, no second peer.found
     }
 
+    [Fact]
+    public async Task A_fresh_session_succeeds_a_lost_one_and_the_partner_replays_to_it()
+    {
+        var (a, _) = await ConnectResumable();
+        var (b, bConnection) = await ConnectResumable();
+        await Send(new ClientPair(a, _code));
+        await Send(new ClientPair(b, _code));
+        bConnection.FishForMessage(m => m is PeerFoundNotice, Timeout);
+        await Kill(a);
+        await Send(new ClientRelay(b, RelayKind.Data, Utf8("while away")));
+
+        // The gateway found a's node unreachable: the new socket's own session takes over.
+        var (successor, connection) = await Connect();
+        var claims = new ResumeClaims(a, ResumeState.Paired, _code, b, PartnerResumable: true, DateTimeOffset.UtcNow.AddMinutes(5));
+        await Send(new ResumeConnection(successor, connection.Ref, claims, Received: 0));
+
+        var resumed = connection.FishForMessage<ResumedNotice>(_ => true, Timeout);
+        Assert.Equal("paired", resumed.State);
+        var replayed = connection.FishForMessage<RelayedNotice>(_ => true, Timeout);
+        Assert.Equal("\"while away\"", Encoding.UTF8.GetString(replayed.Payload));
+        await Send(new ClientRelay(successor, RelayKind.Data, Utf8("back")));
+        var back = bConnection.FishForMessage<RelayedNotice>(_ => true, Timeout);
+        Assert.Equal("\"back\"", Encoding.UTF8.GetString(back.Payload));
+    }
+
+    [Fact]
+    public async Task A_resume_that_arrives_after_its_deadline_is_ignored_since_a_successor_has_it_by_then()
+    {
+        var (a, _) = await ConnectResumable();
+        await Kill(a);
+
+        var connection = CreateTestProbe();
+        var claims = new ResumeClaims(a, ResumeState.Idle, null, null, PartnerResumable: false, DateTimeOffset.UtcNow.AddMinutes(5));
+        await Send(new ResumeConnection(a, connection.Ref, claims, Received: 0, AnswerBy: DateTimeOffset.UtcNow.AddSeconds(-1)));
+
+        connection.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
     private async Task<(SessionId, Akka.TestKit.TestProbe)> ConnectResumable()
     {
         var (id, connection) = await Connect();
