@@ -42,6 +42,19 @@ public static class Resumable
         return message;
     }
 
+    /// <summary>
+    /// Reads up to <c>resumed</c>: first the resumed session's <c>session</c>, or, when this socket's
+    /// own session succeeded it (docs/failover.md, "Successor sessions"), only tokens.
+    /// </summary>
+    public static async Task<JsonElement> ExpectResumedAsync(this TestClient client)
+    {
+        JsonElement message;
+        do message = await client.NextAsync();
+        while (message.GetProperty("type").GetString() is "session" or "session.token");
+        Assert.Equal("resumed", message.GetProperty("type").GetString());
+        return message;
+    }
+
     /// <summary>Reads up to <paramref name="type"/>, then returns the token that follows it.</summary>
     private static async Task<string> TokenAfterAsync(TestClient client, string type)
     {

@@ -20,4 +20,23 @@ public static class SessionHomes
                 return true;
         return false;
     }
+
+    /// <summary>
+    /// Whether the node <paramref name="session"/>'s id names is a member in good standing: up (or
+    /// joining) and reachable, so the session, if it lives, can answer now. True for ids that name no
+    /// node (nothing to tell).
+    /// </summary>
+    public static bool IsOnLiveNode(ActorSystem system, SessionId session)
+    {
+        if (session.Node is not { } node) return true;
+        var state = Akka.Cluster.Cluster.Get(system).State;
+        foreach (var member in state.Members)
+        {
+            if (NodeKey.Of(member.UniqueAddress) != node) continue;
+            var standing = member.Status is Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.Joining
+                or Akka.Cluster.MemberStatus.WeaklyUp;
+            return standing && !state.Unreachable.Contains(member);
+        }
+        return false;
+    }
 }

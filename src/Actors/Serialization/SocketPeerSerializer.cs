@@ -56,6 +56,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         SeatTaken => "ST",
         HandOver => "HO",
         SessionLocation => "NSL",
+        SessionLeavingNotice => "NSV",
         _ => throw new ArgumentException($"{GetType().Name} cannot serialize {o.GetType()}"),
     };
 
@@ -93,6 +94,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case SeatTaken m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
             case HandOver m: w.Write(m.Session.Value); w.Write(m.To.Value); break;
             case SessionLocation m: WriteRef(w, m.Session); break;
+            case SessionLeavingNotice m: w.Write(m.Session.Value); break;
             case TokenNotice m: w.Write(m.Token); break;
             case ResumedNotice m: w.Write(m.Seq); w.Write(m.State); break;
             case AckNotice m: w.Write(m.Seq); break;
@@ -147,6 +149,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "ST" => new SeatTaken(Session(r), Code(r)),
             "HO" => new HandOver(Session(r), Session(r)),
             "NSL" => new SessionLocation(Ref(r)),
+            "NSV" => new SessionLeavingNotice(Session(r)),
             "ACK" => SessionAck.Instance,
             "WP" => new WaitingForPeer(Session(r), Code(r), r.ReadInt64()),
             "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean()),

@@ -60,3 +60,10 @@ public sealed record ServerErrorNotice(string Code, string Message) : IClientMes
 /// then rebuilt from its token on a live node).
 /// </summary>
 public sealed record SessionLocation(Akka.Actor.IActorRef Session) : IClientMessage;
+
+/// <summary>
+/// Not a message: <see cref="Session"/> did not take this socket's resume because its node is
+/// shutting down (it would be handed off in a moment, and the socket closed with 1012 a second
+/// time). The connection lets its own session succeed it instead (docs/failover.md).
+/// </summary>
+public sealed record SessionLeavingNotice(SessionId Session) : IClientMessage;

@@ -69,6 +69,20 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
                 if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
                 return;
             }
+            if (resume.AnswerBy is not null && NodeStopping.Get(Context.System).IsStopping(Context.System))
+            {
+                // This node is leaving: taking the socket now would hand it a session that is handed
+                // off a moment later (a second 1012). Its own session can succeed this one instead.
+                resume.Connection.Tell(new SessionLeavingNotice(_state.Id));
+                if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
+                return;
+            }
+            if (resume.Claims.Session == _state.Id && _connection.Equals(resume.Connection) && _state.Phase is not Unattached)
+            {
+                // The gateway asked again (the first one may have been lost with a node): answered already.
+                if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
+                return;
+            }
             if (resume.Claims.Session != _state.Id)
                 _handedOverTo = null; // this socket's own session succeeds the claimed one: it serves the socket now
             if (!_connection.IsNobody() && !_connection.Equals(resume.Connection))
@@ -242,6 +256,12 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
             case PeerFoundNotice { Initiator: true }:
                 _metrics.PairFormed(); // each pair has exactly one initiator, so this counts pairs once
                 break;
+            case ResumedNotice when _state.Predecessor is not null && !_connection.IsNobody():
+                // A successor: its client holds the new socket's first `session` (an idle token) and
+                // may take that one on `resumed`; the token that counts comes after it.
+                Deliver(message);
+                SendToken();
+                return;
         }
         if (!_connection.IsNobody())
             Deliver(message);

@@ -176,7 +176,12 @@ public sealed class ConnectionHandler(
         {
             var decision = context.Gate.Admit(frame);
             if (first && decision is InboundDecision.Resume resume)
+            {
+                // The socket's own `session` goes out first, so that the client can tell it from
+                // the resumed session's (docs/protocol.md, Resume); its entity may still be starting.
+                await WaitAsync(context.Writer.Announced(context.Fresh), _options.CloseTimeout);
                 decision = TakeBack(resume, context);
+            }
             first = false;
             yield return decision;
         }
@@ -186,7 +191,7 @@ public sealed class ConnectionHandler(
     {
         if (resumeSettings.Tokens.Read(resume.Token, out var problem) is not { } claims)
             return InboundDecision.Error(ResumeFailed, $"resume: {problem}; this socket goes on with a new session");
-        if (SessionHomes.IsUnreachable(system, claims.Session))
+        if (SessionHomes.IsUnreachable(system, claims.Session) && CanBeSucceeded(claims))
         {
             // Its node crashed and is not removed yet: its shard cannot move, so the session could
             // answer only after the removal (seconds). This socket's fresh session succeeds it now.
@@ -201,12 +206,12 @@ public sealed class ConnectionHandler(
         // The session answers with a `session` message, unless its node died just now, when nothing
         // answers: then this socket's session succeeds it (a client must never wait on a resume).
         var answerBy = time.GetUtcNow() + ResumeAnswerWait;
-        var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.Writer.SessionAnnounced = id =>
+        var leaving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.Writer.SessionLeaving = id =>
         {
-            if (id == claims.Session) answered.TrySetResult();
+            if (id == claims.Session) leaving.TrySetResult();
         };
-        _ = SucceedIfUnansweredAsync(claims, resume.Seq, context, answered.Task, answerBy);
+        _ = SucceedIfUnansweredAsync(claims, resume.Seq, context, context.Writer.Announced(claims.Session), leaving.Task, answerBy);
 
         sessionRegion.ActorRef.Tell(new HandOver(context.Fresh, claims.Session), ActorRefs.NoSender);
         context.Gate.Session = claims.Session;
@@ -216,12 +221,13 @@ public sealed class ConnectionHandler(
     }
 
     /// <summary>
-    /// Gives the resume to this socket's own session (a successor, see <see cref="SessionHomes"/>)
-    /// once the resumed session's node is found unreachable, or once the session's deadline has
-    /// passed without an answer; the session ignores the resume after its deadline.
+    /// Until the resumed session answers: once its node is found unreachable, or leaving, or once its
+    /// deadline has passed, this socket's own session succeeds it (see <see cref="SessionHomes"/>) if it can;
+    /// otherwise the resume is sent again with a new deadline (the session ignores one past its
+    /// deadline, and is rebuilt where it is asked once its dead node is removed).
     /// </summary>
     private async Task SucceedIfUnansweredAsync(ResumeClaims claims, long seq, ResumeContext context, Task answered,
-        DateTimeOffset answerBy)
+        Task leaving, DateTimeOffset answerBy)
     {
         try
         {
@@ -229,15 +235,22 @@ public sealed class ConnectionHandler(
             while (!answered.IsCompleted && !context.Over.IsCancellationRequested)
             {
                 var unreachable = SessionHomes.IsUnreachable(system, claims.Session);
-                if (unreachable || time.GetUtcNow() > answerBy + ClockSkewAllowance)
+                var late = time.GetUtcNow() > answerBy + ClockSkewAllowance;
+                if ((unreachable || late || leaving.IsCompleted) && CanBeSucceeded(claims))
                 {
-                    logger.LogInformation("Session {Resumed} did not answer the resume ({Why}); this connection's session succeeds it",
-                        claims.Session, unreachable ? "its node is unreachable" : "deadline passed");
+                    logger.LogInformation("Session {Resumed} did not take the resume ({Why}); this connection's session succeeds it",
+                        claims.Session, unreachable ? "its node is unreachable" : leaving.IsCompleted ? "its node is leaving" : "deadline passed");
                     context.Gate.Session = context.Fresh;
                     sessionRegion.ActorRef.Tell(new ResumeConnection(context.Fresh, context.Outbound, claims, seq), ActorRefs.NoSender);
                     return;
                 }
-                await Task.WhenAny(answered, tick.WaitForNextTickAsync(context.Over).AsTask());
+                if (late)
+                {
+                    answerBy = time.GetUtcNow() + ResumeAnswerWait;
+                    sessionRegion.ActorRef.Tell(new ResumeConnection(claims.Session, context.Outbound, claims, seq, answerBy), ActorRefs.NoSender);
+                }
+                var next = tick.WaitForNextTickAsync(context.Over).AsTask();
+                await (leaving.IsCompleted ? Task.WhenAny(answered, next) : Task.WhenAny(answered, leaving, next));
             }
         }
         catch (Exception e)
@@ -245,6 +258,14 @@ public sealed class ConnectionHandler(
             logger.LogError(e, "Waiting for the answer to a resume failed");
         }
     }
+
+    /// <summary>
+    /// A successor needs a live partner session to re-point to it. When the partner's node is gone
+    /// too (both ends of the pair were on the crashed node), neither successor could find the other;
+    /// both sessions are rebuilt under their own ids once the node is removed, each confirming the other.
+    /// </summary>
+    private bool CanBeSucceeded(ResumeClaims claims) =>
+        claims.Partner is not { } partner || SessionHomes.IsOnLiveNode(system, partner);
 
     /// <summary>What deciding a socket's first frame needs: its gate, its own session, its outbound side.</summary>
     private sealed record ResumeContext(InboundGate Gate, SessionId Fresh, IActorRef Outbound, WebSocketWriter Writer,
@@ -295,6 +316,8 @@ public sealed class ConnectionHandler(
             // Could not even say why; the socket is gone.
         }
     }
+
+    private static async Task WaitAsync(Task task, TimeSpan atMost) => await Task.WhenAny(task, Task.Delay(atMost));
 
     private static async Task WaitAsync(CancellationToken until, TimeSpan atMost)
     {

@@ -19,8 +19,38 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
     /// <summary>Called when the session serving this socket turns out to live on another node.</summary>
     public Action<Akka.Actor.IActorRef>? SessionIsRemote { get; set; }
 
-    /// <summary>Called with the id of every <c>session</c> message written (a resumed session answers with one).</summary>
-    public Action<SessionId>? SessionAnnounced { get; set; }
+    private readonly List<(SessionId Id, TaskCompletionSource Written)> _announcements = [];
+
+    /// <summary>
+    /// Completes once a <c>session</c> message for <paramref name="session"/> has been written (a
+    /// socket's own session announces itself first; a resumed session answers with one).
+    /// </summary>
+    public Task Announced(SessionId session)
+    {
+        lock (_announcements)
+        {
+            foreach (var (id, written) in _announcements)
+                if (id == session) return written.Task;
+            var added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _announcements.Add((session, added));
+            return added.Task;
+        }
+    }
+
+    private void Announce(SessionId session)
+    {
+        TaskCompletionSource written;
+        lock (_announcements)
+        {
+            var index = _announcements.FindIndex(a => a.Id == session);
+            if (index < 0) _announcements.Add((session, written = new TaskCompletionSource()));
+            else written = _announcements[index].Written;
+        }
+        written.TrySetResult();
+    }
+
+    /// <summary>Called when a resumed session declines because its node is leaving (nothing is written).</summary>
+    public Action<SessionId>? SessionLeaving { get; set; }
 
     private Task _inFlight = Task.CompletedTask;
     private int _closed;
@@ -33,11 +63,13 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
             case SessionLocation location:
                 SessionIsRemote?.Invoke(location.Session);
                 return true;
+            case SessionLeavingNotice leaving:
+                SessionLeaving?.Invoke(leaving.Session);
+                return true;
             case SessionMovedNotice:
                 await CloseAsync(CloseCodes.SessionResumed, "session-resumed");
                 return false;
             case IClientMessage m:
-                if (m is SessionStarted announced) SessionAnnounced?.Invoke(announced.Id);
                 using (var frame = m is SessionStarted s ? WireEncoder.Session(s, ice.For(s.Id.Value)) : WireEncoder.Encode(m))
                 {
                     Count(m);
@@ -45,6 +77,7 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
                     _inFlight = send;
                     await send;
                 }
+                if (m is SessionStarted announced) Announce(announced.Id);
                 return true;
             case CloseRequest close:
                 await CloseAsync(close.Code, close.Reason);

@@ -98,7 +98,9 @@ public static class SocketPeerServices
                 // has no typed option for this key.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .AddStartup((system, _) => DrainSocketsBeforeLeaving(system,
-                    provider.GetRequiredService<ConnectionDrain>(), options.CloseTimeout));
+                    provider.GetRequiredService<ConnectionDrain>(), options.CloseTimeout))
+                .AddStartup((system, _) => provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
+                    .Register(NodeStopping.Get(system).Begin));
         });
         return builder;
     }
