@@ -29,7 +29,6 @@ public sealed class ConnectionHandler(
     ResumeSettings resumeSettings,
     SocketPeerMetrics metrics,
     IOptions<SocketPeerOptions> options,
-    IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<ConnectionHandler> logger)
 {
@@ -87,7 +86,9 @@ public sealed class ConnectionHandler(
             .ToMaterialized(Sink.Ignore<bool>(), Keep.Both)
             .Run(_materializer);
 
-        using var restart = lifetime.ApplicationStopping.Register(
+        // The host's stop (SIGTERM) begins the node's stop; so does coordinated shutdown started any
+        // other way (a node downed by the split brain resolver): either way, clients hear 1012.
+        using var restart = NodeStopping.Get(system).Token.Register(
             () => outbound.Tell(new CloseRequest(CloseCodes.ServiceRestart, "service restart")));
         using var connectionOver = new CancellationTokenSource();
         writer.SessionIsRemote = remote => _ = ReconnectIfLostAsync(remote, outbound, connectionOver.Token);
@@ -137,8 +138,12 @@ public sealed class ConnectionHandler(
             await WaitAsync(clientGone, _options.CloseTimeout);
             return;
         }
-        // The client closed (we answer its close frame) or the gate closed (its close is queued).
-        outbound.Tell(new CloseRequest(CloseCodes.Normal, ""));
+        // The client closed (we answer its close frame), the gate closed (its close is queued first),
+        // or the session region stopped under a socket still open: this node is going down (downed by
+        // the split brain resolver, say) and the client should resume elsewhere.
+        outbound.Tell(socket.State == WebSocketState.Open
+            ? new CloseRequest(CloseCodes.ServiceRestart, "service restart")
+            : new CloseRequest(CloseCodes.Normal, ""));
         await AwaitOrAbort(outboundDone, socket);
         if (socket.State == WebSocketState.CloseSent)
             await DrainUntilClosedAsync(socket);
