@@ -59,12 +59,19 @@ public abstract class Wire
 /// code, <c>peer.found</c> to both, then <c>data</c> and <c>rtc.signal</c> relayed to the partner.
 /// </summary>
 /// <param name="partnerServer">Where B connects, when not to the same server as A (another node of a cluster).</param>
-public sealed class SocketPeerWire(string socketPath, IPEndPoint? partnerServer = null) : Wire
+/// <param name="nodes">
+/// The nodes of a cluster to spread pairs over instead: pair <c>i</c> has A on node <c>i mod n</c> and B on
+/// the next, so every pair crosses nodes and every node holds as many sockets as the others.
+/// </param>
+public sealed class SocketPeerWire(string socketPath, IPEndPoint? partnerServer = null, IReadOnlyList<IPEndPoint>? nodes = null) : Wire
 {
     public override async Task<PeerPair> ConnectPairAsync(IPEndPoint server, string tag, int index, CancellationToken cancel)
     {
         var code = $"{tag}-{index}";
-        var (a, b) = await ConnectBothAsync(server, partnerServer ?? server, socketPath, socketPath, cancel);
+        var (serverA, serverB) = nodes is { Count: > 1 }
+            ? (nodes[index % nodes.Count], nodes[(index + 1) % nodes.Count])
+            : (server, partnerServer ?? server);
+        var (a, b) = await ConnectBothAsync(serverA, serverB, socketPath, socketPath, cancel);
         try
         {
             var pair = System.Text.Encoding.UTF8.GetBytes($$"""{"type":"pair","data":"{{code}}"}""");

@@ -28,10 +28,7 @@ public sealed class RunReport
     public List<SummaryValue> Summary { get; set; } = [];
     public List<Ratio> Ratios { get; set; } = [];
     /// <summary>Not measured yet, and why (kept in the results so nobody reads an absence as a pass).</summary>
-    public List<string> NotMeasured { get; } =
-    [
-        "one node vs three: TODO (cross-node relay is the cluster scenario); see docs/benchmarks.md",
-    ];
+    public List<string> NotMeasured { get; } = [];
 
     /// <summary>The results of earlier runs' JSON files, to summarize together (the <c>report</c> command).</summary>
     public static async Task<List<ScenarioResult>> ReadResultsAsync(string path)

@@ -13,8 +13,8 @@ namespace SocketPeer.Bench.Runner;
 /// (so a burst of outside load spreads over all of them instead of hitting one). Each server is started
 /// fresh per repeat for the traffic scenarios, and again for each idle-footprint run; every process
 /// started is killed before this returns.
-/// <para>The <c>cluster</c> scenario starts its own two-node clusters (<see cref="ClusterRelay"/>), after
-/// the other targets of each repeat. One node against three is not measured yet (NotMeasured).</para>
+/// <para>The <c>cluster</c> scenario starts its own two- and three-node clusters (<see cref="ClusterRelay"/>),
+/// after the other targets of each repeat.</para>
 /// </summary>
 public static class BenchRunner
 {

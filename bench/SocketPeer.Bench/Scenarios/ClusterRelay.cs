@@ -8,65 +8,70 @@ using SocketPeer.Bench.Servers;
 namespace SocketPeer.Bench.Scenarios;
 
 /// <summary>
-/// Relay on a two-node SocketPeer cluster (issue 7, DESIGN.md section 6): the same closed- and open-loop
-/// relay as <see cref="RelayScenario"/>, for each session placement (<c>Local</c>: a session lives on
+/// Relay on SocketPeer clusters (issue 7, DESIGN.md section 6): the same closed- and open-loop relay as
+/// <see cref="RelayScenario"/>. Two nodes, for each session placement (<c>Local</c>: a session lives on
 /// its socket's node; <c>Hash</c>: plain hashing) and each layout (<c>split</c>: the two ends of every
-/// pair on different nodes; <c>one-node</c>: both ends on the first node). Server CPU is both processes'.
+/// pair on different nodes; <c>one-node</c>: both ends on the first node); and three nodes with Local
+/// placement and the pairs spread over all three (<c>3n-local-spread</c>: one node against three is
+/// this against the single-node <c>socketpeer</c> target). Server CPU is every node's.
 /// Each combination is a target of its own in the results: <c>2n-local-split</c>, <c>2n-hash-one-node</c>, ….
 /// </summary>
 public static class ClusterRelay
 {
     public const string Name = "cluster";
 
-    private static readonly string[] Placements = ["Local", "Hash"];
-    private static readonly (string Name, bool Split)[] Layouts = [("split", true), ("one-node", false)];
+    private static readonly (string Label, string Placement, int Nodes, bool Spread)[] Layouts =
+    [
+        ("2n-local-split", "Local", 2, true), ("2n-local-one-node", "Local", 2, false),
+        ("2n-hash-split", "Hash", 2, true), ("2n-hash-one-node", "Hash", 2, false),
+        ("3n-local-spread", "Local", 3, true),
+    ];
 
     public static async Task<List<ScenarioResult>> RunAsync(BenchSettings settings, ProgressLine progress, int repeat,
         CancellationToken cancel)
     {
         var results = new List<ScenarioResult>();
-        foreach (var placement in Placements)
-            foreach (var (layout, split) in Layouts)
+        foreach (var (label, placement, count, spread) in Layouts)
+        {
+            var nodes = new List<ServerProcess>();
+            try
             {
-                var label = $"2n-{placement.ToLowerInvariant()}-{layout}";
-                ServerProcess? first = null, second = null;
-                try
+                progress.Say($"starting a {count}-node cluster, {placement} placement, for {label}, repeat {repeat}");
+                var port = FreeLoopbackPort();
+                nodes.Add(await ServerProcess.StartAsync(TargetKind.SocketPeer,
+                    ServerLaunch.ClusterNode(port, seed: null, placement, settings.ServerEnvironment), cancel));
+                while (nodes.Count < count)
+                    nodes.Add(await ServerProcess.StartAsync(TargetKind.SocketPeer,
+                        ServerLaunch.ClusterNode(0, $"akka.tcp://socketpeer@127.0.0.1:{port}", placement, settings.ServerEnvironment), cancel));
+                var first = nodes[0];
+                var wire = new SocketPeerWire("/socketpeer/", nodes: spread ? [.. nodes.Select(n => n.Endpoint)] : null);
+                var target = new Target(TargetKind.SocketPeer, first.Endpoint, wire, first.Pid, first)
                 {
-                    progress.Say($"starting a two-node cluster, {placement} placement, for {label}, repeat {repeat}");
-                    var port = FreeLoopbackPort();
-                    first = await ServerProcess.StartAsync(TargetKind.SocketPeer,
-                        ServerLaunch.ClusterNode(port, seed: null, placement, settings.ServerEnvironment), cancel);
-                    second = await ServerProcess.StartAsync(TargetKind.SocketPeer,
-                        ServerLaunch.ClusterNode(0, $"akka.tcp://socketpeer@127.0.0.1:{port}", placement, settings.ServerEnvironment), cancel);
-                    var wire = new SocketPeerWire("/socketpeer/", split ? second.Endpoint : null);
-                    var target = new Target(TargetKind.SocketPeer, first.Endpoint, wire, first.Pid, first)
-                    {
-                        Label = label,
-                        OtherPids = [second.Pid],
-                    };
-                    foreach (var open in new[] { false, true })
-                    {
-                        var context = new ScenarioContext(target, settings, progress, $"r{repeat}-{label}-{Guid.NewGuid():N}"[..30], cancel);
-                        progress.Say($"{label}: {(open ? RelayScenario.OpenName : RelayScenario.ClosedName)}, repeat {repeat}");
-                        var result = open
-                            ? await RelayScenario.RunOpenAsync(context, repeat)
-                            : await RelayScenario.RunClosedAsync(context, repeat);
-                        progress.Say($"  {result.Operations:N0} messages, {result.OperationsPerSecond:N0}/s, server {result.ServerCpuUsPerOperation:0.0} µs CPU each, " +
-                                     $"p50 {result.Latency?.P50Us:N0} µs p99 {result.Latency?.P99Us:N0} µs");
-                        results.Add(result);
-                    }
-                }
-                catch (Exception e) when (e is BenchException or HttpRequestException || (e is OperationCanceledException && !cancel.IsCancellationRequested))
+                    Label = label,
+                    OtherPids = [.. nodes.Skip(1).Select(n => n.Pid)],
+                };
+                foreach (var open in new[] { false, true })
                 {
-                    progress.Say($"  FAILED: {e.Message}");
-                    results.Add(new ScenarioResult { Target = label, Scenario = RelayScenario.ClosedName, Repeat = repeat, Failed = e.Message });
-                }
-                finally
-                {
-                    if (second is not null) await second.DisposeAsync();
-                    if (first is not null) await first.DisposeAsync();
+                    var context = new ScenarioContext(target, settings, progress, $"r{repeat}-{label}-{Guid.NewGuid():N}"[..30], cancel);
+                    progress.Say($"{label}: {(open ? RelayScenario.OpenName : RelayScenario.ClosedName)}, repeat {repeat}");
+                    var result = open
+                        ? await RelayScenario.RunOpenAsync(context, repeat)
+                        : await RelayScenario.RunClosedAsync(context, repeat);
+                    progress.Say($"  {result.Operations:N0} messages, {result.OperationsPerSecond:N0}/s, server {result.ServerCpuUsPerOperation:0.0} µs CPU each, " +
+                                 $"p50 {result.Latency?.P50Us:N0} µs p99 {result.Latency?.P99Us:N0} µs");
+                    results.Add(result);
                 }
             }
+            catch (Exception e) when (e is BenchException or HttpRequestException || (e is OperationCanceledException && !cancel.IsCancellationRequested))
+            {
+                progress.Say($"  FAILED: {e.Message}");
+                results.Add(new ScenarioResult { Target = label, Scenario = RelayScenario.ClosedName, Repeat = repeat, Failed = e.Message });
+            }
+            finally
+            {
+                for (var i = nodes.Count - 1; i >= 0; i--) await nodes[i].DisposeAsync();
+            }
+        }
         return results;
     }
 

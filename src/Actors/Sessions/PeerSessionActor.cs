@@ -69,10 +69,12 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
                 if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
                 return;
             }
-            if (resume.AnswerBy is not null && NodeStopping.Get(Context.System).IsStopping(Context.System))
+            if (resume.AnswerBy is not null && NodeStopping.Get(Context.System).IsStopping(Context.System) && PartnerLivesElsewhere())
             {
                 // This node is leaving: taking the socket now would hand it a session that is handed
-                // off a moment later (a second 1012). Its own session can succeed this one instead.
+                // off a moment later (a second 1012). Its own session can succeed this one instead,
+                // if the partner lives on another node: a partner leaving with this node would be
+                // succeeded too, and the two successors could not find each other.
                 resume.Connection.Tell(new SessionLeavingNotice(_state.Id));
                 if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
                 return;
@@ -198,6 +200,10 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         if (!_connection.Path.Address.Equals(Self.Path.Address) && _connection.Path.Address.HasGlobalScope)
             Deliver(new SessionLocation(Self));
     }
+
+    /// <summary>True when not paired, or paired with a session this one watches on another node.</summary>
+    private bool PartnerLivesElsewhere() =>
+        _state.Phase is not Paired || _partner is { } partner && partner.Path.Address.HasGlobalScope;
 
     private void WatchPartner(SessionId partner)
     {
