@@ -204,10 +204,6 @@ public sealed class ConnectionHandler(
             return new InboundDecision.Forward(new ResumeConnection(context.Fresh, context.Outbound, claims, resume.Seq));
         }
 
-        // Told directly, not through the inbound stream: a session that never answers would hold the
-        // stream's acknowledgement, and with it every later frame, also those for a successor. The
-        // client sends nothing more until the answer, so nothing can overtake this.
-
         // The session answers with a `session` message, unless its node died just now, when nothing
         // answers: then this socket's session succeeds it (a client must never wait on a resume).
         var answerBy = time.GetUtcNow() + ResumeAnswerWait;
@@ -221,6 +217,9 @@ public sealed class ConnectionHandler(
         sessionRegion.ActorRef.Tell(new HandOver(context.Fresh, claims.Session), ActorRefs.NoSender);
         context.Gate.Session = claims.Session;
         logger.LogDebug("Connection resumes session {Resumed}", claims.Session);
+        // Told directly, not through the inbound stream: a session that never answers would hold the
+        // stream's acknowledgement, and with it every later frame, also those for a successor. The
+        // client sends nothing more until the answer, so nothing can overtake this.
         sessionRegion.ActorRef.Tell(new ResumeConnection(claims.Session, context.Outbound, claims, resume.Seq, answerBy), ActorRefs.NoSender);
         return InboundDecision.Ignore.Instance;
     }
