@@ -43,16 +43,22 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         // actor system would tell every remote watcher its shard regions stopped, a clean exit).
         await ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)crashing.System).Provider).Transport.Shutdown();
 
-        var unreachable = WatchAsync(() => Akka.Cluster.Cluster.Get(survivor.System).State.Unreachable.Any(m => m.Address == crashed),
-            timeline, "unreachable on a survivor");
-        var removed = WatchAsync(() => Akka.Cluster.Cluster.Get(survivor.System).State.Members.All(m => m.Address != crashed),
-            timeline, "removed on a survivor");
-        // Re-attach the lost session on the survivor, as a resume does: answered once its shard has a new home.
-        await NodeState.EventuallyAsync(async () =>
+        var unreachable = MarkAsync(survivor, view => view.Unreachable.Contains(crashed), timeline, "unreachable on a survivor");
+        var removed = MarkAsync(survivor, view => !view.Members.ContainsKey(crashed), timeline, "removed on a survivor");
+        // Re-attach the lost session on the survivor, as a resume does: answered once its shard has a
+        // new home. Each attempt waits for its answer (250 ms); a message the dead node swallowed is asked again.
+        using var deadline = new CancellationTokenSource(RecoveredWithin);
+        while (true)
         {
-            await sessions.Ask<SessionAck>(new AttachConnection(new SessionId(lost.SessionId), connection), TimeSpan.FromMilliseconds(250));
-            return true;
-        }, RecoveredWithin, "the lost session's shard answers from a survivor");
+            try
+            {
+                await sessions.Ask<SessionAck>(new AttachConnection(new SessionId(lost.SessionId), connection), TimeSpan.FromMilliseconds(250));
+                break;
+            }
+            catch (AskTimeoutException) when (!deadline.IsCancellationRequested)
+            {
+            }
+        }
         timeline.Mark("its session shard answers from a survivor");
         await Task.WhenAll(unreachable, removed);
 
@@ -61,9 +67,11 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Assert.Contains(lost.SessionId, await survivor.SessionEntitiesAsync()); // re-homed where it was asked for
     }
 
-    private static Task WatchAsync(Func<bool> condition, Timeline timeline, string what) =>
-        NodeState.EventuallyAsync(() => Task.FromResult(condition()), RecoveredWithin, what)
-            .ContinueWith(t => { t.GetAwaiter().GetResult(); timeline.Mark(what); }, TaskScheduler.Default);
+    private static async Task MarkAsync(SocketPeerServer node, Func<MembershipView, bool> condition, Timeline timeline, string what)
+    {
+        await MembershipWait.UntilAsync(node.System, condition, RecoveredWithin, what);
+        timeline.Mark(what);
+    }
 
     private sealed class BlackHole : ReceiveActor
     {

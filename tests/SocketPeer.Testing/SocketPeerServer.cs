@@ -1,4 +1,6 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -6,6 +8,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Rooms;
+using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Hosting;
 
 namespace SocketPeer.Testing;
@@ -64,15 +68,14 @@ public sealed class SocketPeerServer : IAsyncDisposable
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Akka.Cluster.Cluster.Get(_app.Services.GetRequiredService<ActorSystem>()).RegisterOnMemberUp(up.SetResult);
         await up.Task.WaitAsync(ReadyWithin);
+        // What /ready asks besides membership: both shard regions answer (an Ask is its own wait).
+        var registry = _app.Services.GetRequiredService<ActorRegistry>();
+        await Task.WhenAll(
+            registry.Get<RoomRegion>().Ask<CurrentShardRegionState>(GetShardRegionState.Instance, ReadyWithin),
+            registry.Get<SessionRegion>().Ask<CurrentShardRegionState>(GetShardRegionState.Instance, ReadyWithin));
         using var http = CreateHttpClient();
-        using var deadline = new CancellationTokenSource(ReadyWithin);
-        while (true)
-        {
-            using var response = await http.GetAsync("/ready", CancellationToken.None);
-            if (response.IsSuccessStatusCode) return;
-            Assert.False(deadline.IsCancellationRequested, $"/ready still answered {response.StatusCode} {ReadyWithin} after the node was Up");
-            await Task.Delay(50, CancellationToken.None); // polling a condition with a deadline
-        }
+        using var response = await http.GetAsync("/ready", CancellationToken.None);
+        Assert.True(response.IsSuccessStatusCode, $"/ready answered {response.StatusCode} once the node was Up and its shard regions answered");
     }
 
     /// <summary>Stops the host gracefully, as SIGTERM does: sockets close with 1012, the node leaves.</summary>

@@ -30,33 +30,15 @@ public sealed class TestCluster : IAsyncDisposable
             foreach (var node in starting)
                 started.Add(await node);
             var cluster = new TestCluster(started);
-            await cluster.WaitUntilAsync(c => c.AllSee(nodes, MemberStatus.Up), FormedWithin, "every node sees every node Up");
+            await Task.WhenAll(started.Select(node => MembershipWait.UntilAsync(node.System,
+                view => view.Members.Count == nodes && view.Members.Values.All(s => s == MemberStatus.Up) && view.Unreachable.Count == 0,
+                FormedWithin, "every node sees every node Up")));
             return cluster;
         }
         catch
         {
             await Task.WhenAll(started.Select(n => n.DisposeAsync().AsTask()));
             throw;
-        }
-    }
-
-    /// <summary>Whether every running node sees exactly <paramref name="members"/> members, all <paramref name="status"/>.</summary>
-    public bool AllSee(int members, MemberStatus status, IEnumerable<SocketPeerServer>? nodes = null) =>
-        (nodes ?? Nodes).All(node =>
-        {
-            var state = Cluster.Get(node.System).State;
-            return state.Members.Count == members && state.Members.All(m => m.Status == status) && state.Unreachable.Count == 0;
-        });
-
-    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="within"/> passes.</summary>
-    public async Task WaitUntilAsync(Func<TestCluster, bool> condition, TimeSpan within, string what)
-    {
-        using var deadline = new CancellationTokenSource(within);
-        while (!condition(this))
-        {
-            if (deadline.IsCancellationRequested)
-                throw new Xunit.Sdk.XunitException($"not within {within}: {what}");
-            await Task.Delay(20, CancellationToken.None);
         }
     }
 

@@ -37,25 +37,4 @@ internal static class NodeState
             .CheckHealthAsync(check => check.Tags.Contains(SocketPeerServices.ReadyTag));
         return report.Status;
     }
-
-    /// <summary>Polls until <paramref name="condition"/> holds (exceptions count as "not yet").</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within, string what)
-    {
-        using var deadline = new CancellationTokenSource(within);
-        Exception? last = null;
-        while (true)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (Exception e)
-            {
-                last = e;
-            }
-            if (deadline.IsCancellationRequested)
-                throw new Xunit.Sdk.XunitException($"not within {within}: {what}{(last is null ? "" : $" (last error: {last.Message})")}");
-            await Task.Delay(20, CancellationToken.None);
-        }
-    }
 }
