@@ -19,11 +19,7 @@ public sealed class LostSessionTests(ITestOutputHelper output)
     [Fact]
     public async Task A_lost_session_is_rebuilt_by_resume_and_gets_what_its_partner_sent_meanwhile()
     {
-        var (a, _) = await ConnectResumable();
-        var (b, bConnection) = await ConnectResumable();
-        await Send(new ClientPair(a, _code));
-        await Send(new ClientPair(b, _code));
-        bConnection.FishForMessage(m => m is PeerFoundNotice, Timeout);
+        var (a, b, bConnection) = await PairResumable();
         await Send(new ClientRelay(b, RelayKind.Data, Utf8("one")));
 
         await Kill(a); // no ConnectionClosed, no LeaveRoom: gone as with a crashed node
@@ -48,11 +44,7 @@ public sealed class LostSessionTests(ITestOutputHelper output)
     [Fact]
     public async Task A_fresh_session_succeeds_a_lost_one_and_the_partner_replays_to_it()
     {
-        var (a, _) = await ConnectResumable();
-        var (b, bConnection) = await ConnectResumable();
-        await Send(new ClientPair(a, _code));
-        await Send(new ClientPair(b, _code));
-        bConnection.FishForMessage(m => m is PeerFoundNotice, Timeout);
+        var (a, b, bConnection) = await PairResumable();
         await Kill(a);
         await Send(new ClientRelay(b, RelayKind.Data, Utf8("while away")));
 
@@ -81,6 +73,17 @@ public sealed class LostSessionTests(ITestOutputHelper output)
         await Send(new ResumeConnection(a, connection.Ref, claims, Received: 0, AnswerBy: DateTimeOffset.UtcNow.AddSeconds(-1)));
 
         connection.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    /// <summary>Two resumable sessions paired on this test's code; b's connection has seen peer.found.</summary>
+    private async Task<(SessionId A, SessionId B, Akka.TestKit.TestProbe BConnection)> PairResumable()
+    {
+        var (a, _) = await ConnectResumable();
+        var (b, bConnection) = await ConnectResumable();
+        await Send(new ClientPair(a, _code));
+        await Send(new ClientPair(b, _code));
+        bConnection.FishForMessage(m => m is PeerFoundNotice, Timeout);
+        return (a, b, bConnection);
     }
 
     private async Task<(SessionId, Akka.TestKit.TestProbe)> ConnectResumable()
