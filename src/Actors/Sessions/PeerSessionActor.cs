@@ -37,6 +37,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
     private PairCode? _roomCode;
     private IActorRef? _partner;
     private SessionId? _partnerId;
+    private PartnerRoute _route = PartnerRoute.None;
     private bool _stopping;
     private SessionId? _handedOverTo;
 
@@ -131,11 +132,13 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         });
         Receive<PartnerResumed>(m =>
         {
+            PartnerSpeaks(m.From);
             Apply(_state.Handle(m));
             if (_state.Phase is Paired p && p.Partner == m.From) WatchPartner(m.From);
         });
         Receive<PartnerResumeAnswer>(m =>
         {
+            if (m.Verdict == ResumeVerdict.Accepted) PartnerSpeaks(m.From);
             Apply(_state.Handle(m));
             if (m.Verdict == ResumeVerdict.Accepted && _state.Phase is Paired p && p.Partner == m.From) WatchPartner(m.From);
         });
@@ -149,6 +152,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
             else if (t.ActorRef.Equals(_partner) && _partnerId is { } partner)
             {
                 _partner = null;
+                _route = _route.ThroughRegion(partner);
                 Apply(_state.PartnerLost(partner));
             }
         });
@@ -212,6 +216,34 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         _partner = Sender;
         _partnerId = partner;
         Context.Watch(_partner);
+        _route = _route.Known(partner, _partner);
+    }
+
+    /// <summary>
+    /// Straight to the partner's entity when the pairing's route allows it (<see cref="PartnerRoute"/>):
+    /// two mailboxes fewer per relay than through the shard region (region, shard). Otherwise, and
+    /// for good once the partner was lost, through the region.
+    /// </summary>
+    private void ToPartner(IWithSessionId message)
+    {
+        if (_route.Direct(message.Session) is { } partner)
+        {
+            partner.Tell(message);
+            return;
+        }
+        // A hello has no order to keep (it only lets the partner watch this entity), and it is sent
+        // before the partner's ref is known: it must not keep the pairing off the direct route.
+        if (message is not PartnerHello) _route = _route.ThroughRegion(message.Session);
+        _sessions.Tell(message);
+    }
+
+    /// <summary>
+    /// The partner's entity answered from <see cref="ActorBase.Sender"/>: what this session sends it
+    /// next (a replay, say) must go to that incarnation, not to one that may have died unnoticed.
+    /// </summary>
+    private void PartnerSpeaks(SessionId from)
+    {
+        if (!Sender.IsNobody() && _state.Phase is Paired p && p.Partner == from) _route = _route.Known(from, Sender);
     }
 
     private void Apply(SessionTransition transition)
@@ -225,7 +257,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
             {
                 case ToClient m: ToClient(m.Message); break;
                 case ToRoom m: _rooms.Tell(m.Message); break;
-                case ToPartner m: _sessions.Tell(m.Message); break;
+                case ToPartner m: ToPartner(m.Message); break;
                 case Stop: BeginStop(); break;
             }
         }

@@ -173,8 +173,15 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
             : Next(Enter(new Idle()), new ToClient(PeerLeftNotice.Instance)); // came back just too late
     }
 
-    public SessionTransition Handle(PartnerGaveUp gaveUp) =>
-        Away && Phase is Paired p && p.Partner == gaveUp.From ? End() : Same();
+    /// <summary>
+    /// The partner ended the pairing on its side and took this session out of the room. Absent, this
+    /// session ends; attached (its socket died unnoticed yet, or it came back just as the partner's
+    /// patience ran out) its client hears <c>peer.left</c>, instead of relaying to a partner that drops
+    /// everything it sends.
+    /// </summary>
+    public SessionTransition Handle(PartnerGaveUp gaveUp) => Phase is Paired p && p.Partner == gaveUp.From
+        ? Away ? End() : Next(Enter(new Idle()), new ToClient(PeerLeftNotice.Instance))
+        : Same();
 
     public SessionTransition Handle(WaitingForPeer waiting) => Phase switch
     {

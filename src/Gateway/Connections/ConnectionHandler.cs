@@ -1,8 +1,6 @@
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Hosting;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using Microsoft.Extensions.Options;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
@@ -15,11 +13,12 @@ using static SocketPeer.Actors.Sessions.ServerErrorCodes;
 namespace SocketPeer.Gateway.Connections;
 
 /// <summary>
-/// Runs one WebSocket connection as two Akka.Streams graphs around its session entity:
-/// <para>inbound: frames → size, rate, decode (<see cref="InboundGate"/>) → session, one message in
+/// Runs one WebSocket connection as two loops around its session entity, with no actor of its own:
+/// <para>inbound: frames → size, rate, decode (<see cref="InboundGate"/>) → session, a few messages in
 /// flight at a time (<see cref="SessionAck"/> is the backpressure);</para>
-/// <para>outbound: the session's messages → a bounded queue → encode → socket. A client that lets
-/// the queue fill is closed with 4000 instead of being buffered without bound.</para>
+/// <para>outbound: the session tells the connection's <see cref="ConnectionOutbox"/> → a bounded queue
+/// → encode → socket. A client that lets the queue fill is closed with 4000 instead of being buffered
+/// without bound.</para>
 /// </summary>
 public sealed class ConnectionHandler(
     ActorSystem system,
@@ -44,22 +43,24 @@ public sealed class ConnectionHandler(
     /// <summary>How often a resume waiting for its answer checks whether the session's node became unreachable.</summary>
     private static readonly TimeSpan ReachabilityCheck = TimeSpan.FromMilliseconds(250);
 
-    private readonly IMaterializer _materializer = system.Materializer(namePrefix: "connection");
+    /// <summary>
+    /// Messages from the client that may wait for the session's acknowledgement at once: enough to keep
+    /// a busy pair's session fed without waiting a round trip per message, few enough that a session
+    /// that stops answering (its node lost) holds little.
+    /// </summary>
+    private const int InboundWindow = 8;
+
     private readonly SocketPeerOptions _options = options.Value;
 
     public async Task RunAsync(WebSocket socket, HttpContext http)
     {
         var session = SessionId.NewOn(system);
-        using var scope = logger.BeginScope(new Dictionary<string, object>
-        {
-            ["ConnectionId"] = http.Connection.Id,
-            ["SessionId"] = session.Value,
-        });
+        using var scope = logger.BeginScope(new ConnectionLogScope(http.Connection.Id, session.Value));
         metrics.ConnectionOpened();
         logger.LogDebug("Connection from {RemoteAddress} opened", http.Connection.RemoteIpAddress);
         try
         {
-            await RunStreamsAsync(socket, session, http.RequestAborted);
+            await RunLoopsAsync(socket, session, http.RequestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -77,44 +78,44 @@ public sealed class ConnectionHandler(
         }
     }
 
-    private async Task RunStreamsAsync(WebSocket socket, SessionId session, CancellationToken clientGone)
+    private async Task RunLoopsAsync(WebSocket socket, SessionId session, CancellationToken clientGone)
+    {
+        var outbox = new ConnectionOutbox(system, _options.OutboundQueueLength, InboundWindow);
+        using var connectionOver = new CancellationTokenSource();
+        try
+        {
+            await RunLoopsAsync(socket, session, outbox, connectionOver, clientGone);
+        }
+        finally
+        {
+            connectionOver.Cancel(); // a read or a wait for the window still pending ends here
+            outbox.Stop();
+        }
+    }
+
+    private async Task RunLoopsAsync(WebSocket socket, SessionId session, ConnectionOutbox outbox,
+        CancellationTokenSource connectionOver, CancellationToken clientGone)
     {
         var writer = new WebSocketWriter(socket, metrics, ice);
-        var (outbound, outboundDone) = Source.ActorRef<object>(_options.OutboundQueueLength, OverflowStrategy.Fail)
-            .SelectAsync(1, writer.WriteAsync)
-            .TakeWhile(open => open)
-            .ToMaterialized(Sink.Ignore<bool>(), Keep.Both)
-            .Run(_materializer);
+        var outboundDone = WriteAllAsync(outbox, writer);
 
         // The host's stop (SIGTERM) begins the node's stop; so does coordinated shutdown started any
         // other way (a node downed by the split brain resolver): either way, clients hear 1012.
         using var restart = NodeStopping.Get(system).Token.Register(
-            () => outbound.Tell(new CloseRequest(CloseCodes.ServiceRestart, "service restart")));
-        using var connectionOver = new CancellationTokenSource();
-        writer.SessionIsRemote = remote => _ = ReconnectIfLostAsync(remote, outbound, connectionOver.Token);
+            () => outbox.Tell(new CloseRequest(CloseCodes.ServiceRestart, "service restart")));
+        writer.SessionIsRemote = remote => _ = ReconnectIfLostAsync(remote, outbox, connectionOver.Token);
 
         var gate = new InboundGate(session, decoder,
             new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time));
-        var resuming = new ResumeContext(gate, session, outbound, writer, connectionOver.Token);
-        var inboundDone = Source.From(() => DecideAsync(socket, resuming))
-            .TakeWhile(decision => decision is not InboundDecision.Close, inclusive: true)
-            .Collect(decision => IsForSession(decision, outbound), decision => ((InboundDecision.Forward)decision).Message)
-            .WatchTermination(Keep.Right)
-            .To(Sink.ActorRefWithAck<IWithSessionId>(sessionRegion.ActorRef,
-                onInitMessage: new AttachConnection(session, outbound),
-                ackMessage: SessionAck.Instance,
-                // After a resume the first session passes these on to the one taken back (HandOver).
-                onCompleteMessage: new ConnectionClosed(session, outbound),
-                onFailureMessage: _ => new ConnectionClosed(session, outbound)))
-            .Run(_materializer);
+        var resuming = new ResumeContext(gate, session, outbox, writer, connectionOver.Token);
+        var inboundDone = ReadAllAsync(socket, resuming);
 
         var first = await Task.WhenAny(inboundDone, outboundDone);
-        connectionOver.Cancel();
         if (first == outboundDone)
         {
             // The outbound side ended first: the server closed (restart), the client fell behind,
             // or a send failed because the socket broke (then the inbound side fails too).
-            if (outboundDone.Exception?.InnerException is BufferOverflowException)
+            if (outboundDone.IsCompletedSuccessfully && outboundDone.Result == OutboundEnd.Overflowed)
             {
                 logger.LogInformation("Closing a slow consumer: {Queued} messages waiting", _options.OutboundQueueLength);
                 await writer.CloseAfterInFlightAsync(CloseCodes.SlowConsumer, "slow-consumer", _options.CloseTimeout);
@@ -130,7 +131,7 @@ public sealed class ConnectionHandler(
 
         if (inboundDone.IsFaulted)
         {
-            outbound.Tell(PoisonPill.Instance); // nothing more can be sent
+            outbox.Complete(); // nothing more can be sent
             // Either the client reset the connection (then it is gone already and this returns at
             // once) or the WebSocket layer refused a frame (1007, invalid UTF-8): it sent its close
             // frame and aborted the socket. Ending the request now would reset the TCP connection
@@ -138,15 +139,67 @@ public sealed class ConnectionHandler(
             await WaitAsync(clientGone, _options.CloseTimeout);
             return;
         }
-        // The client closed (we answer its close frame), the gate closed (its close is queued first),
-        // or the session region stopped under a socket still open: this node is going down (downed by
-        // the split brain resolver, say) and the client should resume elsewhere.
-        outbound.Tell(socket.State == WebSocketState.Open
+        // The client closed (we answer its close frame) or the gate closed (its close is queued first).
+        outbox.Tell(socket.State == WebSocketState.Open
             ? new CloseRequest(CloseCodes.ServiceRestart, "service restart")
             : new CloseRequest(CloseCodes.Normal, ""));
         await AwaitOrAbort(outboundDone, socket);
         if (socket.State == WebSocketState.CloseSent)
             await DrainUntilClosedAsync(socket);
+    }
+
+    /// <summary>
+    /// Inbound: frames → size, rate, decode (<see cref="InboundGate"/>) → the session, at most
+    /// <see cref="InboundWindow"/> unacknowledged; refusals and closes go straight to the outbox.
+    /// </summary>
+    private async Task ReadAllAsync(WebSocket socket, ResumeContext context)
+    {
+        var outbox = context.Outbox;
+        var region = sessionRegion.ActorRef;
+        try
+        {
+            await outbox.WaitForWindowAsync(context.Over);
+            region.Tell(new AttachConnection(context.Fresh, outbox), outbox);
+            await foreach (var decision in DecideAsync(socket, context))
+            {
+                if (decision is InboundDecision.Forward forward)
+                {
+                    await outbox.WaitForWindowAsync(context.Over);
+                    region.Tell(forward.Message, outbox);
+                    continue;
+                }
+                TellClient(decision, outbox);
+                if (decision is InboundDecision.Close) break;
+            }
+        }
+        finally
+        {
+            // After a resume the first session passes this on to the one taken back (HandOver).
+            region.Tell(new ConnectionClosed(context.Fresh, outbox), ActorRefs.NoSender);
+        }
+    }
+
+    /// <summary>Outbound: the session's messages, in order, onto the socket until a close or the end.</summary>
+    private static async Task<OutboundEnd> WriteAllAsync(ConnectionOutbox outbox, WebSocketWriter writer)
+    {
+        var queue = outbox.Queue;
+        while (await queue.WaitToReadAsync())
+        {
+            while (queue.TryRead(out var message))
+            {
+                // A client that let the queue fill is closed now, not after everything queued for it.
+                if (outbox.Overflowed) return OutboundEnd.Overflowed;
+                if (!await writer.WriteAsync(message)) return OutboundEnd.Closed;
+            }
+        }
+        return outbox.Overflowed ? OutboundEnd.Overflowed : OutboundEnd.Completed;
+    }
+
+    private enum OutboundEnd
+    {
+        Closed,
+        Completed,
+        Overflowed,
     }
 
     /// <summary>
@@ -177,7 +230,7 @@ public sealed class ConnectionHandler(
     private async IAsyncEnumerable<InboundDecision> DecideAsync(WebSocket socket, ResumeContext context)
     {
         var first = true;
-        await foreach (var frame in FrameReader.ReadAsync(socket, _options.MaxFrameBytes))
+        await foreach (var frame in FrameReader.ReadAsync(socket, _options.MaxFrameBytes, context.Over))
         {
             var decision = context.Gate.Admit(frame);
             if (first && decision is InboundDecision.Resume resume)
@@ -201,7 +254,7 @@ public sealed class ConnectionHandler(
             // Its node crashed and is not removed yet: its shard cannot move, so the session could
             // answer only after the removal (seconds). This socket's fresh session succeeds it now.
             logger.LogInformation("Session {Resumed} lives on an unreachable node; this connection's session succeeds it", claims.Session);
-            return new InboundDecision.Forward(new ResumeConnection(context.Fresh, context.Outbound, claims, resume.Seq));
+            return new InboundDecision.Forward(new ResumeConnection(context.Fresh, context.Outbox, claims, resume.Seq));
         }
 
         // The session answers with a `session` message, unless its node died just now, when nothing
@@ -220,7 +273,7 @@ public sealed class ConnectionHandler(
         // Told directly, not through the inbound stream: a session that never answers would hold the
         // stream's acknowledgement, and with it every later frame, also those for a successor. The
         // client sends nothing more until the answer, so nothing can overtake this.
-        sessionRegion.ActorRef.Tell(new ResumeConnection(claims.Session, context.Outbound, claims, resume.Seq, answerBy), ActorRefs.NoSender);
+        sessionRegion.ActorRef.Tell(new ResumeConnection(claims.Session, context.Outbox, claims, resume.Seq, answerBy), ActorRefs.NoSender);
         return InboundDecision.Ignore.Instance;
     }
 
@@ -245,13 +298,13 @@ public sealed class ConnectionHandler(
                     logger.LogInformation("Session {Resumed} did not take the resume ({Why}); this connection's session succeeds it",
                         claims.Session, unreachable ? "its node is unreachable" : leaving.IsCompleted ? "its node is leaving" : "deadline passed");
                     context.Gate.Session = context.Fresh;
-                    sessionRegion.ActorRef.Tell(new ResumeConnection(context.Fresh, context.Outbound, claims, seq), ActorRefs.NoSender);
+                    sessionRegion.ActorRef.Tell(new ResumeConnection(context.Fresh, context.Outbox, claims, seq), ActorRefs.NoSender);
                     return;
                 }
                 if (late)
                 {
                     answerBy = time.GetUtcNow() + ResumeAnswerWait;
-                    sessionRegion.ActorRef.Tell(new ResumeConnection(claims.Session, context.Outbound, claims, seq, answerBy), ActorRefs.NoSender);
+                    sessionRegion.ActorRef.Tell(new ResumeConnection(claims.Session, context.Outbox, claims, seq, answerBy), ActorRefs.NoSender);
                 }
                 var next = tick.WaitForNextTickAsync(context.Over).AsTask();
                 await (leaving.IsCompleted ? Task.WhenAny(answered, next) : Task.WhenAny(answered, leaving, next));
@@ -272,21 +325,19 @@ public sealed class ConnectionHandler(
         claims.Partner is not { } partner || SessionHomes.IsOnLiveNode(system, partner);
 
     /// <summary>What deciding a socket's first frame needs: its gate, its own session, its outbound side.</summary>
-    private sealed record ResumeContext(InboundGate Gate, SessionId Fresh, IActorRef Outbound, WebSocketWriter Writer,
+    private sealed record ResumeContext(InboundGate Gate, SessionId Fresh, ConnectionOutbox Outbox, WebSocketWriter Writer,
         CancellationToken Over);
 
-    /// <summary>Only forwards reach the session: refusals and closes go straight back to the client.</summary>
-    private static bool IsForSession(InboundDecision decision, IActorRef outbound)
+    /// <summary>What does not go to the session: refusals and closes go straight back to the client.</summary>
+    private static void TellClient(InboundDecision decision, IActorRef outbox)
     {
         switch (decision)
         {
             case InboundDecision.Resume:
-                outbound.Tell(new ServerErrorNotice(BadMessage, "resume: only the first message on a new socket may resume a session"));
-                return false;
-            case InboundDecision.Forward: return true;
-            case InboundDecision.Refuse r: outbound.Tell(r.Notice); return false;
-            case InboundDecision.Close c: outbound.Tell(new CloseRequest(c.Code, c.Reason)); return false;
-            default: return false;
+                outbox.Tell(new ServerErrorNotice(BadMessage, "resume: only the first message on a new socket may resume a session"));
+                break;
+            case InboundDecision.Refuse r: outbox.Tell(r.Notice); break;
+            case InboundDecision.Close c: outbox.Tell(new CloseRequest(c.Code, c.Reason)); break;
         }
     }
 

@@ -295,6 +295,27 @@ public sealed class ResumeStateTests
     }
 
     [Fact]
+    public void An_attached_session_whose_partner_gave_up_hears_peer_left_and_is_out_of_the_pairing()
+    {
+        var attached = ResumablePaired();
+
+        var left = attached.Handle(new PartnerGaveUp(Me, Partner));
+
+        Assert.Equal(new Idle(), left.State.Phase);
+        Assert.Equal([new ToClient(PeerLeftNotice.Instance)], left.Effects);
+        Assert.Empty(left.State.Handle(new ClientRelay(Me, RelayKind.Data, "\"x\""u8.ToArray())).Effects.OfType<ToPartner>());
+    }
+
+    [Fact]
+    public void A_gave_up_from_someone_else_changes_nothing()
+    {
+        var attached = ResumablePaired();
+
+        Assert.Empty(attached.Handle(new PartnerGaveUp(Me, Stranger)).Effects);
+        Assert.Empty(attached.Handle(new ConnectionClosed(Me)).State.Handle(new PartnerGaveUp(Me, Stranger)).Effects);
+    }
+
+    [Fact]
     public void A_lost_partner_that_does_not_resume_is_dropped_at_once()
     {
         var lost = Paired().PartnerLost(Partner);

@@ -1,0 +1,86 @@
+using System.Threading.Channels;
+using Akka.Actor;
+using SocketPeer.Actors.Sessions;
+
+namespace SocketPeer.Gateway.Connections;
+
+/// <summary>
+/// The address a session uses for its connection: an actor ref without an actor. What is told to it
+/// goes into a bounded queue that the connection's writer drains onto the socket, and
+/// <see cref="SessionAck"/>s release the inbound window instead. It is registered as a temporary
+/// actor (like the ref behind an <c>Ask</c>), so a session on another node reaches it by its path.
+/// </summary>
+/// <remarks>
+/// An actor per socket (a <c>Source.ActorRef</c> stage, its graph's interpreter) costs ~1.5 KB each
+/// plus the materialized graph, and one more mailbox hop per message (docs/benchmarks.md).
+/// </remarks>
+public sealed class ConnectionOutbox : MinimalActorRef
+{
+    private readonly IActorRefProvider _provider;
+    private readonly Channel<object> _queue;
+    private readonly SemaphoreSlim _window;
+    private int _registered;
+    private volatile bool _overflowed;
+    private volatile bool _completed;
+
+    public ConnectionOutbox(ActorSystem system, int capacity, int inboundWindow)
+    {
+        _provider = ((ExtendedActorSystem)system).Provider;
+        _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // never blocks: TryWrite says "full" instead
+            SingleReader = true,
+            SingleWriter = false,
+        });
+        // No maximum: an acknowledgement the window does not expect (a session that acked a message
+        // twice across a hand-over) only widens it by one, which is harmless; throwing would not be.
+        _window = new SemaphoreSlim(inboundWindow);
+        Path = _provider.TempPath();
+        _provider.RegisterTempActor(this, Path);
+        _registered = 1;
+    }
+
+    public override ActorPath Path { get; }
+
+    public override IActorRefProvider Provider => _provider;
+
+    /// <summary>What the writer sends, in order; completes when the outbox is closed or overflowed.</summary>
+    public ChannelReader<object> Queue => _queue.Reader;
+
+    /// <summary>The queue filled: the client does not read what it is sent.</summary>
+    public bool Overflowed => _overflowed;
+
+    /// <summary>Waits for room in the window of messages in flight to the session (its backpressure).</summary>
+    public ValueTask WaitForWindowAsync(CancellationToken cancel) => new(_window.WaitAsync(cancel));
+
+    /// <summary>Nothing more will be sent: the writer ends after what is queued.</summary>
+    public void Complete()
+    {
+        _completed = true;
+        _queue.Writer.TryComplete();
+    }
+
+    protected override void TellInternal(object message, IActorRef sender)
+    {
+        switch (message)
+        {
+            case SessionAck:
+                _window.Release();
+                return;
+            case PoisonPill:
+                Complete();
+                return;
+        }
+        if (_queue.Writer.TryWrite(message) || _completed) return; // told after the end: dropped
+        _overflowed = true;
+        Complete();
+    }
+
+    /// <summary>Stops answering to its path; messages still on their way are dropped.</summary>
+    public override void Stop()
+    {
+        Complete();
+        if (Interlocked.Exchange(ref _registered, 0) == 1)
+            _provider.UnregisterTempActor(Path);
+    }
+}
