@@ -15,7 +15,7 @@ namespace SocketPeer.Actors.Sessions;
 /// The sharded entity of one peer session: a thin shell around <see cref="SessionState"/>. It is
 /// the only per-connection actor (DESIGN.md section 7: a second one doubles the memory per socket).
 /// Connection messages are acknowledged with <see cref="SessionAck"/>, which is what gives the
-/// gateway's inbound stream its backpressure.
+/// gateway's inbound side its backpressure.
 /// </summary>
 public sealed class PeerSessionActor : ReceiveActor, IWithTimers
 {
@@ -107,12 +107,12 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         {
             if (_handedOverTo is { } successor)
             {
-                // The socket's stream ends here (its first session); the session it resumed hears it after its last message.
+                // The socket ends here (its first session); the session it resumed hears it after its last message.
                 _sessions.Tell(new ConnectionClosed(successor, closed.Connection));
                 BeginStop();
                 return;
             }
-            // The stream is done, nobody waits for an ack. A socket this session was resumed away from is not ours.
+            // The socket is done, nobody waits for an ack. A socket this session was resumed away from is not ours.
             if (closed.Connection is { } c && !c.Equals(_connection)) return;
             _connection = ActorRefs.Nobody;
             Apply(_state.Handle(closed));
@@ -183,7 +183,7 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
     private void FromConnection(SessionTransition transition)
     {
         Apply(transition);
-        // The gateway's first AttachConnection is a plain Tell, not the stream's: nobody awaits that ack.
+        // The ack opens the connection's inbound window; what is told without a sender (a resume) waits for none.
         if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
     }
 

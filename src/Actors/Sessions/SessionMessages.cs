@@ -24,7 +24,7 @@ public enum RtcPath : byte
     Downgraded = 2,
 }
 
-// ---- connection → session. Each is acknowledged with SessionAck (stream backpressure).
+// ---- connection → session. Each is acknowledged with SessionAck (the connection's inbound window).
 
 /// <summary>The first message of a connection: where to send what its client must hear.</summary>
 public sealed record AttachConnection(SessionId Session, IActorRef Connection) : IWithSessionId;

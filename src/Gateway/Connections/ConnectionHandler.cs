@@ -270,8 +270,8 @@ public sealed class ConnectionHandler(
         sessionRegion.ActorRef.Tell(new HandOver(context.Fresh, claims.Session), ActorRefs.NoSender);
         context.Gate.Session = claims.Session;
         logger.LogDebug("Connection resumes session {Resumed}", claims.Session);
-        // Told directly, not through the inbound stream: a session that never answers would hold the
-        // stream's acknowledgement, and with it every later frame, also those for a successor. The
+        // Told directly, outside the inbound window: a session that never answers would hold a
+        // place in the window for good, and with it, in the end, every later frame, also those for a successor. The
         // client sends nothing more until the answer, so nothing can overtake this.
         sessionRegion.ActorRef.Tell(new ResumeConnection(claims.Session, context.Outbox, claims, resume.Seq, answerBy), ActorRefs.NoSender);
         return InboundDecision.Ignore.Instance;

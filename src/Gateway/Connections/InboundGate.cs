@@ -15,7 +15,7 @@ public sealed class InboundGate(SessionId session, WireDecoder decoder, MessageR
 
     /// <summary>
     /// The session the decoded messages are for: changes when the socket resumes one (in the
-    /// inbound stream), and back to the socket's own session if that succeeds it (from the task
+    /// inbound loop), and back to the socket's own session if that succeeds it (from the task
     /// that waits for the resume's answer), hence volatile.
     /// </summary>
     public SessionId Session

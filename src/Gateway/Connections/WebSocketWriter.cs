@@ -6,11 +6,11 @@ using SocketPeer.Gateway.Protocol;
 
 namespace SocketPeer.Gateway.Connections;
 
-/// <summary>Ask the connection's outbound stream to close the socket after what is queued before it.</summary>
+/// <summary>Ask the connection's outbound loop to close the socket after what is queued before it.</summary>
 public sealed record CloseRequest(int Code, string Reason);
 
 /// <summary>
-/// The send side of one socket. The outbound stream calls <see cref="WriteAsync"/> one message at a
+/// The send side of one socket. The outbound loop calls <see cref="WriteAsync"/> one message at a
 /// time (WebSocket allows one send in flight), so no lock is needed; the send in flight is kept so a
 /// close can wait for it.
 /// </summary>
@@ -55,7 +55,7 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
     private Task _inFlight = Task.CompletedTask;
     private int _closed;
 
-    /// <returns>false once the socket is closed: the stream ends there.</returns>
+    /// <returns>false once the socket is closed: the outbound loop ends there.</returns>
     public async Task<bool> WriteAsync(object message)
     {
         switch (message)

@@ -2,7 +2,7 @@ namespace SocketPeer.Gateway.Hosting;
 
 /// <summary>
 /// Counts the open WebSocket connections so that a graceful stop can wait for them: the host may stop
-/// the actor system before Kestrel has drained its sockets, and the connection streams run on that
+/// the actor system before Kestrel has drained its sockets, and the connections' outboxes and sessions live on that
 /// system. Coordinated shutdown waits for <see cref="AllClosedAsync"/> in its service-requests-done
 /// phase, after every socket was told 1012 and before shards hand off and the node leaves.
 /// </summary>

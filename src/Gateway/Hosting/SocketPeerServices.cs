@@ -111,7 +111,7 @@ public static class SocketPeerServices
     /// ApplicationStopping); coordinated shutdown then waits here until they have closed (at most two
     /// close timeouts: the closing handshake, then reading the client's answer), and only then hands
     /// shards off and leaves the cluster. The host may stop the actor system before Kestrel, and the
-    /// connection streams run on it. Akka ends the phase after its own timeout (5 s by default) anyway.
+    /// connections' outboxes and sessions live on it. Akka ends the phase after its own timeout (5 s by default) anyway.
     /// </summary>
     private static void DrainSocketsBeforeLeaving(Akka.Actor.ActorSystem system, ConnectionDrain drain, TimeSpan closeTimeout) =>
         Akka.Actor.CoordinatedShutdown.Get(system).AddTask(Akka.Actor.CoordinatedShutdown.PhaseServiceRequestsDone,
