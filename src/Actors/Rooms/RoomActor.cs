@@ -11,7 +11,7 @@ namespace SocketPeer.Actors.Rooms;
 /// The sharded entity of one pair code: a thin shell around <see cref="RoomState"/>. It hears
 /// only joins and leaves; relay between partners never passes through it.
 /// </summary>
-public sealed class RoomActor : ReceiveActor
+public sealed class RoomActor : UntypedActor
 {
     private readonly IActorRef _sessions;
     private readonly IActorRef _rooms;
@@ -23,10 +23,19 @@ public sealed class RoomActor : ReceiveActor
         _sessions = sessions;
         _rooms = rooms;
         _state = RoomState.Empty(code);
-        Receive<JoinRoom>(join => Apply(_state.Handle(join)));
-        Receive<LeaveRoom>(leave => Apply(_state.Handle(leave)));
-        Receive<MemberAway>(away => Apply(_state.Handle(away)));
-        Receive<MemberBack>(back => Apply(_state.Handle(back)));
+    }
+
+    /// <summary>A switch, not <c>Receive&lt;T&gt;</c>: no delegates and matcher built per room (see PeerSessionActor).</summary>
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case JoinRoom join: Apply(_state.Handle(join)); break;
+            case LeaveRoom leave: Apply(_state.Handle(leave)); break;
+            case MemberAway away: Apply(_state.Handle(away)); break;
+            case MemberBack back: Apply(_state.Handle(back)); break;
+            default: Unhandled(message); break;
+        }
     }
 
     private void Apply(RoomTransition transition)

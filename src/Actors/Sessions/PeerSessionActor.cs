@@ -17,7 +17,7 @@ namespace SocketPeer.Actors.Sessions;
 /// Connection messages are acknowledged with <see cref="SessionAck"/>, which is what gives the
 /// gateway's inbound side its backpressure.
 /// </summary>
-public sealed class PeerSessionActor : ReceiveActor, IWithTimers
+public sealed class PeerSessionActor : UntypedActor, IWithTimers
 {
     /// <summary>How long an entity made by a stray message waits for a connection before stopping.</summary>
     private static readonly TimeSpan UnattachedLifetime = TimeSpan.FromSeconds(30);
@@ -52,118 +52,138 @@ public sealed class PeerSessionActor : ReceiveActor, IWithTimers
         _metrics = metrics;
         _state = SessionState.New(id, settings.Resume.BufferMessages);
         Context.SetReceiveTimeout(UnattachedLifetime);
+    }
 
-        Receive<AttachConnection>(attach =>
+    /// <summary>
+    /// A switch rather than ReceiveActor's <c>Receive&lt;T&gt;</c>: those build about thirty delegates
+    /// and a matcher for every entity, ~2 KB per session (docs/benchmarks.md, idle footprint).
+    /// </summary>
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            var first = _connection.IsNobody();
-            _connection = attach.Connection;
-            Context.SetReceiveTimeout(null);
-            FromConnection(_state.Handle(attach));
-            if (first) TellLocationIfRemote();
-        });
-        Receive<ResumeConnection>(resume =>
-        {
-            if (resume.AnswerBy is { } answerBy && DateTimeOffset.UtcNow > answerBy)
-            {
-                // The gateway has given this resume to a successor by now (docs/failover.md).
-                _log.Info("Session {0} ignores a resume that arrived after its deadline", _state.Id);
-                if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
-                return;
-            }
-            if (resume.AnswerBy is not null && NodeStopping.Get(Context.System).IsStopping(Context.System) && PartnerLivesElsewhere())
-            {
-                // This node is leaving: taking the socket now would hand it a session that is handed
-                // off a moment later (a second 1012). Its own session can succeed this one instead,
-                // if the partner lives on another node: a partner leaving with this node would be
-                // succeeded too, and the two successors could not find each other.
-                resume.Connection.Tell(new SessionLeavingNotice(_state.Id));
-                if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
-                return;
-            }
-            if (resume.Claims.Session == _state.Id && _connection.Equals(resume.Connection) && _state.Phase is not Unattached)
-            {
-                // The gateway asked again (the first one may have been lost with a node): answered already.
-                if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
-                return;
-            }
-            if (resume.Claims.Session != _state.Id)
-                _handedOverTo = null; // this socket's own session succeeds the claimed one: it serves the socket now
-            if (!_connection.IsNobody() && !_connection.Equals(resume.Connection))
-                _connection.Tell(SessionMovedNotice.Instance); // the old socket, if it still lives, is closed 4001
-            _connection = resume.Connection;
-            Context.SetReceiveTimeout(null);
-            _metrics.Resumed();
-            FromConnection(_state.Handle(resume));
-            TellLocationIfRemote();
-        });
-        Receive<ClientPair>(m => FromConnection(_state.Handle(m)));
-        Receive<ClientLeave>(m => FromConnection(_state.Handle(m)));
-        Receive<ClientRelay>(m => FromConnection(_state.Handle(m)));
-        Receive<ClientRtcStatus>(m => FromConnection(_state.Handle(m)));
-        Receive<ClientOptIn>(m => FromConnection(_state.Handle(m)));
-        Receive<ClientAck>(m => FromConnection(_state.Handle(m)));
-        Receive<HandOver>(m => _handedOverTo = m.To);
-        Receive<ConnectionClosed>(closed =>
-        {
-            if (_handedOverTo is { } successor)
-            {
-                // The socket ends here (its first session); the session it resumed hears it after its last message.
-                _sessions.Tell(new ConnectionClosed(successor, closed.Connection));
-                BeginStop();
-                return;
-            }
-            // The socket is done, nobody waits for an ack. A socket this session was resumed away from is not ours.
-            if (closed.Connection is { } c && !c.Equals(_connection)) return;
-            _connection = ActorRefs.Nobody;
-            Apply(_state.Handle(closed));
-        });
+            // From the connection (each acknowledged: the connection's inbound window).
+            case AttachConnection m: OnAttach(m); break;
+            case ResumeConnection m: OnResume(m); break;
+            case ClientPair m: FromConnection(_state.Handle(m)); break;
+            case ClientLeave m: FromConnection(_state.Handle(m)); break;
+            case ClientRelay m: FromConnection(_state.Handle(m)); break;
+            case ClientRtcStatus m: FromConnection(_state.Handle(m)); break;
+            case ClientOptIn m: FromConnection(_state.Handle(m)); break;
+            case ClientAck m: FromConnection(_state.Handle(m)); break;
+            case HandOver m: _handedOverTo = m.To; break;
+            case ConnectionClosed m: OnConnectionClosed(m); break;
 
-        Receive<WaitingForPeer>(m => FromRoom(m.Code, _state.Handle(m)));
-        Receive<PeerFound>(m => FromRoom(m.Code, _state.Handle(m)));
-        Receive<RoomBusy>(m => Apply(_state.Handle(m)));
-        Receive<PartnerLeft>(m => Apply(_state.Handle(m)));
-        Receive<PartnerRelay>(m => Apply(_state.Handle(m)));
-        Receive<PartnerAck>(m => Apply(_state.Handle(m)));
-        Receive<PartnerGaveUp>(m => Apply(_state.Handle(m)));
-        Receive<SeatTaken>(m => Apply(_state.Handle(m)));
-        Receive<PartnerHello>(m =>
-        {
-            if (_state.Phase is Paired p && p.Partner == m.From) WatchPartner(m.From);
-        });
-        Receive<PartnerResumed>(m =>
-        {
-            PartnerSpeaks(m.From);
-            Apply(_state.Handle(m));
-            if (_state.Phase is Paired p && p.Partner == m.From) WatchPartner(m.From);
-        });
-        Receive<PartnerResumeAnswer>(m =>
-        {
-            if (m.Verdict == ResumeVerdict.Accepted) PartnerSpeaks(m.From);
-            Apply(_state.Handle(m));
-            if (m.Verdict == ResumeVerdict.Accepted && _state.Phase is Paired p && p.Partner == m.From) WatchPartner(m.From);
-        });
-        Receive<Terminated>(t =>
-        {
-            if (t.ActorRef.Equals(_room) && _roomCode is { } code)
-            {
-                _room = null;
-                Apply(_state.RoomLost(code));
-            }
-            else if (t.ActorRef.Equals(_partner) && _partnerId is { } partner)
-            {
-                _partner = null;
-                _route = _route.ThroughRegion(partner);
-                Apply(_state.PartnerLost(partner));
-            }
-        });
+            // From the room and the partner.
+            case WaitingForPeer m: FromRoom(m.Code, _state.Handle(m)); break;
+            case PeerFound m: FromRoom(m.Code, _state.Handle(m)); break;
+            case RoomBusy m: Apply(_state.Handle(m)); break;
+            case PartnerLeft m: Apply(_state.Handle(m)); break;
+            case PartnerRelay m: Apply(_state.Handle(m)); break;
+            case PartnerAck m: Apply(_state.Handle(m)); break;
+            case PartnerGaveUp m: Apply(_state.Handle(m)); break;
+            case SeatTaken m: Apply(_state.Handle(m)); break;
+            case PartnerHello m:
+                if (_state.Phase is Paired hello && hello.Partner == m.From) WatchPartner(m.From);
+                break;
+            case PartnerResumed m:
+                PartnerSpeaks(m.From);
+                Apply(_state.Handle(m));
+                if (_state.Phase is Paired resumed && resumed.Partner == m.From) WatchPartner(m.From);
+                break;
+            case PartnerResumeAnswer m:
+                var accepted = m.Verdict == ResumeVerdict.Accepted;
+                if (accepted) PartnerSpeaks(m.From);
+                Apply(_state.Handle(m));
+                if (accepted && _state.Phase is Paired answered && answered.Partner == m.From) WatchPartner(m.From);
+                break;
+            case Terminated m: OnTerminated(m); break;
 
-        Receive<PeerTimeoutElapsed>(m => Apply(_state.PeerTimedOut(m.Code)));
-        Receive<GraceElapsed>(_ => Apply(_state.GraceExpired()));
-        Receive<PartnerGraceElapsed>(m => Apply(_state.PartnerGraceExpired(m.Partner)));
-        Receive<ConfirmElapsed>(_ => Apply(_state.ConfirmExpired()));
-        Receive<ReplayElapsed>(_ => Apply(_state.ReplayWaitExpired()));
-        Receive<RefreshToken>(_ => SendToken());
-        Receive<ReceiveTimeout>(_ => Apply(new SessionTransition(_state, [Stop.Instance])));
+            // Timers.
+            case PeerTimeoutElapsed m: Apply(_state.PeerTimedOut(m.Code)); break;
+            case GraceElapsed: Apply(_state.GraceExpired()); break;
+            case PartnerGraceElapsed m: Apply(_state.PartnerGraceExpired(m.Partner)); break;
+            case ConfirmElapsed: Apply(_state.ConfirmExpired()); break;
+            case ReplayElapsed: Apply(_state.ReplayWaitExpired()); break;
+            case RefreshToken: SendToken(); break;
+            case ReceiveTimeout: Apply(new SessionTransition(_state, [Stop.Instance])); break;
+            default: Unhandled(message); break;
+        }
+    }
+
+    private void OnAttach(AttachConnection attach)
+    {
+        var first = _connection.IsNobody();
+        _connection = attach.Connection;
+        Context.SetReceiveTimeout(null);
+        FromConnection(_state.Handle(attach));
+        if (first) TellLocationIfRemote();
+    }
+
+    private void OnResume(ResumeConnection resume)
+    {
+        if (resume.AnswerBy is { } answerBy && DateTimeOffset.UtcNow > answerBy)
+        {
+            // The gateway has given this resume to a successor by now (docs/failover.md).
+            _log.Info("Session {0} ignores a resume that arrived after its deadline", _state.Id);
+            if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
+            return;
+        }
+        if (resume.AnswerBy is not null && NodeStopping.Get(Context.System).IsStopping(Context.System) && PartnerLivesElsewhere())
+        {
+            // This node is leaving: taking the socket now would hand it a session that is handed
+            // off a moment later (a second 1012). Its own session can succeed this one instead,
+            // if the partner lives on another node: a partner leaving with this node would be
+            // succeeded too, and the two successors could not find each other.
+            resume.Connection.Tell(new SessionLeavingNotice(_state.Id));
+            if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
+            return;
+        }
+        if (resume.Claims.Session == _state.Id && _connection.Equals(resume.Connection) && _state.Phase is not Unattached)
+        {
+            // The gateway asked again (the first one may have been lost with a node): answered already.
+            if (!Sender.Equals(Context.System.DeadLetters)) Sender.Tell(SessionAck.Instance);
+            return;
+        }
+        if (resume.Claims.Session != _state.Id)
+            _handedOverTo = null; // this socket's own session succeeds the claimed one: it serves the socket now
+        if (!_connection.IsNobody() && !_connection.Equals(resume.Connection))
+            _connection.Tell(SessionMovedNotice.Instance); // the old socket, if it still lives, is closed 4001
+        _connection = resume.Connection;
+        Context.SetReceiveTimeout(null);
+        _metrics.Resumed();
+        FromConnection(_state.Handle(resume));
+        TellLocationIfRemote();
+    }
+
+    private void OnConnectionClosed(ConnectionClosed closed)
+    {
+        if (_handedOverTo is { } successor)
+        {
+            // The socket ends here (its first session); the session it resumed hears it after its last message.
+            _sessions.Tell(new ConnectionClosed(successor, closed.Connection));
+            BeginStop();
+            return;
+        }
+        // The socket is done, nobody waits for an ack. A socket this session was resumed away from is not ours.
+        if (closed.Connection is { } c && !c.Equals(_connection)) return;
+        _connection = ActorRefs.Nobody;
+        Apply(_state.Handle(closed));
+    }
+
+    private void OnTerminated(Terminated t)
+    {
+        if (t.ActorRef.Equals(_room) && _roomCode is { } code)
+        {
+            _room = null;
+            Apply(_state.RoomLost(code));
+        }
+        else if (t.ActorRef.Equals(_partner) && _partnerId is { } partner)
+        {
+            _partner = null;
+            _route = _route.ThroughRegion(partner);
+            Apply(_state.PartnerLost(partner));
+        }
     }
 
     /// <summary>
