@@ -93,7 +93,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case MemberBack m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case SeatTaken m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
             case HandOver m: w.Write(m.Session.Value); w.Write(m.To.Value); break;
-            case SessionLocation m: WriteRef(w, m.Session); break;
+            case SessionLocation m: WriteRef(w, m.Session); w.Write(m.Id?.Value ?? ""); break;
             case SessionLeavingNotice m: w.Write(m.Session.Value); break;
             case TokenNotice m: w.Write(m.Token); break;
             case ResumedNotice m: w.Write(m.Seq); w.Write(m.State); break;
@@ -148,7 +148,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "MBK" => new MemberBack(Code(r), Session(r)),
             "ST" => new SeatTaken(Session(r), Code(r)),
             "HO" => new HandOver(Session(r), Session(r)),
-            "NSL" => new SessionLocation(Ref(r)),
+            "NSL" => new SessionLocation(Ref(r), OptionalId(r)),
             "NSV" => new SessionLeavingNotice(Session(r)),
             "ACK" => SessionAck.Instance,
             "WP" => new WaitingForPeer(Session(r), Code(r), r.ReadInt64()),
@@ -167,6 +167,10 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     }
 
     private static PairCode Code(BinaryReader r) => new(r.ReadString());
+
+    /// <summary>A field added at the end of a message: absent when a node of the previous release wrote it.</summary>
+    private static SessionId? OptionalId(BinaryReader r) =>
+        r.BaseStream.Position < r.BaseStream.Length && r.ReadString() is { Length: > 0 } id ? new SessionId(id) : null;
 
     private static void WriteRef(BinaryWriter w, IActorRef actor) =>
         w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));

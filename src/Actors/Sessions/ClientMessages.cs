@@ -55,11 +55,12 @@ public sealed record RelayedNotice(RelayKind Kind, byte[] Payload, long Seq = 0)
 public sealed record ServerErrorNotice(string Code, string Message) : IClientMessage;
 
 /// <summary>
-/// Not a message: the entity serving this socket lives on another node. The connection watches it
-/// and, if it is lost while the socket lives, closes with 1012 so the client resumes (its session is
-/// then rebuilt from its token on a live node).
+/// Not a message: the entity now serving this socket as session <see cref="Id"/>. The connection
+/// tells it the client's messages directly (once none is in flight through the shard region). On
+/// another node, the connection also watches it and, if it is lost while the socket lives, closes
+/// with 1012 so the client resumes (its session is then rebuilt from its token on a live node).
 /// </summary>
-public sealed record SessionLocation(Akka.Actor.IActorRef Session) : IClientMessage;
+public sealed record SessionLocation(Akka.Actor.IActorRef Session, SessionId? Id = null) : IClientMessage;
 
 /// <summary>
 /// Not a message: <see cref="Session"/> did not take this socket's resume because its node is

@@ -117,7 +117,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         _connection = attach.Connection;
         Context.SetReceiveTimeout(null);
         FromConnection(_state.Handle(attach));
-        if (first) TellLocationIfRemote();
+        if (first) TellLocation();
     }
 
     private void OnResume(ResumeConnection resume)
@@ -153,7 +153,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         Context.SetReceiveTimeout(null);
         _metrics.Resumed();
         FromConnection(_state.Handle(resume));
-        TellLocationIfRemote();
+        TellLocation();
     }
 
     private void OnConnectionClosed(ConnectionClosed closed)
@@ -218,12 +218,11 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         Context.Watch(_room);
     }
 
-    /// <summary>A socket on another node must learn where its session lives, to notice losing it.</summary>
-    private void TellLocationIfRemote()
-    {
-        if (!_connection.Path.Address.Equals(Self.Path.Address) && _connection.Path.Address.HasGlobalScope)
-            Deliver(new SessionLocation(Self));
-    }
+    /// <summary>
+    /// The socket learns which entity serves it: to tell it directly, not through the shard region,
+    /// and, on another node, to notice losing it.
+    /// </summary>
+    private void TellLocation() => Deliver(new SessionLocation(Self, _state.Id));
 
     /// <summary>True when not paired, or paired with a session this one watches on another node.</summary>
     private bool PartnerLivesElsewhere() =>

@@ -103,12 +103,17 @@ public sealed class ConnectionHandler(
         // other way (a node downed by the split brain resolver): either way, clients hear 1012.
         using var restart = NodeStopping.Get(system).Token.Register(
             () => outbox.Tell(new CloseRequest(CloseCodes.ServiceRestart, "service restart")));
-        writer.SessionIsRemote = remote => _ = ReconnectIfLostAsync(remote, outbox, connectionOver.Token);
+        var route = new SessionRoute(sessionRegion.ActorRef);
+        writer.SessionLocated = location =>
+        {
+            route.Located(location);
+            if (location.Session is not IInternalActorRef { IsLocal: true }) _ = ReconnectIfLostAsync(location.Session, outbox, connectionOver.Token);
+        };
 
         var gate = new InboundGate(session, decoder,
             new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time));
         var resuming = new ResumeContext(gate, session, outbox, writer, connectionOver.Token);
-        var inboundDone = ReadAllAsync(socket, resuming);
+        var inboundDone = ReadAllAsync(socket, resuming, route);
 
         var first = await Task.WhenAny(inboundDone, outboundDone);
         if (first == outboundDone)
@@ -152,7 +157,7 @@ public sealed class ConnectionHandler(
     /// Inbound: frames → size, rate, decode (<see cref="InboundGate"/>) → the session, at most
     /// <see cref="InboundWindow"/> unacknowledged; refusals and closes go straight to the outbox.
     /// </summary>
-    private async Task ReadAllAsync(WebSocket socket, ResumeContext context)
+    private async Task ReadAllAsync(WebSocket socket, ResumeContext context, SessionRoute route)
     {
         var outbox = context.Outbox;
         var region = sessionRegion.ActorRef;
@@ -164,8 +169,9 @@ public sealed class ConnectionHandler(
             {
                 if (decision is InboundDecision.Forward forward)
                 {
+                    var target = route.For(forward.Message.Session, outbox.NothingInFlight);
                     await outbox.WaitForWindowAsync(context.Over);
-                    region.Tell(forward.Message, outbox);
+                    target.Tell(forward.Message, outbox);
                     continue;
                 }
                 TellClient(decision, outbox);

@@ -19,6 +19,7 @@ public sealed class ConnectionOutbox : MinimalActorRef
     private readonly IActorRefProvider _provider;
     private readonly Channel<object> _queue;
     private readonly SemaphoreSlim _window;
+    private readonly int _windowSize;
     private int _registered;
     private volatile bool _overflowed;
     private volatile bool _completed;
@@ -35,6 +36,7 @@ public sealed class ConnectionOutbox : MinimalActorRef
         // No maximum: an acknowledgement the window does not expect (a session that acked a message
         // twice across a hand-over) only widens it by one, which is harmless; throwing would not be.
         _window = new SemaphoreSlim(inboundWindow);
+        _windowSize = inboundWindow;
         Path = _provider.TempPath();
         _provider.RegisterTempActor(this, Path);
         _registered = 1;
@@ -52,6 +54,9 @@ public sealed class ConnectionOutbox : MinimalActorRef
 
     /// <summary>Waits for room in the window of messages in flight to the session (its backpressure).</summary>
     public ValueTask WaitForWindowAsync(CancellationToken cancel) => new(_window.WaitAsync(cancel));
+
+    /// <summary>Every message told to the session so far has been acknowledged.</summary>
+    public bool NothingInFlight => _window.CurrentCount >= _windowSize;
 
     /// <summary>Nothing more will be sent: the writer ends after what is queued.</summary>
     public void Complete()

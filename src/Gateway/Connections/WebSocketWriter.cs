@@ -16,8 +16,8 @@ public sealed record CloseRequest(int Code, string Reason);
 /// </summary>
 public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics, IceServerProvider ice)
 {
-    /// <summary>Called when the session serving this socket turns out to live on another node.</summary>
-    public Action<Akka.Actor.IActorRef>? SessionIsRemote { get; set; }
+    /// <summary>Called when the entity serving this socket says where it is.</summary>
+    public Action<SessionLocation>? SessionLocated { get; set; }
 
     private readonly List<(SessionId Id, TaskCompletionSource Written)> _announcements = [];
 
@@ -61,7 +61,7 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
         switch (message)
         {
             case SessionLocation location:
-                SessionIsRemote?.Invoke(location.Session);
+                SessionLocated?.Invoke(location);
                 return true;
             case SessionLeavingNotice leaving:
                 SessionLeaving?.Invoke(leaving.Session);

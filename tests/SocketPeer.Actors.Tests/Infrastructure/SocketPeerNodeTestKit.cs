@@ -34,6 +34,7 @@ public abstract class SocketPeerNodeTestKit : TestKit
         var connection = CreateTestProbe();
         await Sessions.Ask<SessionAck>(new AttachConnection(id, connection.Ref), Timeout);
         connection.ExpectMsg<SessionStarted>(s => s.Id == id && s.Token.Length > 0, Timeout);
+        connection.ExpectMsg<SessionLocation>(l => l.Id == id, Timeout); // the gateway tells it directly from now on
         return (id, connection);
     }
 

@@ -53,7 +53,7 @@ internal static class MessageSamples
         ["MemberBack"] = new MemberBack(Code, Session),
         ["SeatTaken"] = new SeatTaken(Session, Code),
         ["HandOver"] = new HandOver(Session, Other),
-        ["SessionLocation"] = new SessionLocation(connection),
+        ["SessionLocation"] = new SessionLocation(connection, new SessionId("s-1")),
         ["ClientRtcStatus"] = new ClientRtcStatus(Session, RtcPath.Downgraded),
         ["ConnectionClosed"] = new ConnectionClosed(Session),
         ["SessionAck"] = SessionAck.Instance,

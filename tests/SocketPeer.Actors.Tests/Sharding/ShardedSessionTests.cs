@@ -15,7 +15,7 @@ public sealed class ShardedSessionTests(ITestOutputHelper output)
     private readonly PairCode _code = new($"code-{Guid.NewGuid():N}");
 
     [Fact]
-    public void Attaching_a_connection_starts_the_session_and_acknowledges()
+    public void Attaching_a_connection_starts_the_session_acknowledges_and_says_where_the_session_is()
     {
         var id = SessionId.New();
         var connection = CreateTestProbe();
@@ -24,6 +24,9 @@ public sealed class ShardedSessionTests(ITestOutputHelper output)
 
         ExpectMsg<SessionAck>(Timeout);
         connection.ExpectMsg<SessionStarted>(s => s.Id == id && s.Token.Length > 0, Timeout);
+        var location = connection.ExpectMsg<SessionLocation>(Timeout);
+        Assert.Equal(id, location.Id);
+        Assert.Equal(LastSender, location.Session); // the entity that acknowledged
     }
 
     [Fact]
