@@ -84,7 +84,7 @@ public sealed class ConnectionHandler(
         using var connectionOver = new CancellationTokenSource();
         try
         {
-            await RunLoopsAsync(socket, session, outbox, connectionOver, clientGone);
+            await ServeAsync(socket, session, outbox, connectionOver, clientGone);
         }
         finally
         {
@@ -93,7 +93,7 @@ public sealed class ConnectionHandler(
         }
     }
 
-    private async Task RunLoopsAsync(WebSocket socket, SessionId session, ConnectionOutbox outbox,
+    private async Task ServeAsync(WebSocket socket, SessionId session, ConnectionOutbox outbox,
         CancellationTokenSource connectionOver, CancellationToken clientGone)
     {
         var writer = new WebSocketWriter(socket, metrics, ice);
@@ -144,7 +144,8 @@ public sealed class ConnectionHandler(
             await WaitAsync(clientGone, _options.CloseTimeout);
             return;
         }
-        // The client closed (we answer its close frame) or the gate closed (its close is queued first).
+        // The client closed (we answer its close frame), or the gate closed: then its own close went
+        // into the outbox first and this one is never written.
         outbox.Tell(socket.State == WebSocketState.Open
             ? new CloseRequest(CloseCodes.ServiceRestart, "service restart")
             : new CloseRequest(CloseCodes.Normal, ""));
