@@ -62,7 +62,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            // From the connection (each acknowledged: the connection's inbound window).
+            // From the connection (what the client sent is acknowledged: the connection's inbound window).
             case AttachConnection m: OnAttach(m); break;
             case ResumeConnection m: OnResume(m); break;
             case ClientPair m: FromConnection(_state.Handle(m)); break;
