@@ -52,13 +52,16 @@ public sealed class CuttableProxy : IAsyncDisposable
         {
             links = [.. _links];
             _links.Clear();
-            _losing = false;
         }
         foreach (var (client, upstream) in links)
         {
             Reset(client);
             Reset(upstream);
         }
+        // Only now: a pipe that read bytes sent during the blackhole must not forward them in
+        // between, which no real network does (it cannot lose bytes and then deliver later ones
+        // on the same connection); the server would take a later message after a gap.
+        _losing = false;
         return links.Length;
     }
 
@@ -126,9 +129,11 @@ public sealed class CuttableProxy : IAsyncDisposable
             var source = from.GetStream();
             var target = to.GetStream();
             int read;
+            var lost = false; // once a connection loses bytes it never forwards again
             while ((read = await source.ReadAsync(buffer)) > 0)
             {
-                if (!_losing) await target.WriteAsync(buffer.AsMemory(0, read));
+                lost |= _losing;
+                if (!lost) await target.WriteAsync(buffer.AsMemory(0, read));
             }
             to.Client.Shutdown(SocketShutdown.Send); // pass a clean end of stream on
         }
