@@ -39,6 +39,23 @@ public sealed class PartnerRouteTests
     }
 
     [Fact]
+    public void A_message_to_someone_else_through_the_region_does_not_reopen_a_routed_partner()
+    {
+        var stranger = new SessionId("stranger-1");
+        var route = PartnerRoute.None.ThroughRegion(Partner).ThroughRegion(stranger).Known(Partner, PartnerRef);
+
+        Assert.Null(route.Direct(Partner));
+    }
+
+    [Fact]
+    public void A_message_to_someone_else_keeps_the_direct_route_to_the_partner()
+    {
+        var route = PartnerRoute.None.Known(Partner, PartnerRef).ThroughRegion(new SessionId("stranger-1"));
+
+        Assert.Same(PartnerRef, route.Direct(Partner));
+    }
+
+    [Fact]
     public void A_new_partner_starts_a_new_route()
     {
         var successor = new SessionId("successor-1");
