@@ -130,7 +130,10 @@ public sealed record PartnerResumed(SessionId Session, SessionId From, PairCode 
 /// <summary>How a session answered a partner's <see cref="PartnerResumed"/>.</summary>
 public enum ResumeVerdict : byte
 {
-    /// <summary>Still paired with you; <c>Received</c> is the highest of your messages I hold.</summary>
+    /// <summary>
+    /// Still paired with you; <c>Received</c> is the highest of your messages my client has (what it
+    /// acknowledged, if it acknowledges; else what I delivered).
+    /// </summary>
     Accepted = 1,
     /// <summary>Not paired with you any more.</summary>
     Refused = 2,

@@ -56,6 +56,14 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>The highest sequence number from the partner delivered to our client.</summary>
     public long InSeq { get; init; }
 
+    /// <summary>
+    /// The highest sequence number from the partner our client acknowledged (or, resuming, said it
+    /// has). <see cref="InSeq"/> counts what was handed to the connection, which a socket that died
+    /// unnoticed never wrote: a partner that lost its copies (a rebuilt or successor session) must
+    /// be told this, or its client would not re-send what our client never got.
+    /// </summary>
+    public long Acked { get; init; }
+
     /// <summary>Our relayed messages the partner's client has not acknowledged (resumable partners only).</summary>
     public ImmutableQueue<PartnerRelay> Unacked { get; init; } = [];
 
@@ -122,9 +130,12 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         ? Same()
         : Next(this with { Resumable = true });
 
-    public SessionTransition Handle(ClientAck ack) => Phase is Paired p && ack.Seq > 0
-        ? Next(this, new ToPartner(new PartnerAck(p.Partner, Id, Math.Min(ack.Seq, InSeq))))
-        : Same();
+    public SessionTransition Handle(ClientAck ack)
+    {
+        if (Phase is not Paired p || ack.Seq <= 0) return Same();
+        var acked = Math.Min(ack.Seq, InSeq);
+        return Next(this with { Acked = Math.Max(Acked, acked) }, new ToPartner(new PartnerAck(p.Partner, Id, acked)));
+    }
 
     public SessionTransition Handle(PartnerAck ack)
     {
@@ -266,7 +277,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
             return Next(next, [started, new ToClient(new ResumedNotice(OutSeq, next.Claims.State.ToWire())), .. back]);
         // The partner's session re-sends what our client has not got; everything our client sent
         // that this session took is here, so the client re-sends only what came after OutSeq.
-        return Next(next with { InSeq = resume.Received, Replaying = true },
+        return Next(next with { InSeq = resume.Received, Acked = resume.Received, Replaying = true },
         [
             started,
             new ToClient(new ResumedNotice(OutSeq, "paired")),
@@ -291,7 +302,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 var confirming = fresh with
                 {
                     Phase = new Paired(code, partner, attempt), Joins = attempt, Confirming = true, Replaying = true,
-                    PartnerResumable = claims.PartnerResumable, InSeq = received,
+                    PartnerResumable = claims.PartnerResumable, InSeq = received, Acked = received,
                 };
                 return Next(confirming, started, new ToPartner(new PartnerResumed(partner, Id, code, received)));
             default:
@@ -318,7 +329,8 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 var confirming = successor with
                 {
                     Phase = new Paired(code, partner, attempt), Joins = attempt, Confirming = true, Replaying = true,
-                    PartnerResumable = claims.PartnerResumable, InSeq = received, Predecessor = claims.Session,
+                    PartnerResumable = claims.PartnerResumable, InSeq = received, Acked = received,
+                    Predecessor = claims.Session,
                 };
                 return Next(confirming, new ToPartner(new PartnerResumed(partner, Id, code, received, claims.Session)));
             default:
@@ -349,9 +361,13 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         // Everything after what its client has, in order; what it has is acknowledged by that.
         var (unacked, count) = Trim(resumed.Received);
         var next = this with { Unacked = unacked, UnackedCount = count, PartnerAway = false, PartnerResumable = true };
+        // What we hold of its messages: what our client acknowledged, when it acknowledges at all. A
+        // rebuilt or successor partner has lost its copies, so its client re-sends from here; anything
+        // between this and InSeq that did reach our client comes again and is dropped as a duplicate.
+        var held = Resumable ? Acked : InSeq;
         var effects = new List<SessionEffect>
         {
-            new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Accepted, InSeq)),
+            new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Accepted, held)),
         };
         effects.AddRange(unacked.Select(m => (SessionEffect)new ToPartner(m)));
         // Our own request may have reached an incarnation of the partner that is gone (lost with its
@@ -434,7 +450,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     private SessionState Enter(SessionPhase phase) => this with
     {
         Phase = phase, Early = [], Path = null, Replaying = false, Predecessor = null,
-        OutSeq = 0, InSeq = 0, Unacked = [], UnackedCount = 0, PartnerResumable = false, PartnerAway = false,
+        OutSeq = 0, InSeq = 0, Acked = 0, Unacked = [], UnackedCount = 0, PartnerResumable = false, PartnerAway = false,
     };
 
     private SessionState NewPairing(Paired paired, bool partnerResumable) =>

@@ -488,4 +488,51 @@ public sealed class ResumeStateTests
 
         Assert.Equal([new ToPartner(new PartnerResumeAnswer(new SessionId("successor"), Me, ResumeVerdict.Refused, 0))], result.Effects);
     }
+
+    /// <summary>
+    /// A chaos run lost one message this way: our socket died unnoticed with the partner's message 3
+    /// handed to it, and the partner's session was lost and succeeded. Had we answered with what we
+    /// handed over (3), the successor would tell its client the server has 3, the client would not
+    /// re-send it, and the only copy (in the lost session) would be gone when our client resumed from 2.
+    /// </summary>
+    [Fact]
+    public void A_partner_that_lost_its_copies_is_told_what_our_client_acknowledged_not_what_was_handed_to_its_socket()
+    {
+        var successor = new SessionId("successor");
+        var s = ResumablePaired();
+        for (var seq = 1; seq <= 3; seq++) s = s.Handle(RelayFrom(Partner, $"{seq}") with { Seq = seq }).State;
+        s = s.Handle(new ClientAck(Me, 2)).State;
+
+        var result = s.Handle(new PartnerResumed(Me, successor, Code, Received: 0, Replaces: Partner));
+
+        Assert.Equal(3, result.State.InSeq);
+        Assert.Equal(new ToPartner(new PartnerResumeAnswer(successor, Me, ResumeVerdict.Accepted, 2)), result.Effects[0]);
+        // What the successor's client re-sends from 3 on: 3 is a duplicate here, 4 is new.
+        var resent = result.State.Handle(RelayFrom(successor, "3") with { Seq = 3 });
+        Assert.Empty(resent.Effects);
+        var next = resent.State.Handle(RelayFrom(successor, "4") with { Seq = 4 });
+        Assert.Equal(4, Assert.IsType<RelayedNotice>(Assert.IsType<ToClient>(Assert.Single(next.Effects)).Message).Seq);
+    }
+
+    [Fact]
+    public void Our_own_resume_counts_as_an_acknowledgement_of_what_our_client_says_it_has()
+    {
+        var s = ResumablePaired().Handle(new ConnectionClosed(Me)).State;
+        s = s.Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), Received: 5)).State;
+
+        var result = s.Handle(new PartnerResumed(Me, Partner, Code, Received: 0));
+
+        Assert.Equal(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 5)), result.Effects[0]);
+    }
+
+    [Fact]
+    public void A_client_that_never_acknowledges_is_answered_for_with_what_it_was_handed()
+    {
+        var s = Paired(); // not opted in: its client gets no numbers, so it cannot acknowledge
+        for (var seq = 1; seq <= 3; seq++) s = s.Handle(RelayFrom(Partner, $"{seq}") with { Seq = seq }).State;
+
+        var result = s.Handle(new PartnerResumed(Me, Partner, Code, Received: 0));
+
+        Assert.Equal(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 3)), result.Effects[0]);
+    }
 }
