@@ -31,18 +31,6 @@ public sealed class ConnectionHandler(
     TimeProvider time,
     ILogger<ConnectionHandler> logger)
 {
-    /// <summary>How long a resumed session has to answer before this socket's own session succeeds it.</summary>
-    private static readonly TimeSpan ResumeAnswerWait = TimeSpan.FromSeconds(3);
-
-    /// <summary>
-    /// Waited past <see cref="ResumeAnswerWait"/> before succeeding: the session checks the deadline on
-    /// its own node's clock, so a late resume is ignored there before the successor takes over here.
-    /// </summary>
-    private static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromSeconds(1);
-
-    /// <summary>How often a resume waiting for its answer checks whether the session's node became unreachable.</summary>
-    private static readonly TimeSpan ReachabilityCheck = TimeSpan.FromMilliseconds(250);
-
     /// <summary>
     /// Messages from the client that may wait for the session's acknowledgement at once: enough to keep
     /// a busy pair's session fed without waiting a round trip per message, few enough that a session
@@ -51,6 +39,7 @@ public sealed class ConnectionHandler(
     private const int InboundWindow = 8;
 
     private readonly SocketPeerOptions _options = options.Value;
+    private readonly ResumeAnswerWait _resumeWait = new(time);
 
     public async Task RunAsync(WebSocket socket, HttpContext http)
     {
@@ -266,7 +255,7 @@ public sealed class ConnectionHandler(
 
         // The session answers with a `session` message, unless its node died just now, when nothing
         // answers: then this socket's session succeeds it (a client must never wait on a resume).
-        var answerBy = time.GetUtcNow() + ResumeAnswerWait;
+        var answerBy = _resumeWait.NextDeadline();
         var leaving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         context.Writer.SessionLeaving = id =>
         {
@@ -284,38 +273,23 @@ public sealed class ConnectionHandler(
         return InboundDecision.Ignore.Instance;
     }
 
-    /// <summary>
-    /// Until the resumed session answers: once its node is found unreachable, or leaving, or once its
-    /// deadline has passed, this socket's own session succeeds it (see <see cref="SessionHomes"/>) if it can;
-    /// otherwise the resume is sent again with a new deadline (the session ignores one past its
-    /// deadline, and is rebuilt where it is asked once its dead node is removed).
-    /// </summary>
+    /// <summary>Until the resumed session answers (see <see cref="ResumeAnswerWait"/>); then, if need be, succeeds it.</summary>
     private async Task SucceedIfUnansweredAsync(ResumeClaims claims, long seq, ResumeContext context, Task answered,
         Task leaving, DateTimeOffset answerBy)
     {
         try
         {
-            using var tick = new PeriodicTimer(ReachabilityCheck, time);
-            while (!answered.IsCompleted && !context.Over.IsCancellationRequested)
-            {
-                var unreachable = SessionHomes.IsUnreachable(system, claims.Session);
-                var late = time.GetUtcNow() > answerBy + ClockSkewAllowance;
-                if ((unreachable || late || leaving.IsCompleted) && CanBeSucceeded(claims))
-                {
-                    logger.LogInformation("Session {Resumed} did not take the resume ({Why}); this connection's session succeeds it",
-                        claims.Session, unreachable ? "its node is unreachable" : leaving.IsCompleted ? "its node is leaving" : "deadline passed");
-                    context.Gate.Session = context.Fresh;
-                    sessionRegion.ActorRef.Tell(new ResumeConnection(context.Fresh, context.Outbox, claims, seq), ActorRefs.NoSender);
-                    return;
-                }
-                if (late)
-                {
-                    answerBy = time.GetUtcNow() + ResumeAnswerWait;
-                    sessionRegion.ActorRef.Tell(new ResumeConnection(claims.Session, context.Outbox, claims, seq, answerBy), ActorRefs.NoSender);
-                }
-                var next = tick.WaitForNextTickAsync(context.Over).AsTask();
-                await (leaving.IsCompleted ? Task.WhenAny(answered, next) : Task.WhenAny(answered, leaving, next));
-            }
+            var why = await _resumeWait.UntilSuccessionAsync(answered, leaving, answerBy,
+                () => SessionHomes.IsUnreachable(system, claims.Session),
+                () => CanBeSucceeded(claims),
+                deadline => sessionRegion.ActorRef.Tell(
+                    new ResumeConnection(claims.Session, context.Outbox, claims, seq, deadline), ActorRefs.NoSender),
+                context.Over);
+            if (why is null) return;
+            logger.LogInformation("Session {Resumed} did not take the resume ({Why}); this connection's session succeeds it",
+                claims.Session, why);
+            context.Gate.Session = context.Fresh;
+            sessionRegion.ActorRef.Tell(new ResumeConnection(context.Fresh, context.Outbox, claims, seq), ActorRefs.NoSender);
         }
         catch (Exception e)
         {
