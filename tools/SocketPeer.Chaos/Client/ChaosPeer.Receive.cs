@@ -146,6 +146,10 @@ public sealed partial class ChaosPeer
     /// The server took the session back: it holds our messages up to <paramref name="heldSeq"/>;
     /// everything after is re-sent with its number, before any new message (the send lock is held
     /// throughout, so a new message cannot overtake the re-sends and make them look like duplicates).
+    /// What the server holds is not forgotten here: only the partner's <c>ack</c> does that
+    /// (docs/protocol.md). A session that holds them can still be lost (its node hands it off a
+    /// moment later), and the rebuilt one then says it holds less; forgetting them at the first
+    /// <c>resumed</c> lost exactly those messages in a rolling-restart chaos run.
     /// </summary>
     private async Task ResumedAsync(WebSocket ws, long heldSeq, string? state)
     {
@@ -157,8 +161,7 @@ public sealed partial class ChaosPeer
             List<(long Seq, string Data)> resend;
             lock (_gate)
             {
-                while (_unacked.First is { } first && first.Value.Seq <= heldSeq) _unacked.RemoveFirst();
-                resend = [.. _unacked];
+                resend = [.. _unacked.Where(m => m.Seq > heldSeq)];
                 _phase = state == "paired" ? Phase.Live : Phase.Pairing;
             }
             foreach (var (seq, data) in resend) await SendRawAsync(ws, AppMessage.Frame(data, seq));
