@@ -4,10 +4,11 @@ using SocketPeer.Actors.Sessions;
 namespace SocketPeer.Actors.Rooms;
 
 /// <summary>
-/// One member of a room: its session, the join attempt that put it there, whether it resumes, and
-/// whether its client is away (then a newcomer may take the seat).
+/// One member of a room: its session, the join attempt that put it there, whether it resumes,
+/// whether its client is away (then a newcomer may take the seat), and the session it succeeded, if any.
 /// </summary>
-public readonly record struct RoomSeat(SessionId Session, long Attempt, bool Resumable = false, bool Away = false);
+public readonly record struct RoomSeat(SessionId Session, long Attempt, bool Resumable = false, bool Away = false,
+    SessionId? Predecessor = null);
 
 /// <summary>
 /// The room of one pair code: <c>Empty → Waiting(a) → Paired(a, b)</c>, a third is <c>busy</c>.
@@ -27,12 +28,19 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
 
     public RoomTransition Handle(JoinRoom join)
     {
-        var seat = new RoomSeat(join.Session, join.Attempt, join.Resumable);
+        var seat = new RoomSeat(join.Session, join.Attempt, join.Resumable, Predecessor: join.Replaces);
+        // A session that was succeeded lives on, away, until its grace period ends; when its room is
+        // lost it joins again like any member. Its successor holds the seat now (it may have joined the
+        // rebuilt room first), so the predecessor is told its seat is taken, and ends.
+        foreach (var taken in Seats)
+            if (taken.Predecessor == join.Session)
+                return new(this, [new SeatTaken(join.Session, Code)]);
+
         var index = IndexOf(join.Session);
         if (index >= 0)
         {
             // Idempotent: the same session again (never paired with itself); answer its latest attempt.
-            var again = this with { Seats = Seats.SetItem(index, seat) };
+            var again = this with { Seats = Seats.SetItem(index, seat with { Predecessor = join.Replaces ?? Seats[index].Predecessor }) };
             return new(again, [again.StatusOf(index)]);
         }
 
@@ -71,7 +79,8 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         var notifications = new List<IWithSessionId> { new SeatTaken(evicted.Session, Code) };
         if (!rest.Seats.IsEmpty)
             notifications.Add(new PartnerLeft(rest.Seats[0].Session, Code, evicted.Session, rest.Seats[0].Attempt));
-        var joined = rest.Handle(new JoinRoom(Code, newcomer.Session, newcomer.Attempt, newcomer.Resumable));
+        var joined = rest.Handle(new JoinRoom(Code, newcomer.Session, newcomer.Attempt, newcomer.Resumable,
+            Replaces: newcomer.Predecessor));
         return new(joined.State, [.. notifications, .. joined.Notifications]);
     }
 

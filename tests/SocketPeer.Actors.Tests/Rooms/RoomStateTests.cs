@@ -214,4 +214,42 @@ public sealed class RoomStateTests
         AssertMembers(result.State, C, B);
         Assert.Equal([new PeerFound(C, Code, B, Initiator: false, 2)], result.Notifications);
     }
+
+    /// <summary>
+    /// Seen in a chaos run: the room was lost while a successor took over; the successor joined the
+    /// rebuilt room first, then the predecessor (alive, away) joined again as a lost room's member
+    /// does, and was paired with its own successor: the client heard peer.left twice.
+    /// </summary>
+    [Fact]
+    public void A_predecessor_joining_a_rebuilt_room_after_its_successor_is_told_its_seat_is_taken()
+    {
+        var room = Empty.Handle(new JoinRoom(Code, C, 2, Partner: B, Replaces: A)).State;
+
+        var result = room.Handle(new JoinRoom(Code, A, 1, Partner: B));
+
+        AssertMembers(result.State, C);
+        Assert.Equal([new SeatTaken(A, Code)], result.Notifications);
+        var partner = result.State.Handle(new JoinRoom(Code, B, 1, Partner: C));
+        AssertMembers(partner.State, C, B);
+    }
+
+    [Fact]
+    public void A_predecessor_joining_again_after_being_succeeded_in_place_is_told_its_seat_is_taken()
+    {
+        var room = With(A, B).Handle(new JoinRoom(Code, C, 2, Partner: B, Replaces: A)).State;
+
+        var result = room.Handle(new JoinRoom(Code, A, 1, Partner: B));
+
+        AssertMembers(result.State, C, B);
+        Assert.Equal([new SeatTaken(A, Code)], result.Notifications);
+    }
+
+    [Fact]
+    public void A_successor_joining_again_without_naming_its_predecessor_still_holds_the_seat_against_it()
+    {
+        var room = Empty.Handle(new JoinRoom(Code, C, 2, Partner: B, Replaces: A)).State
+            .Handle(new JoinRoom(Code, C, 2, Partner: B)).State;
+
+        Assert.Equal([new SeatTaken(A, Code)], room.Handle(new JoinRoom(Code, A, 1)).Notifications);
+    }
 }
