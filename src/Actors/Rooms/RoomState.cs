@@ -5,10 +5,11 @@ namespace SocketPeer.Actors.Rooms;
 
 /// <summary>
 /// One member of a room: its session, the join attempt that put it there, whether it resumes,
-/// whether its client is away (then a newcomer may take the seat), and the session it succeeded, if any.
+/// whether its client is away (then a newcomer may take the seat), the session it succeeded, if any,
+/// and the partner it named when it joined again after losing its room.
 /// </summary>
 public readonly record struct RoomSeat(SessionId Session, long Attempt, bool Resumable = false, bool Away = false,
-    SessionId? Predecessor = null);
+    SessionId? Predecessor = null, SessionId? Partner = null);
 
 /// <summary>
 /// The room of one pair code: <c>Empty → Waiting(a) → Paired(a, b)</c>, a third is <c>busy</c>.
@@ -28,7 +29,7 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
 
     public RoomTransition Handle(JoinRoom join)
     {
-        var seat = new RoomSeat(join.Session, join.Attempt, join.Resumable, Predecessor: join.Replaces);
+        var seat = new RoomSeat(join.Session, join.Attempt, join.Resumable, Predecessor: join.Replaces, Partner: join.Partner);
         // A session that was succeeded lives on, away, until its grace period ends; when its room is
         // lost it joins again like any member. Its successor holds the seat now (it may have joined the
         // rebuilt room first), so the predecessor is told its seat is taken, and ends.
@@ -55,6 +56,15 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
             if (Seats[i].Away && Seats[i].Session != join.Partner)
                 return TakeOver(i, seat);
 
+        if (Seats.Length == 1 && !Belong(Seats[0], seat))
+        {
+            // Two members of a lost room joined again, each naming a partner, but not each other: one
+            // of them names a session that was succeeded (the successor is on its way, and claims that
+            // seat with Replaces). Pairing these two would tell a paired client peer.left and pair it
+            // with a session that is gone (seen in a chaos run). Both keep their seats, unannounced.
+            return new(this with { Seats = [Seats[0], seat] }, []);
+        }
+
         return Seats.Length switch
         {
             0 => new(this with { Seats = [seat] }, [new WaitingForPeer(seat.Session, Code, seat.Attempt)]),
@@ -75,7 +85,7 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
     private RoomTransition TakeOver(int index, RoomSeat newcomer)
     {
         var evicted = Seats[index];
-        var rest = this with { Seats = Seats.RemoveAt(index) };
+        var rest = this with { Seats = Unpaired(Seats.RemoveAt(index)) };
         var notifications = new List<IWithSessionId> { new SeatTaken(evicted.Session, Code) };
         if (!rest.Seats.IsEmpty)
             notifications.Add(new PartnerLeft(rest.Seats[0].Session, Code, evicted.Session, rest.Seats[0].Attempt));
@@ -102,11 +112,24 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         if (index < 0)
             return new(this, []);
 
-        var next = this with { Seats = Seats.RemoveAt(index) };
+        var next = this with { Seats = Unpaired(Seats.RemoveAt(index)) };
         return next.Seats.IsEmpty
             ? new(next, [])
             : new(next, [new PartnerLeft(next.Seats[0].Session, Code, leave.Session, next.Seats[0].Attempt)]);
     }
+
+    /// <summary>
+    /// Whether two members may be paired: unless both name a partner (both were paired when their room
+    /// was lost), in which case only if they name each other. A member naming a partner still pairs
+    /// with a newcomer, as before: its own partner may be gone for good.
+    /// </summary>
+    private static bool Belong(RoomSeat seated, RoomSeat joining) =>
+        seated.Partner is not { } seatedNamed || joining.Partner is not { } joiningNamed
+        || (seatedNamed == joining.Session && joiningNamed == seated.Session);
+
+    /// <summary>The member left alone hears that its partner left: it no longer names one.</summary>
+    private static ImmutableArray<RoomSeat> Unpaired(ImmutableArray<RoomSeat> seats) =>
+        [.. seats.Select(s => s with { Partner = null })];
 
     private int IndexOf(SessionId session)
     {

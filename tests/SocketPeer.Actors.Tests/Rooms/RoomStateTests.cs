@@ -252,4 +252,63 @@ public sealed class RoomStateTests
 
         Assert.Equal([new SeatTaken(A, Code)], room.Handle(new JoinRoom(Code, A, 1)).Notifications);
     }
+
+    /// <summary>
+    /// Seen in a chaos run under load: the room was lost during a succession (C succeeds A, B is A's
+    /// partner). The predecessor A joined the rebuilt room first, naming B; then B, naming its partner
+    /// C. The room paired B with A: B's client heard peer.left and was paired with a session about to
+    /// end, and the pair relayed nothing until the resume failed.
+    /// </summary>
+    [Fact]
+    public void Two_rejoining_members_that_name_other_partners_are_not_paired_and_the_successor_completes_the_pair()
+    {
+        var predecessorFirst = Empty.Handle(new JoinRoom(Code, A, 1, Partner: B)).State;
+
+        var partner = predecessorFirst.Handle(new JoinRoom(Code, B, 1, Partner: C));
+
+        AssertMembers(partner.State, A, B);
+        Assert.Empty(partner.Notifications);
+        var successor = partner.State.Handle(new JoinRoom(Code, C, 2, Partner: B, Replaces: A));
+        AssertMembers(successor.State, C, B);
+        Assert.Equal([new PeerFound(C, Code, B, Initiator: false, 2)], successor.Notifications);
+    }
+
+    [Fact]
+    public void A_rejoining_member_is_not_paired_with_a_predecessor_that_joins_after_it()
+    {
+        var partnerFirst = Empty.Handle(new JoinRoom(Code, B, 1, Partner: C)).State;
+
+        var predecessor = partnerFirst.Handle(new JoinRoom(Code, A, 1, Partner: B));
+
+        AssertMembers(predecessor.State, B, A);
+        Assert.Empty(predecessor.Notifications);
+        var successor = predecessor.State.Handle(new JoinRoom(Code, C, 2, Partner: B, Replaces: A));
+        Assert.Equal([new PeerFound(C, Code, B, Initiator: true, 2)], successor.Notifications);
+    }
+
+    [Fact]
+    public void Two_rejoining_members_that_name_each_other_are_paired_again()
+    {
+        var room = Empty.Handle(new JoinRoom(Code, A, 1, Partner: B)).State;
+
+        var result = room.Handle(new JoinRoom(Code, B, 1, Partner: A));
+
+        Assert.Equal(
+        [
+            new PeerFound(A, Code, B, Initiator: false, 1),
+            new PeerFound(B, Code, A, Initiator: true, 1),
+        ], result.Notifications);
+    }
+
+    [Fact]
+    public void A_rejoining_member_whose_partner_left_pairs_with_a_newcomer()
+    {
+        var room = Empty.Handle(new JoinRoom(Code, A, 1, Partner: B)).State.Handle(new JoinRoom(Code, B, 1, Partner: A)).State
+            .Handle(new LeaveRoom(Code, B)).State;
+
+        var result = room.Handle(new JoinRoom(Code, C, 1, Partner: new SessionId("d")));
+
+        AssertMembers(result.State, A, C);
+        Assert.Equal(2, result.Notifications.Count(n => n is PeerFound));
+    }
 }
