@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace SocketPeer.Chaos.Nodes;
+namespace SocketPeer.Tools;
 
 /// <summary>
-/// Every node process the harness started, so that none outlives it: each is killed when its run
-/// ends, and also on Ctrl-C, on an unhandled exception and at process exit.
+/// Every process a harness (the benchmark, the chaos runner) started, so that none outlives it: each
+/// is killed when its run ends, and also on Ctrl-C, on an unhandled exception and at process exit.
+/// One source file compiled into both tools (linked from their projects), not a library of its own.
 /// </summary>
 public static class ChildProcesses
 {
