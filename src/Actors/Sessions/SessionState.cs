@@ -50,6 +50,13 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// </summary>
     public SessionId? Predecessor { get; init; }
 
+    /// <summary>
+    /// The session our partner's successor took over from (<see cref="PartnerResumed.Replaces"/>), for
+    /// the rest of this pairing: a rebuilt room may still pair us with it before the successor claims
+    /// its seat, and that is not a new partner.
+    /// </summary>
+    public SessionId? PartnerPredecessor { get; init; }
+
     /// <summary>The highest sequence number this pairing took from our client.</summary>
     public long OutSeq { get; init; }
 
@@ -219,6 +226,8 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 ]);
             case Paired p when p.IsAbout(found.Code, found.Attempt) && p.Partner == found.Partner:
                 return Same(); // the room repeated itself; the client already heard peer.found
+            case Paired p when p.IsAbout(found.Code, found.Attempt) && found.Partner == PartnerPredecessor:
+                return Same(); // a rebuilt room paired us with the session our partner succeeded; its successor takes that seat
             case Paired p when p.IsAbout(found.Code, found.Attempt):
                 // A partner we missed the departure of was replaced: the client must hear both.
                 return Next(NewPairing(new Paired(found.Code, found.Partner, found.Attempt), found.PartnerResumable),
@@ -351,6 +360,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
             var repointed = this with
             {
                 Phase = successorOf with { Partner = resumed.From },
+                PartnerPredecessor = predecessor,
                 Unacked = [.. Unacked.Select(m => m with { Session = resumed.From })],
             };
             return repointed.Handle(resumed with { Replaces = null });
@@ -449,7 +459,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>Leaves the current phase: early relays, the reported path and the pairing's numbers belong to it.</summary>
     private SessionState Enter(SessionPhase phase) => this with
     {
-        Phase = phase, Early = [], Path = null, Replaying = false, Predecessor = null,
+        Phase = phase, Early = [], Path = null, Replaying = false, Predecessor = null, PartnerPredecessor = null,
         OutSeq = 0, InSeq = 0, Acked = 0, Unacked = [], UnackedCount = 0, PartnerResumable = false, PartnerAway = false,
     };
 

@@ -481,6 +481,27 @@ public sealed class ResumeStateTests
         Assert.Equal((successor, 2L), (replayed.Session, replayed.Seq));
     }
 
+    /// <summary>
+    /// Seen in a chaos run under load: the room was lost while our partner was being succeeded, and
+    /// the rebuilt room paired us with the predecessor before the successor claimed its seat. We must
+    /// not drop the pairing with the successor (the client heard peer.left, then relayed into a session
+    /// about to end until its resume failed).
+    /// </summary>
+    [Fact]
+    public void A_rebuilt_rooms_pairing_with_the_session_our_partner_succeeded_is_ignored()
+    {
+        var successor = new SessionId("successor");
+        var s = ResumablePaired().Handle(new PartnerResumed(Me, successor, Code, Received: 0, Replaces: Partner)).State;
+
+        var result = s.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin, PartnerResumable: true));
+
+        Assert.Empty(result.Effects);
+        Assert.Equal(new Paired(Code, successor, FirstJoin), result.State.Phase);
+        // Anyone else the room pairs us with is still a new partner (one we missed the departure of).
+        var stranger = result.State.Handle(new PeerFound(Me, Code, new SessionId("stranger"), Initiator: false, FirstJoin));
+        Assert.Contains(new ToClient(PeerLeftNotice.Instance), stranger.Effects);
+    }
+
     [Fact]
     public void A_successor_of_someone_else_is_refused()
     {
