@@ -44,6 +44,9 @@ public sealed class ChaosSettings
     /// <summary>Share of pairs whose second client stops reading (at least one pair).</summary>
     public double StuckFraction { get; set; } = 0.1;
 
+    /// <summary>Busy-loop processes that hold cores for the whole run (see <see cref="Faults.CpuBurners"/>).</summary>
+    public int CpuBurners { get; set; }
+
     /// <summary>Extra environment for every node (<c>--node-env KEY=VALUE</c>).</summary>
     public Dictionary<string, string> NodeEnvironment { get; set; } = [];
 
@@ -71,6 +74,7 @@ public sealed class ChaosSettings
           --stuck-seconds S      how long stuck clients stop reading (9)
           --stuck-fraction F     share of pairs with a stuck client (0.1)
           --node-env KEY=VALUE   extra environment for every node (repeatable)
+          --cpu-burners N        busy-loop processes holding cores for the whole run (0)
           --json FILE            also write the report as JSON
           --logs DIR             node logs (default: a new directory under /tmp)
           --no-progress          no progress lines
@@ -112,6 +116,7 @@ public sealed class ChaosSettings
                     if (eq <= 0) throw new ArgumentException($"--node-env wants KEY=VALUE, not {pair}");
                     s.NodeEnvironment[pair[..eq]] = pair[(eq + 1)..];
                     break;
+                case "--cpu-burners": s.CpuBurners = Whole(); break;
                 case "--json": s.JsonPath = Next(); break;
                 case "--logs": s.LogDirectory = Next(); break;
                 case "--no-progress": s.Progress = false; break;
@@ -127,6 +132,7 @@ public sealed class ChaosSettings
     {
         if (Nodes < 2) throw new ArgumentException("--nodes must be at least 2: a pair's clients sit on different nodes");
         if (Pairs < 1) throw new ArgumentException("--pairs must be at least 1");
+        if (CpuBurners is < 0 or > 16) throw new ArgumentException("--cpu-burners must be 0..16");
         if (Seconds <= 0 || Rate <= 0) throw new ArgumentException("--seconds and --rate must be positive");
         if (VictimOrdinal < 0 || VictimOrdinal >= Nodes) throw new ArgumentException($"--victim must be 0..{Nodes - 1}");
         if (Fault is FaultKind.Kill9 or FaultKind.Sigterm or FaultKind.Partition && Nodes < 3)

@@ -33,6 +33,8 @@ public static class ChaosRun
         FaultContext? context = null;
         using var clients = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var running = new List<Task>();
+        using var burners = CpuBurners.Start(settings.CpuBurners);
+        if (settings.CpuBurners > 0) say($"{settings.CpuBurners} busy loops hold cores for the whole run");
         try
         {
             if (settings.Fault == FaultKind.StuckConsumer)
