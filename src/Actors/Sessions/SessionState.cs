@@ -222,11 +222,16 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// The partner ended the pairing on its side and took this session out of the room. Absent, this
     /// session ends; attached (its socket died unnoticed yet, or it came back just as the partner's
     /// patience ran out) its client hears <c>peer.left</c>, instead of relaying to a partner that drops
-    /// everything it sends.
+    /// everything it sends, and the session joins the room again: <c>peer.left</c> means "you are
+    /// waiting again" (docs/protocol.md), and the partner that gave up waits there too.
     /// </summary>
-    public SessionTransition Handle(PartnerGaveUp gaveUp) => Phase is Paired p && p.Partner == gaveUp.From
-        ? Away ? End() : Next(Enter(new Idle()), new ToClient(PeerLeftNotice.Instance))
-        : Same();
+    public SessionTransition Handle(PartnerGaveUp gaveUp)
+    {
+        if (Phase is not Paired p || p.Partner != gaveUp.From) return Same();
+        if (Away) return End();
+        var rejoin = Enter(new Idle()).Join(p.Code);
+        return Next(rejoin.State, [new ToClient(PeerLeftNotice.Instance), .. rejoin.Effects]);
+    }
 
     public SessionTransition Handle(WaitingForPeer waiting) => Phase switch
     {
