@@ -165,6 +165,8 @@ internal sealed class World
             LeaveRoom m => room.Handle(m),
             MemberAway m => room.Handle(m),
             MemberBack m => room.Handle(m),
+            SeatHeld m => room.Handle(m),
+            SeatVacant m => room.Handle(m),
             _ => throw new InvalidOperationException($"a room does not take {message}"),
         };
         _trace.Add($"    room {message.Code} holds [{string.Join(", ", t.State.Members)}]");
@@ -197,6 +199,7 @@ internal sealed class World
             PartnerResumed m => s.Handle(m),
             PartnerResumeAnswer m => s.Handle(m),
             SeatTaken m => s.Handle(m),
+            CheckSeat m => s.Handle(m),
             PartnerHello => new SessionTransition(s, []), // the actor watches the sender; no state change
             _ => throw new InvalidOperationException($"a session does not take {message}"),
         };
