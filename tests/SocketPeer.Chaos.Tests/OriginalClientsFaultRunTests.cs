@@ -1,5 +1,6 @@
 using System.Globalization;
 using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Rooms;
 using SocketPeer.Chaos.Cli;
 using SocketPeer.Chaos.Client;
 using SocketPeer.Chaos.Faults;
@@ -19,24 +20,19 @@ namespace SocketPeer.Chaos.Tests;
 [Collection(NodeProcesses.Name)]
 public sealed class OriginalClientsFaultRunTests(ITestOutputHelper output)
 {
-    /// <summary>
-    /// How long the server may take to decide that a seat's session died with its node before it
-    /// seats the returning client (the lead's allowance for the seat check, docs/chaos.md).
-    /// </summary>
-    private static readonly TimeSpan SeatCheckAllowance = TimeSpan.FromSeconds(2);
-
     /// <summary>Two cores shared with other builds and test runs: a loaded machine stretches every step.</summary>
     private static readonly TimeSpan Margin = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The worst a touched pair should wait: the cluster notices the dead node (a heartbeat interval
-    /// plus the acceptable pause), the client's first reconnect waits its 1 s back-off, the seat
-    /// check, and a margin. With the defaults: 0.5 + 2.5 + 1 + 2 + 2 = 8 s.
+    /// plus the acceptable pause), the client's first reconnect waits its 1 s back-off, the room's
+    /// seat check may wait its deadline for the dead holder (<see cref="RoomActor.SeatCheckDeadline"/>),
+    /// and a margin. With the defaults: 0.5 + 2.5 + 1 + 2 + 2 = 8 s.
     /// </summary>
     private static TimeSpan Bound()
     {
         var timings = new ClusterTimings(); // the nodes run with the defaults: the harness overrides none
-        return timings.HeartbeatInterval + timings.AcceptableHeartbeatPause + ReconnectBackOff.Base + SeatCheckAllowance + Margin;
+        return timings.HeartbeatInterval + timings.AcceptableHeartbeatPause + ReconnectBackOff.Base + RoomActor.SeatCheckDeadline + Margin;
     }
 
     [Fact]

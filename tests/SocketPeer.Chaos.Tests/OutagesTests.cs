@@ -56,4 +56,20 @@ public sealed class OutagesTests
         Assert.False(o.Dropped);
         Assert.Equal(4_000, o.Ms);
     }
+
+    [Fact]
+    public void A_socket_reset_between_the_kill_signal_and_the_reaping_belongs_to_the_fault()
+    {
+        // SIGKILL sent at 9 950 ms, the process reaped (the fault's instant) at 10 000 ms; the
+        // client's socket was reset at 9 960 ms, and a busy came at 9 990 ms.
+        var timeline = Pair([9_960], [9_990], [new(1, 9_970, 11_000)], [new(1, 9_980, 11_500)]);
+
+        var withSignal = Outages.Of(Fault, Window, Stalled, timeline, effectFromMs: 9_950);
+        var withoutSignal = Outages.Of(Fault, Window, Stalled, timeline);
+
+        Assert.True(withSignal.Dropped);
+        Assert.Equal(1, withSignal.Busy);
+        Assert.Equal(1_500, withSignal.Ms); // measured from the instant, with messages sent after the reset
+        Assert.False(withoutSignal.Dropped);
+    }
 }

@@ -72,6 +72,8 @@ public sealed class ChaosReport
 /// <summary>One thing the harness did to the cluster, at a time on the run's clock.</summary>
 public sealed record FaultEvent(double AtMs, string What, int? Node)
 {
+    /// <summary>When the fault's effects may begin, if before <see cref="AtMs"/> (kill -9: the signal, before the reaping).</summary>
+    public double? EffectFromMs { get; set; }
     /// <summary>SIGTERM (or SIGKILL) to the process's exit.</summary>
     public double? StopMs { get; set; }
     public string? Outcome { get; set; }

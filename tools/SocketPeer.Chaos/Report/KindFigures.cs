@@ -35,5 +35,12 @@ public sealed class KindFigures
     public List<PairOutage> Outages { get; set; } = [];
 }
 
-/// <summary>One pair touched by one fault (the fault's index in the report's events that were disruptive).</summary>
-public sealed record PairOutage(int Pair, int Fault, double? Ms, int Busy);
+/// <summary>
+/// One pair touched by one fault (the fault's index among the report's disruptive events), with what
+/// each of its clients heard over the whole run (<see cref="Clients"/>), to tell an asymmetric
+/// re-pairing (one side hears peer.found, the other keeps getting not-paired) from a slow one.
+/// </summary>
+public sealed record PairOutage(int Pair, int Fault, double? Ms, int Busy)
+{
+    public string? Clients { get; init; }
+}

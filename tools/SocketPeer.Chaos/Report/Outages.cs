@@ -21,14 +21,20 @@ public static class Outages
 {
     /// <param name="windowMs">how long after the fault its effects are looked for (until the next fault).</param>
     /// <param name="stalledMs">an untouched pair whose relay paused longer than this was touched after all.</param>
-    public static FaultOutcome Of(double faultAtMs, double windowMs, double stalledMs, PairTimeline pair)
+    /// <param name="effectFromMs">
+    /// when the fault's effects may begin, if before its instant: a kill -9 resets its clients'
+    /// sockets at the signal, a little before the harness has reaped the process (the instant).
+    /// </param>
+    public static FaultOutcome Of(double faultAtMs, double windowMs, double stalledMs, PairTimeline pair, double? effectFromMs = null)
     {
-        var drop = Recovery.LastDrop(faultAtMs, windowMs, pair.Drops);
+        var from = Math.Min(effectFromMs ?? faultAtMs, faultAtMs);
+        var until = faultAtMs + windowMs;
+        var drop = Recovery.LastDrop(from, until - from, pair.Drops);
         var ms = Recovery.OfPair(faultAtMs, drop ?? faultAtMs, pair.AToB, pair.BToA);
         // Sockets that all survived still count when the relay stalled (a session lost with the
         // node while both sockets lived), and a pair that never relays again was touched whatever happened.
         var touched = drop is not null || ms is null || ms > stalledMs;
-        var busy = pair.BusyAt.Count(t => t >= faultAtMs && t <= faultAtMs + windowMs);
+        var busy = pair.BusyAt.Count(t => t >= from && t <= until);
         return new FaultOutcome(pair.Pair, pair.Kind, touched, ms, busy) { Dropped = drop is not null };
     }
 }

@@ -72,7 +72,7 @@ public static class ReportBuilder
             var fault = faults[f];
             // A drop belongs to this fault if it comes before the next one (and within a minute).
             var window = Math.Min(60_000, f + 1 < faults.Count ? faults[f + 1].AtMs - fault.AtMs : double.MaxValue);
-            var outcomes = timelines.Select(t => Outages.Of(fault.AtMs, window, stalledMs, t)).ToList();
+            var outcomes = timelines.Select(t => Outages.Of(fault.AtMs, window, stalledMs, t, fault.EffectFromMs)).ToList();
             var touched = outcomes.Where(o => o.Touched).ToList();
             var times = touched.Where(o => o.Ms is not null).Select(o => o.Ms!.Value).ToList();
             var notRecovered = touched.Count(o => o.Ms is null);
@@ -106,8 +106,20 @@ public static class ReportBuilder
             figures.OutageMaxMs = ms.Count > 0 ? ms.Max() : null;
             figures.PairsLost = [.. mine.Where(o => o.Outcome.Ms is null).Select(o => o.Outcome.Pair).Distinct().Order()];
             figures.BusyToTouched = mine.Sum(o => o.Outcome.Busy);
-            figures.Outages = [.. mine.Select(o => new PairOutage(o.Outcome.Pair, o.Fault, o.Outcome.Ms, o.Outcome.Busy))];
+            figures.Outages = [.. mine.Select(o => new PairOutage(o.Outcome.Pair, o.Fault, o.Outcome.Ms, o.Outcome.Busy)
+            {
+                Clients = ClientsNote(pairs.First(p => p.Id == o.Outcome.Pair)),
+            })];
         }
+    }
+
+    private static string ClientsNote(ChaosPair pair) => $"a {ClientNote(pair.A)}; b {ClientNote(pair.B)}";
+
+    private static string ClientNote(IChaosClient c)
+    {
+        var k = c.Counters;
+        var notPaired = k.Ignored.GetValueOrDefault("server.error not-paired") + k.ServerErrors.GetValueOrDefault("not-paired");
+        return $"connects {k.Connects}, peer.found {k.PeerFound}, peer.left {k.PeerLeft}, busy {c.BusyAt.Count}, not-paired {notPaired}";
     }
 
     private static PairTimeline Timeline(ChaosPair pair) => new(pair.Id, pair.Kind,

@@ -64,6 +64,8 @@ public static class ReportText
         s.AppendLine(inv, $"  touched pair-faults {k.TouchedPairs}: fault to relaying again p50 {Seconds(k.OutageP50Ms)}, p99 {Seconds(k.OutageP99Ms)}, max {Seconds(k.OutageMaxMs)}; pairs lost {k.PairsLost.Count}");
         s.AppendLine(inv, $"  busy ×{k.Busy} ({k.BusyToTouched} to touched pairs), peer.found {k.PeerFound}, peer.left {k.PeerLeft}");
         if (k.Ignored.Count > 0) s.AppendLine("  ignored: " + string.Join(", ", k.Ignored.Select(kv => $"{kv.Key} ×{kv.Value}")));
+        foreach (var o in k.Outages.Where(o => o.Ms is null).Take(5))
+            s.AppendLine(inv, $"  pair {o.Pair} never back: {o.Clients}");
     }
 
     private static string Seconds(double? ms) => ms is { } v ? (v / 1000).ToString("0.00 s", CultureInfo.InvariantCulture) : "-";
