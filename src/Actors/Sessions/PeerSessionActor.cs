@@ -362,9 +362,9 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         }
         if (before.Phase is Paired != after.Phase is Paired)
             _metrics.Paired(after.Phase is Paired ? 1 : -1);
-        if (before.Phase is Joining != after.Phase is Joining)
+        if (AwaitsRoom(before) != AwaitsRoom(after))
         {
-            if (after.Phase is Joining)
+            if (AwaitsRoom(after))
                 Timers.StartPeriodicTimer(nameof(JoinRetryElapsed), JoinRetryElapsed.Instance, JoinRetry);
             else
                 Timers.Cancel(nameof(JoinRetryElapsed));
@@ -387,6 +387,9 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         if (optedIn || (after.Resumable && before.Resumable && before.Claims != after.Claims && !after.Away))
             SendToken();
     }
+
+    /// <summary>A join (or a re-join of a lost room) the room has not answered yet: asked again until it does.</summary>
+    private static bool AwaitsRoom(SessionState state) => state.Phase is Joining || state.Rejoining;
 
     private void Toggle(bool before, bool after, object timer, TimeSpan delay)
     {
