@@ -93,8 +93,10 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             case SeatTaken m: Apply(_state.Handle(m)); break;
             case CheckSeat m: Apply(_state.Handle(m)); break;
             case PartnerHello m:
+                Apply(_state.Handle(m));
                 if (_state.Phase is Paired hello && hello.Partner == m.From) WatchPartner(m.From);
                 break;
+            case PartnerGone m: Apply(_state.Handle(m)); break;
             case PartnerResumed m:
                 PartnerSpeaks(m.From);
                 Apply(_state.Handle(m));

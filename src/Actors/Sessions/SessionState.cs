@@ -319,9 +319,19 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 : Next(this with { InSeq = Math.Max(InSeq, relay.Seq) }, new ToClient(Delivered(relay))),
         Joining or Waiting when Phase.Room == relay.Code && Early.Count < MaxEarlyRelays =>
             Next(this with { Early = Early.Add(relay) }),
-        Unattached => Next(this, Stop.Instance),
+        Unattached => Next(this, new ToPartner(new PartnerGone(relay.From, Id)), Stop.Instance),
         _ => Same(), // not from our partner: nobody else's message ever reaches this client
     };
+
+    /// <summary>
+    /// A hello reached this session: an unattached incarnation says the session it was is gone (see
+    /// <see cref="PartnerGone"/>); any other session has nothing to say (its actor watches the sender).
+    /// </summary>
+    public SessionTransition Handle(PartnerHello hello) =>
+        Phase is Unattached ? Next(this, new ToPartner(new PartnerGone(hello.From, Id))) : Same();
+
+    /// <summary>Our partner's session is gone and a fresh incarnation answered in its place.</summary>
+    public SessionTransition Handle(PartnerGone gone) => PartnerLost(gone.From);
 
     /// <summary>A new connection takes this session back (see docs/protocol.md, Resume).</summary>
     public SessionTransition Handle(ResumeConnection resume)
