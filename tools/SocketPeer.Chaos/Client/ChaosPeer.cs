@@ -10,7 +10,7 @@ namespace SocketPeer.Chaos.Client;
 /// One client of a pair, written the way docs/protocol.md asks a resuming client to behave: it opts
 /// into resume, numbers what it relays with <c>seq</c>, acknowledges what it receives, keeps what
 /// its partner has not acknowledged, and when its socket drops it reconnects (to a node in
-/// rotation, with back-off) and sends <c>resume</c> with its latest token, then re-sends what the
+/// rotation, after the browser client's back-off: <see cref="BrowserReconnectBackOff"/>) and sends <c>resume</c> with its latest token, then re-sends what the
 /// server did not take. When resume is refused or unknown it pairs again with the same code, as the
 /// original client does, and whatever that loses is counted, not hidden.
 /// </summary>
