@@ -180,6 +180,32 @@ public sealed class ResumeTests(ResumeFixture fixture, ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A reset socket (its node died, or the network broke) is retried at once, not after the
+    /// back-off: the session waits on another node. The page's back-off is a minute here, so a retry
+    /// within half of it can only be the quick first retry (its delay is jittered, so only that is
+    /// asserted, not a time).
+    /// </summary>
+    [Fact]
+    public async Task A_page_whose_connection_is_reset_retries_at_once_and_resumes()
+    {
+        await using var network = new CuttableProxy(Server.Http);
+        var code = Codes.New();
+        var (dropped, partner) = await PairAsync(name => NewPeerPageAsync(name),
+            new { pairCode = code, webrtc = false, reconnectDelay = 60_000, firstReconnectDelay = 200, url = network.SocketUrl },
+            new { pairCode = code, webrtc = false });
+
+        Assert.Equal(1, network.CutAll());
+
+        await dropped.WaitForEventAsync("resume");
+        var closedAt = (await dropped.TimesAsync("close"))[0];
+        var retriedAt = (await dropped.TimesAsync("reconnect_attempt"))[0];
+        Assert.InRange(retriedAt - closedAt, 0, 30_000);
+        await partner.SendAsync("after the reset");
+        await dropped.ReceiveAsync("after the reset");
+        Assert.Equal(0, await partner.CountAsync("peer.left"));
+    }
+
+    /// <summary>
     /// A lost network rather than a server's close: the page's TCP connection is reset under it
     /// (no close frame either way), the page sees 1006, reconnects through the same way and resumes.
     /// </summary>
@@ -190,7 +216,7 @@ public sealed class ResumeTests(ResumeFixture fixture, ITestOutputHelper output)
         await using var network = new CuttableProxy(Server.Http);
         var code = Codes.New();
         var (dropped, partner) = await PairAsync(name => NewPeerPageAsync(name),
-            new { pairCode = code, webrtc = false, reconnectDelay = 60_000, url = network.SocketUrl },
+            new { pairCode = code, webrtc = false, reconnectDelay = 60_000, firstReconnectDelay = 60_000, url = network.SocketUrl },
             new { pairCode = code, webrtc = false });
 
         Assert.Equal(1, network.CutAll());
@@ -226,7 +252,7 @@ public sealed class ResumeTests(ResumeFixture fixture, ITestOutputHelper output)
         await using var network = new CuttableProxy(Server.Http);
         var code = Codes.New();
         var (dropped, partner) = await PairAsync(name => NewPeerPageAsync(name),
-            new { pairCode = code, webrtc = false, reconnectDelay = 60_000, url = network.SocketUrl },
+            new { pairCode = code, webrtc = false, reconnectDelay = 60_000, firstReconnectDelay = 60_000, url = network.SocketUrl },
             new { pairCode = code, webrtc = false });
         await dropped.SendAsync("d-before");
         await partner.ReceiveAsync("d-before");

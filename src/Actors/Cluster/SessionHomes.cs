@@ -8,16 +8,24 @@ public static class SessionHomes
 {
     /// <summary>
     /// Whether the node <paramref name="session"/>'s id names is a member that failure detection has
-    /// marked unreachable. Such a node's shards stay allocated to it until it is downed and removed,
-    /// so nothing can reach the session meanwhile. False for reachable and already removed nodes (a
-    /// removed node's sessions are rebuilt where they are asked for) and for ids that name no node.
+    /// marked unreachable, or whose remoting connection broke and has not come back
+    /// (<see cref="LostConnections"/>: a crashed process, seconds before the failure detector says
+    /// so). Such a node's shards stay allocated to it until it is downed and removed, so nothing can
+    /// reach the session meanwhile. False for reachable and already removed nodes (a removed node's
+    /// sessions are rebuilt where they are asked for) and for ids that name no node.
     /// </summary>
     public static bool IsUnreachable(ActorSystem system, SessionId session)
     {
         if (session.Node is not { } node) return false;
-        foreach (var member in Akka.Cluster.Cluster.Get(system).State.Unreachable)
+        var state = Akka.Cluster.Cluster.Get(system).State;
+        var lost = LostConnections.Get(system);
+        if (state.Unreachable.Count == 0 && !lost.Any) return false; // every join asks: no hashing then
+        foreach (var member in state.Unreachable)
             if (NodeKey.Of(member.UniqueAddress) == node)
                 return true;
+        foreach (var member in state.Members)
+            if (NodeKey.Of(member.UniqueAddress) == node)
+                return lost.IsLost(member.Address);
         return false;
     }
 

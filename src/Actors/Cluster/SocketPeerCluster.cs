@@ -45,7 +45,9 @@ public static class SocketPeerCluster
             .AddHocon(ShardingSettings.CoordinatorStateConfig, HoconAddMode.Prepend)
             .WithCustomSerializer("socketpeer", [typeof(ISocketPeerMessage)], system => new SocketPeerSerializer(system))
             .AddRooms(sharding)
-            .AddPeerSessions(sharding, sessions, metrics);
+            .AddPeerSessions(sharding, sessions, metrics)
+            // From the start: a connection lost before anyone asks must still count.
+            .AddStartup((system, _) => LostConnections.Get(system));
 
         if (cluster.SeedNodes.Length == 0)
         {

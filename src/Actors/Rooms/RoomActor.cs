@@ -11,12 +11,26 @@ namespace SocketPeer.Actors.Rooms;
 /// The sharded entity of one pair code: a thin shell around <see cref="RoomState"/>. It hears
 /// only joins and leaves; relay between partners never passes through it.
 /// </summary>
-public sealed class RoomActor : UntypedActor
+public sealed class RoomActor : UntypedActor, IWithTimers
 {
+    /// <summary>
+    /// How long a seat check waits for a holder's answer before the seat counts as vacant. A live
+    /// holder answers in milliseconds; one on a crashed node never does, and its node is usually found
+    /// unreachable (~3 s with the default timings) before this runs out. So this only bounds the rare
+    /// rest (a holder lost without its node being suspected: a message lost in a hand-off, say), and
+    /// is what a third client with the code waits, at most, for its <c>busy</c>.
+    /// </summary>
+    public static readonly TimeSpan SeatCheckDeadline = TimeSpan.FromSeconds(2);
+
+    /// <summary>While a check runs, how often the holders' nodes are looked up in the cluster's reachability.</summary>
+    private static readonly TimeSpan ReachabilityPoll = TimeSpan.FromMilliseconds(250);
+
     private readonly IActorRef _sessions;
     private readonly IActorRef _rooms;
     private RoomState _state;
     private bool _stopping;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public RoomActor(PairCode code, IActorRef sessions, IActorRef rooms)
     {
@@ -30,24 +44,71 @@ public sealed class RoomActor : UntypedActor
     {
         switch (message)
         {
-            case JoinRoom join: Apply(_state.Handle(join)); break;
+            case JoinRoom join:
+                VacateUnreachableSeats(); // a newcomer never pairs with, nor is turned away by, a seat on a lost node
+                Apply(_state.Handle(join));
+                break;
             case LeaveRoom leave: Apply(_state.Handle(leave)); break;
             case MemberAway away: Apply(_state.Handle(away)); break;
             case MemberBack back: Apply(_state.Handle(back)); break;
+            case SeatHeld held: Apply(_state.Handle(held)); break;
+            case SeatVacant vacant: Apply(_state.Handle(vacant)); break;
+            case PollReachability: VacateUnreachableSeats(); break;
+            case SeatCheckExpired: VacateUnvouchedSeats(); break;
             default: Unhandled(message); break;
         }
+    }
+
+    /// <summary>Seats whose holders' nodes the failure detector marked unreachable count as vacant.</summary>
+    private void VacateUnreachableSeats()
+    {
+        foreach (var seat in _state.Seats)
+            if (!seat.Away && SessionHomes.IsUnreachable(Context.System, seat.Session))
+                Apply(_state.Handle(new SeatVacant(_state.Code, seat.Session)));
+    }
+
+    /// <summary>The check's deadline: a holder that has not vouched for its seat by now does not hold it.</summary>
+    private void VacateUnvouchedSeats()
+    {
+        if (_state.Check is not { } check) return;
+        foreach (var seat in _state.Seats)
+            if (!seat.Away && !check.Vouched.Contains(seat.Session))
+                Apply(_state.Handle(new SeatVacant(_state.Code, seat.Session)));
     }
 
     private void Apply(RoomTransition transition)
     {
         _state = transition.State;
         foreach (var notification in transition.Notifications)
+        {
+            if (notification is CheckSeat)
+            {
+                // A check starts: it ends by the deadline at the latest, sooner if a holder's node is lost.
+                Timers.StartSingleTimer(nameof(SeatCheckExpired), SeatCheckExpired.Instance, SeatCheckDeadline);
+                Timers.StartPeriodicTimer(nameof(PollReachability), PollReachability.Instance, ReachabilityPoll);
+            }
             _sessions.Tell(notification);
+        }
+        if (_state.Check is null)
+        {
+            Timers.Cancel(nameof(SeatCheckExpired));
+            Timers.Cancel(nameof(PollReachability));
+        }
         if (_state.IsEmpty && !_stopping)
         {
             _stopping = true;
             Context.Parent.Tell(new Passivate(PoisonPill.Instance)); // an empty room holds nothing worth keeping
         }
+    }
+
+    private sealed record SeatCheckExpired
+    {
+        public static readonly SeatCheckExpired Instance = new();
+    }
+
+    private sealed record PollReachability
+    {
+        public static readonly PollReachability Instance = new();
     }
 
     /// <summary>After asking to passivate, joins still arriving go back through the region to the next incarnation.</summary>

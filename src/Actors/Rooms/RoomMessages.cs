@@ -31,3 +31,15 @@ public sealed record MemberAway(PairCode Code, SessionId Session) : IWithPairCod
 
 /// <summary>Session → room: my client resumed; my seat is mine again.</summary>
 public sealed record MemberBack(PairCode Code, SessionId Session) : IWithPairCode;
+
+/// <summary>
+/// Session → room, the answer to <see cref="CheckSeat"/>: my client is attached and I am in this room.
+/// </summary>
+public sealed record SeatHeld(PairCode Code, SessionId Session) : IWithPairCode;
+
+/// <summary>
+/// Session → room, the answer to <see cref="CheckSeat"/>: I hold no seat here (my client is away, I am
+/// in another room, or I am a fresh incarnation after my node was lost). The room actor also says it
+/// for a holder whose node is unreachable, or that did not answer in time (docs/failover.md, "Dead seats").
+/// </summary>
+public sealed record SeatVacant(PairCode Code, SessionId Session) : IWithPairCode;

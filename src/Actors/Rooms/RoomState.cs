@@ -23,9 +23,12 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
 
     public static RoomState Empty(PairCode code) => new(code, ImmutableArray<RoomSeat>.Empty);
 
+    /// <summary>The check of the seats that newcomers to this full room wait for, if one runs.</summary>
+    public SeatCheck? Check { get; init; }
+
     public ImmutableArray<SessionId> Members => [.. Seats.Select(s => s.Session)];
 
-    public bool IsEmpty => Seats.IsEmpty;
+    public bool IsEmpty => Seats.IsEmpty && Check is null;
 
     public RoomTransition Handle(JoinRoom join)
     {
@@ -42,15 +45,19 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         {
             // Idempotent: the same session again (never paired with itself); answer its latest attempt.
             var again = this with { Seats = Seats.SetItem(index, seat with { Predecessor = join.Replaces ?? Seats[index].Predecessor }) };
-            return new(again, [again.StatusOf(index)]);
+            return again.Vouching(join.Session, again.StatusOf(index));
         }
 
         if (join.Replaces is { } predecessor && IndexOf(predecessor) is var held and >= 0)
         {
             // A successor takes its predecessor's seat in place: the partner stays paired with it.
             var succeeded = this with { Seats = Seats.SetItem(held, seat) };
-            return new(succeeded, [succeeded.StatusOf(held)]);
+            return succeeded.Vouching(join.Session, succeeded.StatusOf(held));
         }
+
+        // Newcomers wait their turn behind a running seat check, whatever the seats look like now.
+        if (Check is not null)
+            return Hold(join);
 
         for (var i = 0; i < Seats.Length; i++)
             if (Seats[i].Away && Seats[i].Session != join.Partner)
@@ -74,8 +81,78 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
                 new PeerFound(Seats[0].Session, Code, seat.Session, Initiator: false, Seats[0].Attempt, seat.Resumable),
                 new PeerFound(seat.Session, Code, Seats[0].Session, Initiator: true, seat.Attempt, Seats[0].Resumable),
             ]),
-            _ => new(this, [new RoomBusy(seat.Session, Code, seat.Attempt)]),
+            _ => Hold(join),
         };
+    }
+
+    /// <summary>
+    /// The room is full and neither holder is known to be away: before answering <c>busy</c>, ask both
+    /// whether they still hold their seats (<see cref="SeatCheck"/>). A check already running takes
+    /// the newcomer along.
+    /// </summary>
+    private RoomTransition Hold(JoinRoom join)
+    {
+        if (Check is { } running)
+        {
+            if (running.Waits(join.Session)) return new(this with { Check = running.Again(join) }, []);
+            return running.IsFull ? Busy(join) : new(this with { Check = running.Add(join) }, []);
+        }
+        return new(this with { Check = SeatCheck.For(join) }, [.. Seats.Select(s => new CheckSeat(s.Session, Code))]);
+    }
+
+    /// <summary>A holder that joins while its seat is checked has vouched for it.</summary>
+    private RoomTransition Vouching(SessionId holder, IWithSessionId answer)
+    {
+        if (Check is not { } check) return new(this, [answer]);
+        var settled = (this with { Check = check.Vouch(holder) }).Settle();
+        return new(settled.State, [answer, .. settled.Notifications]);
+    }
+
+    private static RoomTransition BusyAll(RoomState room, IEnumerable<JoinRoom> joins) =>
+        new(room, [.. joins.Select(j => (IWithSessionId)new RoomBusy(j.Session, room.Code, j.Attempt))]);
+
+    private RoomTransition Busy(JoinRoom join) => BusyAll(this, [join]);
+
+    /// <summary>A holder vouched for its seat.</summary>
+    public RoomTransition Handle(SeatHeld held) =>
+        Check is { } check && IndexOf(held.Session) >= 0
+            ? (this with { Check = check.Vouch(held.Session) }).Settle()
+            : new(this, []);
+
+    /// <summary>
+    /// A seat nobody holds any more (its holder said so, its node is unreachable, or it did not answer
+    /// in time): it counts as away, so a newcomer takes it over, as from a client that went away.
+    /// </summary>
+    public RoomTransition Handle(SeatVacant vacant)
+    {
+        var index = IndexOf(vacant.Session);
+        if (index < 0) return new(this, []);
+        return (this with { Seats = Seats.SetItem(index, Seats[index] with { Away = true }) }).Settle();
+    }
+
+    /// <summary>
+    /// Ends the seat check once its verdict is known: every seat vouched for → the newcomers hear
+    /// <c>busy</c>; a seat vacant, or the room no longer full → the newcomers join again, in order
+    /// (the first takes a vacant seat over). Until every seat has an answer, nothing is decided: with
+    /// both holders lost (both clients were on the node that died), the newcomer must not be paired
+    /// with the second before its answer is in.
+    /// </summary>
+    private RoomTransition Settle()
+    {
+        if (Check is not { } check) return new(this, []);
+        var unresolved = Seats.Count(s => !s.Away && !check.Vouched.Contains(s.Session));
+        if (Seats.Length == Capacity && unresolved > 0) return new(this, []);
+        var open = this with { Check = null };
+        if (Seats.Length == Capacity && Seats.All(s => !s.Away))
+            return BusyAll(open, check.Newcomers);
+        var notifications = new List<IWithSessionId>();
+        foreach (var newcomer in check.Newcomers)
+        {
+            var joined = open.Handle(newcomer);
+            open = joined.State;
+            notifications.AddRange(joined.Notifications);
+        }
+        return new(open, notifications);
     }
 
     /// <summary>
@@ -96,26 +173,41 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
 
     public RoomTransition Handle(MemberAway away) => Mark(away.Session, true);
 
-    public RoomTransition Handle(MemberBack back) => Mark(back.Session, false);
+    /// <summary>A member whose client came back holds its seat: that vouches for it in a running check.</summary>
+    public RoomTransition Handle(MemberBack back)
+    {
+        var marked = Mark(back.Session, false);
+        return marked.State.Check is { } check && marked.State.IndexOf(back.Session) >= 0
+            ? (marked.State with { Check = check.Vouch(back.Session) }).Settle() // a held seat waits for the other's answer
+            : marked;
+    }
 
     private RoomTransition Mark(SessionId session, bool away)
     {
         var index = IndexOf(session);
         return index < 0
             ? new(this, [])
-            : new(this with { Seats = Seats.SetItem(index, Seats[index] with { Away = away }) }, []);
+            : (this with { Seats = Seats.SetItem(index, Seats[index] with { Away = away }) }).Settle();
     }
 
     public RoomTransition Handle(LeaveRoom leave)
     {
         var index = IndexOf(leave.Session);
         if (index < 0)
-            return new(this, []);
+        {
+            // A newcomer waiting for a seat check gave up (its client left or closed).
+            if (Check is not { } check || !check.Waits(leave.Session)) return new(this, []);
+            var rest = check.Without(leave.Session);
+            return new(this with { Check = rest.Newcomers.IsEmpty ? null : rest }, []);
+        }
 
         var next = this with { Seats = Unpaired(Seats.RemoveAt(index)) };
-        return next.Seats.IsEmpty
-            ? new(next, [])
-            : new(next, [new PartnerLeft(next.Seats[0].Session, Code, leave.Session, next.Seats[0].Attempt)]);
+        if (next.Seats.IsEmpty)
+            return new(next, []);
+        // The one left alone hears it first; then the newcomers a seat check held, if any, join again.
+        var left = new PartnerLeft(next.Seats[0].Session, Code, leave.Session, next.Seats[0].Attempt);
+        var settled = next.Settle();
+        return new(settled.State, [left, .. settled.Notifications]);
     }
 
     /// <summary>

@@ -54,6 +54,9 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         MemberAway => "MA",
         MemberBack => "MBK",
         SeatTaken => "ST",
+        CheckSeat => "CST",
+        SeatHeld => "SH",
+        SeatVacant => "SV",
         HandOver => "HO",
         SessionLocation => "NSL",
         SessionLeavingNotice => "NSV",
@@ -92,6 +95,9 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case MemberAway m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case MemberBack m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case SeatTaken m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
+            case CheckSeat m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
+            case SeatHeld m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
+            case SeatVacant m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case HandOver m: w.Write(m.Session.Value); w.Write(m.To.Value); break;
             case SessionLocation m: WriteRef(w, m.Session); w.Write(m.Id?.Value ?? ""); break;
             case SessionLeavingNotice m: w.Write(m.Session.Value); break;
@@ -147,6 +153,9 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "MA" => new MemberAway(Code(r), Session(r)),
             "MBK" => new MemberBack(Code(r), Session(r)),
             "ST" => new SeatTaken(Session(r), Code(r)),
+            "CST" => new CheckSeat(Session(r), Code(r)),
+            "SH" => new SeatHeld(Code(r), Session(r)),
+            "SV" => new SeatVacant(Code(r), Session(r)),
             "HO" => new HandOver(Session(r), Session(r)),
             "NSL" => new SessionLocation(Ref(r), OptionalId(r)),
             "NSV" => new SessionLeavingNotice(Session(r)),

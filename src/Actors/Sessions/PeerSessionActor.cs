@@ -22,6 +22,14 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     /// <summary>How long an entity made by a stray message waits for a connection before stopping.</summary>
     private static readonly TimeSpan UnattachedLifetime = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often an unanswered join is sent again. A live room answers in milliseconds, or holds the
+    /// join for its seat check (<see cref="RoomActor.SeatCheckDeadline"/>, where a repeat changes
+    /// nothing); a join lost with a dead room reaches the rebuilt one at most this long after the
+    /// dead node's removal.
+    /// </summary>
+    private static readonly TimeSpan JoinRetry = TimeSpan.FromSeconds(1);
+
     /// <summary>Notices kept for an absent client (peer.found, peer.left, errors); relays wait at the sender.</summary>
     private const int MaxAwayNotices = 16;
 
@@ -83,6 +91,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             case PartnerAck m: Apply(_state.Handle(m)); break;
             case PartnerGaveUp m: Apply(_state.Handle(m)); break;
             case SeatTaken m: Apply(_state.Handle(m)); break;
+            case CheckSeat m: Apply(_state.Handle(m)); break;
             case PartnerHello m:
                 if (_state.Phase is Paired hello && hello.Partner == m.From) WatchPartner(m.From);
                 break;
@@ -105,6 +114,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             case PartnerGraceElapsed m: Apply(_state.PartnerGraceExpired(m.Partner)); break;
             case ConfirmElapsed: Apply(_state.ConfirmExpired()); break;
             case ReplayElapsed: Apply(_state.ReplayWaitExpired()); break;
+            case JoinRetryElapsed: Apply(_state.RetryJoin()); break;
             case RefreshToken: SendToken(); break;
             case ReceiveTimeout: Apply(new SessionTransition(_state, [Stop.Instance])); break;
             default: Unhandled(message); break;
@@ -352,6 +362,13 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         }
         if (before.Phase is Paired != after.Phase is Paired)
             _metrics.Paired(after.Phase is Paired ? 1 : -1);
+        if (before.Phase is Joining != after.Phase is Joining)
+        {
+            if (after.Phase is Joining)
+                Timers.StartPeriodicTimer(nameof(JoinRetryElapsed), JoinRetryElapsed.Instance, JoinRetry);
+            else
+                Timers.Cancel(nameof(JoinRetryElapsed));
+        }
         if (before.Path == RtcPath.Upgraded != (after.Path == RtcPath.Upgraded))
             _metrics.Upgraded(after.Path == RtcPath.Upgraded ? 1 : -1);
 
@@ -416,6 +433,11 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     private sealed record RefreshToken
     {
         public static readonly RefreshToken Instance = new();
+    }
+
+    private sealed record JoinRetryElapsed
+    {
+        public static readonly JoinRetryElapsed Instance = new();
     }
 }
 

@@ -100,8 +100,20 @@ public sealed record RoomBusy(SessionId Session, PairCode Code, long Attempt = 0
 /// <summary>Your partner left the room; you are waiting again.</summary>
 public sealed record PartnerLeft(SessionId Session, PairCode Code, SessionId Partner, long Attempt = 0) : IWithSessionId;
 
-/// <summary>Your client was away and a newcomer took your seat: this session is over.</summary>
+/// <summary>
+/// A newcomer took your seat: your client was away, or you did not vouch for the seat in time (see
+/// <see cref="CheckSeat"/>). Away, this session is over; attached, its client hears <c>peer.left</c>
+/// and <c>busy</c>.
+/// </summary>
 public sealed record SeatTaken(SessionId Session, PairCode Code) : IWithSessionId;
+
+/// <summary>
+/// A newcomer asked to join this full room: say whether you still hold your seat
+/// (<see cref="SeatHeld"/> or <see cref="SeatVacant"/>). A seat nobody vouches for is given to the
+/// newcomer instead of answering it <c>busy</c>: it is in all likelihood your own client reconnecting
+/// after your node died.
+/// </summary>
+public sealed record CheckSeat(SessionId Session, PairCode Code) : IWithSessionId;
 
 // ---- session → partner session (the hot path: never through the room).
 

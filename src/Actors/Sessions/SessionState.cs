@@ -182,24 +182,56 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         ? Next(Enter(new Idle()) with { Away = false }, new ToRoom(new LeaveRoom(room, Id)), Stop.Instance)
         : Next(this, Stop.Instance);
 
-    /// <summary>A newcomer took our seat while our client was away (the partner has been told).</summary>
+    /// <summary>
+    /// A newcomer took our seat (the partner has been told): our client was away, or this session did
+    /// not vouch for the seat in time (its node was unreachable, or slow). An attached client hears
+    /// <c>peer.left</c> and then <c>busy</c>, the original protocol's word for "this code is taken":
+    /// the original client closes and pairs again after its back-off.
+    /// </summary>
     public SessionTransition Handle(SeatTaken taken)
     {
         if (Phase.Room != taken.Code) return Same();
         return Away
             ? Next(Enter(new Idle()) with { Away = false }, Stop.Instance)
-            : Next(Enter(new Idle()), new ToClient(PeerLeftNotice.Instance)); // came back just too late
+            : Next(Enter(new Idle()), new ToClient(PeerLeftNotice.Instance), new ToClient(BusyNotice.Instance));
     }
+
+    /// <summary>
+    /// The room asks whether we still hold our seat (a newcomer knocks on a full room). Attached and in
+    /// that room: yes. Away, elsewhere, or a fresh incarnation made by this very question (the session
+    /// was lost with its node): no, and the incarnation stops.
+    /// </summary>
+    public SessionTransition Handle(CheckSeat check)
+    {
+        if (Phase is Unattached) return Next(this, new ToRoom(new SeatVacant(check.Code, Id)), Stop.Instance);
+        return Phase.Room == check.Code && !Away
+            ? Next(this, new ToRoom(new SeatHeld(check.Code, Id)))
+            : Next(this, new ToRoom(new SeatVacant(check.Code, Id)));
+    }
+
+    /// <summary>
+    /// No answer to our join yet: ask again, with the same attempt (a room treats that as the same
+    /// join). Sharding delivers at most once: a join sent to a room whose node just died is lost, and
+    /// the room is rebuilt on a survivor only when that node is removed.
+    /// </summary>
+    public SessionTransition RetryJoin() => Phase is Joining j
+        ? Next(this, new ToRoom(new JoinRoom(j.Code, Id, j.Attempt, Resumable, Replaces: Predecessor)))
+        : Same();
 
     /// <summary>
     /// The partner ended the pairing on its side and took this session out of the room. Absent, this
     /// session ends; attached (its socket died unnoticed yet, or it came back just as the partner's
     /// patience ran out) its client hears <c>peer.left</c>, instead of relaying to a partner that drops
-    /// everything it sends.
+    /// everything it sends, and the session joins the room again: <c>peer.left</c> means "you are
+    /// waiting again" (docs/protocol.md), and the partner that gave up waits there too.
     /// </summary>
-    public SessionTransition Handle(PartnerGaveUp gaveUp) => Phase is Paired p && p.Partner == gaveUp.From
-        ? Away ? End() : Next(Enter(new Idle()), new ToClient(PeerLeftNotice.Instance))
-        : Same();
+    public SessionTransition Handle(PartnerGaveUp gaveUp)
+    {
+        if (Phase is not Paired p || p.Partner != gaveUp.From) return Same();
+        if (Away) return End();
+        var rejoin = Enter(new Idle()).Join(p.Code);
+        return Next(rejoin.State, [new ToClient(PeerLeftNotice.Instance), .. rejoin.Effects]);
+    }
 
     public SessionTransition Handle(WaitingForPeer waiting) => Phase switch
     {

@@ -29,6 +29,7 @@ internal static class StateInputs
         PartnerResumed m => s.Handle(m),
         PartnerResumeAnswer m => s.Handle(m),
         SeatTaken m => s.Handle(m),
+        CheckSeat m => s.Handle(m),
         PartnerHello => new SessionTransition(s, []), // the actor watches the sender; no state change
         _ => throw new InvalidOperationException($"a session does not take {message}"),
     };
@@ -40,6 +41,8 @@ internal static class StateInputs
         LeaveRoom m => room.Handle(m),
         MemberAway m => room.Handle(m),
         MemberBack m => room.Handle(m),
+        SeatHeld m => room.Handle(m),
+        SeatVacant m => room.Handle(m),
         _ => throw new InvalidOperationException($"a room does not take {message}"),
     };
 }

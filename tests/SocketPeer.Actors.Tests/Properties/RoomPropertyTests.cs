@@ -78,8 +78,15 @@ public sealed class RoomPropertyTests
         {
             var session = Sessions[command.Session];
             var t = command.Join ? room.Handle(new JoinRoom(Code, session)) : room.Handle(new LeaveRoom(Code, session));
+            // Every holder lives here: each answers a seat check at once, and the room answers after.
+            var notifications = t.Notifications.Where(n => n is not CheckSeat).ToList();
+            foreach (var check in t.Notifications.OfType<CheckSeat>())
+            {
+                t = t.State.Handle(new SeatHeld(Code, check.Session));
+                notifications.AddRange(t.Notifications);
+            }
             room = t.State;
-            yield return (room, command, t.Notifications);
+            yield return (room, command, notifications);
         }
     }
 }

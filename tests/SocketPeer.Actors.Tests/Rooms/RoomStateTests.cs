@@ -43,15 +43,20 @@ public sealed class RoomStateTests
     }
 
     [Fact]
-    public void Third_peer_on_a_full_room_gets_busy()
+    public void Third_peer_on_a_full_room_gets_busy_once_both_holders_vouch_for_their_seats()
     {
         var room = With(A, B);
 
-        var result = room.Handle(new JoinRoom(Code, C));
+        var asked = room.Handle(new JoinRoom(Code, C));
+        Assert.Equal([new CheckSeat(A, Code), new CheckSeat(B, Code)], asked.Notifications);
+        AssertMembers(asked.State, A, B);
+
+        var first = asked.State.Handle(new SeatHeld(Code, B));
+        Assert.Empty(first.Notifications);
+        var result = first.State.Handle(new SeatHeld(Code, A));
 
         Assert.Equal([new RoomBusy(C, Code)], result.Notifications);
-        Assert.Same(room, result.State);
-        AssertMembers(result.State, A, B);
+        Assert.Equal(room, result.State);
     }
 
     [Fact]
@@ -181,11 +186,15 @@ public sealed class RoomStateTests
     {
         var room = With(A, B).Handle(new MemberAway(Code, A)).State.Handle(new MemberBack(Code, A)).State;
 
-        var result = room.Handle(new JoinRoom(Code, C));
+        var result = Vouched(room.Handle(new JoinRoom(Code, C)), A, B);
 
         AssertMembers(result.State, A, B);
         Assert.Equal([new RoomBusy(C, Code)], result.Notifications);
     }
+
+    /// <summary>The holders answer a seat check, in this order; returns the last answer's transition.</summary>
+    private static RoomTransition Vouched(RoomTransition asked, params SessionId[] holders) =>
+        holders.Aggregate(asked, (t, holder) => t.State.Handle(new SeatHeld(Code, holder)));
 
     [Fact]
     public void A_paired_member_joining_again_does_not_take_its_away_partners_seat()

@@ -295,14 +295,16 @@ public sealed class ResumeStateTests
     }
 
     [Fact]
-    public void An_attached_session_whose_partner_gave_up_hears_peer_left_and_is_out_of_the_pairing()
+    public void An_attached_session_whose_partner_gave_up_hears_peer_left_and_waits_in_the_room_again()
     {
         var attached = ResumablePaired();
 
         var left = attached.Handle(new PartnerGaveUp(Me, Partner));
 
-        Assert.Equal(new Idle(), left.State.Phase);
-        Assert.Equal([new ToClient(PeerLeftNotice.Instance)], left.Effects);
+        var joining = Assert.IsType<Joining>(left.State.Phase);
+        Assert.Equal(
+            [new ToClient(PeerLeftNotice.Instance), new ToRoom(new JoinRoom(Code, Me, joining.Attempt, Resumable: true))],
+            left.Effects);
         Assert.Empty(left.State.Handle(new ClientRelay(Me, RelayKind.Data, "\"x\""u8.ToArray())).Effects.OfType<ToPartner>());
     }
 

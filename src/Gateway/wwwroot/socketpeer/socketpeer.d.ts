@@ -140,6 +140,8 @@ export interface SocketPeerOptions {
   reconnect?: boolean;
   /** First reconnect delay in ms; doubles per consecutive failure, capped at 30 s, jittered to 50–100 %. Default 1000. */
   reconnectDelay?: number;
+  /** Delay in ms, jittered to 50–100 %, of the first reconnect after a socket that was up drops abruptly (close code 1006, or the server's 1012 "restarting"): the session waits on another node. Later attempts back off from `reconnectDelay`. Default 250. */
+  firstReconnectDelay?: number;
   /** Ms from `connect()` until a partner is found (`connect`) before the attempt is abandoned (`connect_timeout`). 0 = none. Default 0. */
   timeout?: number;
   /** Call `connect()` on the next tick after construction. Default true. */
@@ -253,6 +255,7 @@ export declare class SocketPeer {
   socketFallback: boolean;
   reconnect: boolean;
   reconnectDelay: number;
+  firstReconnectDelay: number;
   timeout: number;
   autoconnect: boolean;
   serveLibrary: boolean;

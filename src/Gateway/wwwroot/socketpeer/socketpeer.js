@@ -372,6 +372,7 @@
       this.socketFallback = pick('socketFallback', true) !== false;
       this.reconnect = pick('reconnect', true) !== false;
       this.reconnectDelay = Math.max(0, Number(pick('reconnectDelay', 1000)) || 0);
+      this.firstReconnectDelay = Math.max(0, Number(pick('firstReconnectDelay', 250)) || 0);
       this.timeout = Math.max(0, Number(pick('timeout', 0)) || 0);
       this.autoconnect = pick('autoconnect', true) !== false;
       this.serveLibrary = pick('serveLibrary', true) !== false; // a server option; kept for compatibility
@@ -1132,7 +1133,13 @@
       if (this.#pc && !this.#rtcOpen && !resuming) this.#teardownRtc();
 
       if (willReconnect) {
-        const delay = this.#backoff(this.#failures);
+        // A socket that was up and dropped abruptly (1006: its node died or the network broke;
+        // 1012: the server restarts and says "come back now") is retried almost at once: the
+        // session, or the successor that takes it over, waits on another node, and every second
+        // here is a second the pair does not relay. Jittered, so a node's clients do not all return
+        // in one tick. Later attempts back off from `reconnectDelay` as before.
+        const abrupt = this.#failures === 1 && (code === 1006 || code === 1012);
+        const delay = abrupt ? this.firstReconnectDelay * (0.5 + Math.random() / 2) : this.#backoff(this.#failures);
         this.#setState('reconnecting');
         this.#log(`socket closed (${code}); reconnecting in ${Math.round(delay)} ms`);
         clearTimeout(this.#reconnectTimer);

@@ -1,0 +1,90 @@
+using Akka.Actor;
+using SocketPeer.Actors.Rooms;
+using SocketPeer.Actors.Sessions;
+using static SocketPeer.Actors.Sessions.SessionEffect;
+using static SocketPeer.Actors.Sessions.SessionPhase;
+using static SocketPeer.Actors.Tests.Sessions.Given;
+
+namespace SocketPeer.Actors.Tests.Sessions;
+
+/// <summary>
+/// What a session says when its room checks its seat, what it does when the seat was given away, and
+/// how it keeps asking a room that has not answered its join.
+/// </summary>
+public sealed class SeatAnswerTests
+{
+    [Theory]
+    [InlineData(nameof(Joining))]
+    [InlineData(nameof(Waiting))]
+    [InlineData(nameof(Paired))]
+    public void An_attached_session_in_the_room_vouches_for_its_seat(string phase)
+    {
+        var result = InPhase(phase).Handle(new CheckSeat(Me, Code));
+
+        Assert.Equal([new ToRoom(new SeatHeld(Code, Me))], result.Effects);
+    }
+
+    [Fact]
+    public void A_session_in_another_room_or_none_holds_no_seat_here()
+    {
+        Assert.Equal([new ToRoom(new SeatVacant(Code, Me))], Waiting(OtherCode).Handle(new CheckSeat(Me, Code)).Effects);
+        Assert.Equal([new ToRoom(new SeatVacant(Code, Me))], Idle().Handle(new CheckSeat(Me, Code)).Effects);
+    }
+
+    [Fact]
+    public void An_away_session_holds_no_seat_so_a_newcomer_may_take_it()
+    {
+        var away = Paired().Handle(new ClientOptIn(Me)).State.Handle(new ConnectionClosed(Me)).State;
+
+        Assert.Equal([new ToRoom(new SeatVacant(Code, Me))], away.Handle(new CheckSeat(Me, Code)).Effects);
+    }
+
+    [Fact]
+    public void A_fresh_incarnation_made_by_the_question_says_vacant_and_stops()
+    {
+        // The session was lost with its node; sharding made this one to deliver the check.
+        var result = Unattached().Handle(new CheckSeat(Me, Code));
+
+        Assert.Equal([new ToRoom(new SeatVacant(Code, Me)), Stop.Instance], result.Effects);
+    }
+
+    [Fact]
+    public void An_attached_session_whose_seat_was_taken_tells_its_client_peer_left_then_busy()
+    {
+        // It did not vouch in time (its node was unreachable for a while): the original client closes
+        // on busy and pairs again after its back-off, as for any full room.
+        var result = Paired().Handle(new SeatTaken(Me, Code));
+
+        Assert.IsType<Idle>(result.State.Phase);
+        Assert.Equal([new ToClient(PeerLeftNotice.Instance), new ToClient(BusyNotice.Instance)], result.Effects);
+    }
+
+    [Fact]
+    public void An_unanswered_join_is_sent_again_with_the_same_attempt()
+    {
+        var joining = Joining();
+
+        var result = joining.RetryJoin();
+
+        Assert.Same(joining, result.State);
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin))], result.Effects);
+    }
+
+    [Fact]
+    public void A_successor_asks_again_for_its_predecessors_seat()
+    {
+        var claims = new ResumeClaims(Stranger, ResumeState.Waiting, Code, null, false, DateTimeOffset.UtcNow.AddMinutes(1));
+        var successor = Idle().Handle(new ResumeConnection(Me, ActorRefs.Nobody, claims, 0)).State;
+
+        var result = successor.RetryJoin();
+
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Replaces: Stranger))], result.Effects);
+    }
+
+    [Theory]
+    [InlineData(nameof(Idle))]
+    [InlineData(nameof(Waiting))]
+    [InlineData(nameof(Paired))]
+    public void An_answered_join_is_not_sent_again(string phase) =>
+        Assert.Empty(InPhase(phase).RetryJoin().Effects);
+}
