@@ -63,7 +63,10 @@ internal static class CrashSteps
                 case CrashStepKind.Close: world.Close(step.Arg % ClientCodes.Length); break;
                 // Up to 4 s at once: longer than detection alone, shorter than detection and removal.
                 case CrashStepKind.Advance: world.Advance(TimeSpan.FromMilliseconds(step.Arg * 4)); break;
-                case CrashStepKind.Crash when world.CanCrash(step.Arg % Nodes): world.Crash(step.Arg % Nodes); break;
+                // Every other crash is silent: no connection reset tells the survivors early.
+                case CrashStepKind.Crash when world.CanCrash(step.Arg % Nodes):
+                    world.Crash(step.Arg % Nodes, silent: step.Arg / Nodes % 2 == 1);
+                    break;
                 case CrashStepKind.Restart when world.CanRestart(step.Arg % Nodes): world.Restart(step.Arg % Nodes); break;
             }
         }

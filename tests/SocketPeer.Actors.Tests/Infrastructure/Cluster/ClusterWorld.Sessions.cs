@@ -16,6 +16,9 @@ internal sealed partial class ClusterWorld
     /// <summary>PeerSessionActor's receive timeout for an entity no connection attached to.</summary>
     public static readonly TimeSpan UnattachedLifetime = TimeSpan.FromSeconds(30);
 
+    /// <summary>PeerSessionActor's JoinRetry (private there): an unanswered join is sent again this often.</summary>
+    public static readonly TimeSpan JoinRetry = TimeSpan.FromSeconds(1);
+
     /// <summary>SocketPeer:PeerTimeout's default.</summary>
     public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);
 
@@ -197,6 +200,13 @@ internal sealed partial class ClusterWorld
             else
                 CancelTimer(session, "PeerTimeout");
         }
+        if (before.Phase is Joining != after.Phase is Joining)
+        {
+            if (after.Phase is Joining)
+                StartPeriodicTimer(session, "JoinRetry", JoinRetry, s => Apply(s, s.State.RetryJoin()));
+            else
+                CancelTimer(session, "JoinRetry");
+        }
         Toggle(session, before.Away, after.Away, "Grace", s => s.State.GraceExpired());
         Toggle(session, before.Confirming, after.Confirming, "Confirm", s => s.State.ConfirmExpired());
         Toggle(session, before.Replaying, after.Replaying, "Replay", s => s.State.ReplayWaitExpired());
@@ -222,6 +232,13 @@ internal sealed partial class ClusterWorld
             if (IsAlive(session.Self)) fire(session);
         });
     }
+
+    private void StartPeriodicTimer(SessionEntity session, string key, TimeSpan interval, Action<SessionEntity> fire) =>
+        StartTimer(session, key, interval, s =>
+        {
+            StartPeriodicTimer(s, key, interval, fire);
+            fire(s);
+        });
 
     private static void CancelTimer(SessionEntity session, string key)
     {

@@ -27,6 +27,8 @@ internal sealed partial class ClusterWorld
     private readonly Dictionary<SessionId, SessionEntity> _sessions = [];
     private readonly Dictionary<PairCode, RoomEntity> _rooms = [];
     private readonly Dictionary<SessionId, NodeId> _sessionHomes = [];
+    private readonly Dictionary<SessionId, NodeId> _namedNode = [];
+    private readonly HashSet<NodeId> _connectionsReset = [];
     private readonly Dictionary<PairCode, NodeId> _roomHomes = [];
     private readonly Dictionary<EntityRef, HashSet<EntityRef>> _watchers = [];
     private readonly Dictionary<NodeId, List<EntityRef>> _lostWithNode = [];
@@ -69,11 +71,16 @@ internal sealed partial class ClusterWorld
 
     public bool CanCrash(int slot) => _nodes.CanCrash(slot);
 
-    /// <summary>kill -9: the node's entities, sockets and messages in flight are gone at once.</summary>
-    public void Crash(int slot)
+    /// <summary>
+    /// The node's process is gone, with its entities, sockets and messages in flight. After a kill -9
+    /// its kernel resets its connections, which the survivors notice at once (LostConnections);
+    /// a silent node (a lost machine, a cut cable) resets nothing, and only the failure detector tells.
+    /// </summary>
+    public void Crash(int slot, bool silent = false)
     {
         var node = _nodes.Crash(slot);
-        Note($"CRASH {node}");
+        if (!silent) _connectionsReset.Add(node);
+        Note($"CRASH {node} ({(silent ? "silent" : "kill -9")})");
         var lost = new List<EntityRef>();
         foreach (var (id, s) in _sessions.Where(e => e.Value.Self.Node == node).ToList())
         {
@@ -84,15 +91,26 @@ internal sealed partial class ClusterWorld
         foreach (var (code, r) in _rooms.Where(e => e.Value.Self.Node == node).ToList())
         {
             _rooms.Remove(code);
+            CancelRoomTimers(r);
             lost.Add(r.Self);
         }
-        _lostWithNode[node] = lost;
         foreach (var queue in _channels.Values)
         {
+            // A Terminated the node sent and nobody got yet: the watch still stands, and fires at the removal.
+            foreach (var e in queue.Where(e => e.From == node && e.Message is Terminated && e.To != node))
+            {
+                var who = ((Terminated)e.Message).Who;
+                if (!_watchers.TryGetValue(who, out var set)) _watchers[who] = set = [];
+                set.Add(e.Direct!);
+                if (!lost.Contains(who)) lost.Add(who);
+            }
             var kept = queue.Where(e => e.From != node && e.To != node).ToList();
+            foreach (var e in queue.Except(kept))
+                Note($"    lost in flight ({(e.From == node ? "from" : "to")} {node}): {Describe(e.Message)}");
             queue.Clear();
             foreach (var e in kept) queue.Enqueue(e);
         }
+        _lostWithNode[node] = lost;
         foreach (var client in _clients.Where(c => c.Connected && c.Node == node))
             Drop(client, "its node crashed", tellSession: false);
         _clock.Start(DetectionDelay, $"{node} unreachable", () =>
@@ -181,6 +199,7 @@ internal sealed partial class ClusterWorld
         client.Connected = true;
         client.ThinksItIsPaired = false;
         _sessionHomes[client.Session] = client.Node;
+        _namedNode[client.Session] = client.Node; // ids name the node of their socket
         Note($"{client} connects to {client.Node} as {client.Session}");
         FromClient(client, new AttachConnection(client.Session, Akka.Actor.ActorRefs.Nobody));
         FromClient(client, new ClientPair(client.Session, client.Code));
@@ -335,7 +354,7 @@ internal sealed partial class ClusterWorld
         }
         else
         {
-            Enqueue(watched.Address, watcher.Address, new Envelope(new Terminated(watched), null, watcher.Node, watcher.Node, watcher));
+            Enqueue(watched.Address, watcher.Address, new Envelope(new Terminated(watched), null, NotifyingNode(watched, watcher), watcher.Node, watcher));
         }
     }
 
@@ -349,8 +368,15 @@ internal sealed partial class ClusterWorld
     {
         if (!_watchers.Remove(gone, out var watchers)) return;
         foreach (var watcher in watchers.Where(IsAlive))
-            Enqueue(gone.Address, watcher.Address, new Envelope(new Terminated(gone), null, watcher.Node, watcher.Node, watcher));
+            Enqueue(gone.Address, watcher.Address, new Envelope(new Terminated(gone), null, NotifyingNode(gone, watcher), watcher.Node, watcher));
     }
+
+    /// <summary>
+    /// Who sends a Terminated: the stopped actor's node while it runs (so a crash loses it with the
+    /// node's other messages in flight, and the watcher hears it at the removal instead), else the
+    /// watcher's own node (a removed node's actors are declared terminated locally).
+    /// </summary>
+    private NodeId NotifyingNode(EntityRef gone, EntityRef watcher) => _nodes.IsUp(gone.Node) ? gone.Node : watcher.Node;
 
     private bool IsAlive(EntityRef entity) => entity.Address.StartsWith("session:", StringComparison.Ordinal)
         ? _sessions.TryGetValue(new SessionId(entity.Address["session:".Length..]), out var s) && s.Self == entity

@@ -47,4 +47,7 @@ internal sealed class RoomEntity(EntityRef self, RoomState state)
 {
     public EntityRef Self { get; } = self;
     public RoomState State { get; set; } = state;
+
+    /// <summary>The actor's timers by key.</summary>
+    public Dictionary<string, SimTimer> Timers { get; } = [];
 }
