@@ -65,22 +65,40 @@ public sealed class CrashRegressionTests
             + "Deliver(230); Deliver(238); Advance(568); Deliver(890); Deliver(776); Deliver(119); Deliver(386); Crash(251)"));
 
     /// <summary>
-    /// Found on the seat-check code, but not about crashes: c3's session s3.0 waits in room "y"; c2's
-    /// s2.1 joins and the room pairs them, but s3.0's peer timeout fires before its PeerFound arrives
-    /// (here: messages held up for a long while; in life, a partner that comes at the 60th second).
-    /// s3.0 leaves and its client pairs again; the room tells s2.1 PartnerLeft, then pairs the same two
-    /// sessions again. s2.1 relayed m0 in the first pairing; it reaches s3.0 in the second (the same
-    /// partner, the same code) and counts as its seq 1, so s2.1's first relay of the second pairing
-    /// (also seq 1) is dropped as a duplicate: lost.
+    /// Found on the seat-check code, and not about crashes (none happens here). c0's session s0.0 waits
+    /// in room "x"; c1's s1.0 joins, and the room pairs them, but messages are held up long enough
+    /// (in life: c1 comes at the 60th second) that s0.0's peer timeout fires before its PeerFound
+    /// arrives. s0.0 leaves; c0 sends pair again; the room tells s1.0 PartnerLeft, then pairs the
+    /// same two sessions again. s1.0 relayed m0 in the first pairing; it reaches s0.0 in the second
+    /// (same partner, same code) and counts as its seq 1, so s1.0's first relay of the second pairing
+    /// (m2, also seq 1) is dropped as a duplicate: lost, though both clients are paired.
     /// </summary>
     [Fact(Skip = "fails: a relay of an earlier pairing of the same two sessions is taken into the next one, whose first relay is then dropped as a duplicate (reported)")]
     public void A_relay_from_an_earlier_pairing_of_the_same_two_sessions_does_not_swallow_the_next_pairings_first() =>
         AssertEveryPairMeetsAgain(Parse(
-            "Deliver(51); Deliver(265); Deliver(173); Crash(515); Deliver(729); Advance(904); Deliver(244); Deliver(99); "
-            + "Advance(994); Deliver(501); Advance(826); Deliver(693); Advance(714); Advance(860); Advance(452); Advance(950); "
-            + "Deliver(283); Deliver(578); Advance(673); Advance(812); Deliver(190); Deliver(29); Advance(775); Deliver(107); "
-            + "Advance(626); Advance(796); Advance(487); Advance(754); Advance(791); Advance(472); Advance(653); Advance(903); "
-            + "Advance(555); Advance(854); Advance(779); Relay(634); Advance(283)"));
+            "Deliver(788); Close(430); Deliver(928); Deliver(887); Deliver(419); Advance(586); Deliver(860); Advance(677); "
+            + "Advance(757); Advance(577); Advance(412); Deliver(749); Advance(833); Advance(846); Advance(790); Advance(828); "
+            + "Advance(545); Advance(257); Advance(952); Deliver(500); Advance(365); Advance(605); Advance(393); Advance(618); "
+            + "Advance(498); Advance(981); Advance(244); Advance(590); Deliver(664); Advance(725); Advance(327); Deliver(738); "
+            + "Advance(925); Advance(884); Deliver(836); Relay(509)"));
+
+    /// <summary>
+    /// Found on the seat-check code. c1 drops two sockets quickly; its first session s1.0 ends, but
+    /// its last join retry and its LeaveRoom are slow to reach room "x" (on n2). c1's third session
+    /// s1.2 knocks on the full room [s1.0, s1.1]; during the check, s1.0's stale retry arrives and
+    /// vouches for s1.0's seat (a member's join during a check counts as holding it), so s1.1's seat
+    /// goes to s1.2 and s1.2 is paired with s1.0: c1 with its own dead session. The room's way out
+    /// (s1.0's LeaveRoom, then PartnerLeft and PeerFound with c0's s0.1) dies with n2, and the rebuilt
+    /// room seats s1.2 (naming s1.0) and s0.1 (naming s1.2) without pairing them, as in the case above.
+    /// </summary>
+    [Fact(Skip = "fails on the seat-check code: a stale join retry of an ended session vouches for its seat, and its client's new session is paired with it (reported, issue 13)")]
+    public void A_join_retry_of_an_ended_session_does_not_vouch_for_its_seat() =>
+        AssertEveryPairMeetsAgain(Parse(
+            "Deliver(33); Deliver(414); Deliver(769); Deliver(823); Close(189); Advance(683); Deliver(125); Deliver(429); "
+            + "Crash(246); Deliver(290); Deliver(681); Deliver(961); Deliver(55); Close(765); Advance(633); Deliver(448); "
+            + "Advance(442); Deliver(391); Deliver(90); Advance(958); Deliver(799); Close(211); Deliver(945); Deliver(250); "
+            + "Deliver(477); Deliver(53); Deliver(480); Advance(745); Deliver(211); Deliver(752); Deliver(766); Deliver(546); "
+            + "Deliver(713); Restart(288); Crash(668)"));
 
     /// <summary>Steps as FsCheck prints them: <c>Deliver(511); Crash(585); …</c>.</summary>
     private static CrashStep[] Parse(string steps) =>
