@@ -60,7 +60,7 @@ public sealed class FaultRunTests(ITestOutputHelper output)
         Assert.True(broken.Count == 0, "broken promises:\n" + string.Join("\n", broken));
     }
 
-    private static bool IsAlive(int pid)
+    internal static bool IsAlive(int pid)
     {
         try
         {

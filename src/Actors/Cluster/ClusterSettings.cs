@@ -35,6 +35,13 @@ public sealed class ClusterSettings
     /// <summary>Failure detection and downing timings (DESIGN.md section 6).</summary>
     public ClusterTimings Timings { get; set; } = new();
 
+    /// <summary>
+    /// Down a member at once when its remoting connection drops and its port then refuses
+    /// connections (its process is gone), instead of waiting for the split brain resolver
+    /// (<see cref="CrashedProcessDowning"/>). Off: only the resolver downs.
+    /// </summary>
+    public bool DownCrashedProcesses { get; set; } = true;
+
     /// <summary>Where session entities live: with their socket (default) or wherever hashing puts them.</summary>
     public SessionPlacement SessionPlacement { get; set; } = SessionPlacement.Local;
 

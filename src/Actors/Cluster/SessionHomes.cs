@@ -31,8 +31,11 @@ public static class SessionHomes
 
     /// <summary>
     /// Whether the node <paramref name="session"/>'s id names is a member in good standing: up (or
-    /// joining) and reachable, so the session, if it lives, can answer now. True for ids that name no
-    /// node (nothing to tell).
+    /// joining), reachable and connected, so the session, if it lives, can answer now. True for ids
+    /// that name no node (nothing to tell). The exact opposite of <see cref="IsUnreachable"/> for a
+    /// member: a resume whose session's node is lost must not be succeeded toward a partner on the
+    /// same lost node (both clients of a pair on a crashed node would make two successors that can
+    /// never find each other).
     /// </summary>
     public static bool IsOnLiveNode(ActorSystem system, SessionId session)
     {
@@ -43,7 +46,7 @@ public static class SessionHomes
             if (NodeKey.Of(member.UniqueAddress) != node) continue;
             var standing = member.Status is Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.Joining
                 or Akka.Cluster.MemberStatus.WeaklyUp;
-            return standing && !state.Unreachable.Contains(member);
+            return standing && !state.Unreachable.Contains(member) && !LostConnections.Get(system).IsLost(member.Address);
         }
         return false;
     }

@@ -48,6 +48,8 @@ public static class SocketPeerCluster
             .AddPeerSessions(sharding, sessions, metrics)
             // From the start: a connection lost before anyone asks must still count.
             .AddStartup((system, _) => LostConnections.Get(system));
+        if (cluster.DownCrashedProcesses)
+            builder.AddStartup((system, _) => system.ActorOf(CrashedProcessDowning.Props(), "crashed-process-downing"));
 
         if (cluster.SeedNodes.Length == 0)
         {

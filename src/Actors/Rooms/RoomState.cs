@@ -44,8 +44,15 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         if (index >= 0)
         {
             // Idempotent: the same session again (never paired with itself); answer its latest attempt.
-            var again = this with { Seats = Seats.SetItem(index, seat with { Predecessor = join.Replaces ?? Seats[index].Predecessor }) };
-            return again.Vouching(join.Session, again.StatusOf(index));
+            // During a seat check a join is no answer: it may be a retry sent before its session
+            // ended (its LeaveRoom follows), so it neither vouches for the seat nor clears a vacancy
+            // the check found; only the session's answer to the check counts.
+            var away = Check is not null && Seats[index].Away;
+            var again = this with
+            {
+                Seats = Seats.SetItem(index, seat with { Away = away, Predecessor = join.Replaces ?? Seats[index].Predecessor }),
+            };
+            return new(again, [again.StatusOf(index)]);
         }
 
         if (join.Replaces is { } predecessor && IndexOf(predecessor) is var held and >= 0)

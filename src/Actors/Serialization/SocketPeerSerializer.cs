@@ -47,6 +47,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         PartnerResumed => "PRS",
         PartnerResumeAnswer => "PRA",
         PartnerGaveUp => "PG",
+        PartnerGone => "PGN",
         TokenNotice => "NT",
         ResumedNotice => "NRS",
         AckNotice => "NA",
@@ -92,6 +93,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case PartnerResumed m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.Received); WriteOptional(w, m.Replaces); break;
             case PartnerResumeAnswer m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write((byte)m.Verdict); w.Write(m.Received); break;
             case PartnerGaveUp m: w.Write(m.Session.Value); w.Write(m.From.Value); break;
+            case PartnerGone m: w.Write(m.Session.Value); w.Write(m.From.Value); break;
             case MemberAway m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case MemberBack m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case SeatTaken m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
@@ -146,6 +148,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "PRS" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64(), OptionalSession(r)),
             "PRA" => new PartnerResumeAnswer(Session(r), Session(r), (ResumeVerdict)r.ReadByte(), r.ReadInt64()),
             "PG" => new PartnerGaveUp(Session(r), Session(r)),
+            "PGN" => new PartnerGone(Session(r), Session(r)),
             "NT" => new TokenNotice(r.ReadString()),
             "NRS" => new ResumedNotice(r.ReadInt64(), r.ReadString()),
             "NA" => new AckNotice(r.ReadInt64()),

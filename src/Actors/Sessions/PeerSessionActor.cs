@@ -28,7 +28,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     /// nothing); a join lost with a dead room reaches the rebuilt one at most this long after the
     /// dead node's removal.
     /// </summary>
-    private static readonly TimeSpan JoinRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan JoinRetry = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Notices kept for an absent client (peer.found, peer.left, errors); relays wait at the sender.</summary>
     private const int MaxAwayNotices = 16;
@@ -93,8 +93,10 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             case SeatTaken m: Apply(_state.Handle(m)); break;
             case CheckSeat m: Apply(_state.Handle(m)); break;
             case PartnerHello m:
+                Apply(_state.Handle(m));
                 if (_state.Phase is Paired hello && hello.Partner == m.From) WatchPartner(m.From);
                 break;
+            case PartnerGone m: Apply(_state.Handle(m)); break;
             case PartnerResumed m:
                 PartnerSpeaks(m.From);
                 Apply(_state.Handle(m));
@@ -362,9 +364,9 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         }
         if (before.Phase is Paired != after.Phase is Paired)
             _metrics.Paired(after.Phase is Paired ? 1 : -1);
-        if (before.Phase is Joining != after.Phase is Joining)
+        if (AwaitsRoom(before) != AwaitsRoom(after))
         {
-            if (after.Phase is Joining)
+            if (AwaitsRoom(after))
                 Timers.StartPeriodicTimer(nameof(JoinRetryElapsed), JoinRetryElapsed.Instance, JoinRetry);
             else
                 Timers.Cancel(nameof(JoinRetryElapsed));
@@ -387,6 +389,9 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         if (optedIn || (after.Resumable && before.Resumable && before.Claims != after.Claims && !after.Away))
             SendToken();
     }
+
+    /// <summary>A join (or a re-join of a lost room) the room has not answered yet: asked again until it does.</summary>
+    private static bool AwaitsRoom(SessionState state) => state.Phase is Joining || state.Rejoining;
 
     private void Toggle(bool before, bool after, object timer, TimeSpan delay)
     {

@@ -158,6 +158,15 @@ public sealed record PartnerResumeAnswer(SessionId Session, SessionId From, Resu
     : IWithSessionId;
 
 /// <summary>
+/// The answer of a fresh, unattached incarnation of <see cref="From"/> to a hello or a relay: the
+/// session you are paired with is gone (it ended, or was lost with its node), and this one knows
+/// nothing of you. You treat it as a lost partner: wait its grace period if it resumes, give up on
+/// it at once if it does not. Without it, a session whose pairing with an ended session was made by a
+/// room that then died would relay into the void for good (found by the crash property tests).
+/// </summary>
+public sealed record PartnerGone(SessionId Session, SessionId From) : IWithSessionId;
+
+/// <summary>
 /// More of your partner's messages waited for your absent client than the resume buffer holds: your
 /// session ends (the partner has been told <c>peer.left</c>).
 /// </summary>

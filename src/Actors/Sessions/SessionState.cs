@@ -57,6 +57,13 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// </summary>
     public SessionId? PartnerPredecessor { get; init; }
 
+    /// <summary>
+    /// This session joined its room again (the room was lost with its node) and has no answer yet.
+    /// Its join may have gone to the dead node's region before that region learnt of the loss, so it
+    /// is asked again (<see cref="RetryJoin"/>) until the rebuilt room answers.
+    /// </summary>
+    public bool Rejoining { get; init; }
+
     /// <summary>The highest sequence number this pairing took from our client.</summary>
     public long OutSeq { get; init; }
 
@@ -214,9 +221,12 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// join). Sharding delivers at most once: a join sent to a room whose node just died is lost, and
     /// the room is rebuilt on a survivor only when that node is removed.
     /// </summary>
-    public SessionTransition RetryJoin() => Phase is Joining j
-        ? Next(this, new ToRoom(new JoinRoom(j.Code, Id, j.Attempt, Resumable, Replaces: Predecessor)))
-        : Same();
+    public SessionTransition RetryJoin() => Phase switch
+    {
+        Joining j => Next(this, new ToRoom(new JoinRoom(j.Code, Id, j.Attempt, Resumable, Replaces: Predecessor))),
+        _ when Rejoining && Phase.Room is { } code => RoomLost(code),
+        _ => Same(),
+    };
 
     /// <summary>
     /// The partner ended the pairing on its side and took this session out of the room. Absent, this
@@ -233,7 +243,13 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         return Next(rejoin.State, [new ToClient(PeerLeftNotice.Instance), .. rejoin.Effects]);
     }
 
-    public SessionTransition Handle(WaitingForPeer waiting) => Phase switch
+    /// <summary>A room's answer about our current join: a re-join is answered, no need to ask again.</summary>
+    private SessionState Answered(PairCode code, long attempt) =>
+        Rejoining && Phase.IsAbout(code, attempt) ? this with { Rejoining = false } : this;
+
+    public SessionTransition Handle(WaitingForPeer waiting) => Answered(waiting.Code, waiting.Attempt).WaitingFor(waiting);
+
+    private SessionTransition WaitingFor(WaitingForPeer waiting) => Phase switch
     {
         Joining when Phase.IsAbout(waiting.Code, waiting.Attempt) =>
             Next(this with { Phase = new Waiting(waiting.Code, waiting.Attempt) }),
@@ -241,7 +257,9 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         _ => Same(), // stale: the answer to a join we have since abandoned
     };
 
-    public SessionTransition Handle(PeerFound found)
+    public SessionTransition Handle(PeerFound found) => Answered(found.Code, found.Attempt).Found(found);
+
+    private SessionTransition Found(PeerFound found)
     {
         switch (Phase)
         {
@@ -272,7 +290,9 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         }
     }
 
-    public SessionTransition Handle(RoomBusy busy) => Phase switch
+    public SessionTransition Handle(RoomBusy busy) => Answered(busy.Code, busy.Attempt).Busy(busy);
+
+    private SessionTransition Busy(RoomBusy busy) => Phase switch
     {
         Joining when Phase.IsAbout(busy.Code, busy.Attempt) => Next(Enter(new Idle()), new ToClient(BusyNotice.Instance)),
         // A lost room was rebuilt by two others before we re-joined it: our pairing is gone.
@@ -299,9 +319,19 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 : Next(this with { InSeq = Math.Max(InSeq, relay.Seq) }, new ToClient(Delivered(relay))),
         Joining or Waiting when Phase.Room == relay.Code && Early.Count < MaxEarlyRelays =>
             Next(this with { Early = Early.Add(relay) }),
-        Unattached => Next(this, Stop.Instance),
+        Unattached => Next(this, new ToPartner(new PartnerGone(relay.From, Id)), Stop.Instance),
         _ => Same(), // not from our partner: nobody else's message ever reaches this client
     };
+
+    /// <summary>
+    /// A hello reached this session: an unattached incarnation says the session it was is gone (see
+    /// <see cref="PartnerGone"/>); any other session has nothing to say (its actor watches the sender).
+    /// </summary>
+    public SessionTransition Handle(PartnerHello hello) =>
+        Phase is Unattached ? Next(this, new ToPartner(new PartnerGone(hello.From, Id))) : Same();
+
+    /// <summary>Our partner's session is gone and a fresh incarnation answered in its place.</summary>
+    public SessionTransition Handle(PartnerGone gone) => PartnerLost(gone.From);
 
     /// <summary>A new connection takes this session back (see docs/protocol.md, Resume).</summary>
     public SessionTransition Handle(ResumeConnection resume)
@@ -476,8 +506,10 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>The room this session is in stopped (its node died, or it was handed off): join it again.</summary>
     public SessionTransition RoomLost(PairCode code) => Phase switch
     {
-        Waiting w when w.Code == code => Next(this, new ToRoom(new JoinRoom(code, Id, w.Attempt, Resumable))),
-        Paired p when p.Code == code && !Confirming => Next(this, new ToRoom(new JoinRoom(code, Id, p.Attempt, Resumable, p.Partner, Predecessor))),
+        Waiting w when w.Code == code =>
+            Next(this with { Rejoining = true }, new ToRoom(new JoinRoom(code, Id, w.Attempt, Resumable))),
+        Paired p when p.Code == code && !Confirming =>
+            Next(this with { Rejoining = true }, new ToRoom(new JoinRoom(code, Id, p.Attempt, Resumable, p.Partner, Predecessor))),
         _ => Same(),
     };
 
@@ -491,6 +523,9 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>Leaves the current phase: early relays, the reported path and the pairing's numbers belong to it.</summary>
     private SessionState Enter(SessionPhase phase) => this with
     {
+        // A re-join still unanswered stays so while the session stays in that room (a partner given
+        // up on while the room was lost leaves us waiting there: the room must still hear of us).
+        Rejoining = Rejoining && phase.Room == Phase.Room,
         Phase = phase, Early = [], Path = null, Replaying = false, Predecessor = null, PartnerPredecessor = null,
         OutSeq = 0, InSeq = 0, Acked = 0, Unacked = [], UnackedCount = 0, PartnerResumable = false, PartnerAway = false,
     };

@@ -30,7 +30,8 @@ internal static class StateInputs
         PartnerResumeAnswer m => s.Handle(m),
         SeatTaken m => s.Handle(m),
         CheckSeat m => s.Handle(m),
-        PartnerHello => new SessionTransition(s, []), // the actor watches the sender; no state change
+        PartnerGone m => s.Handle(m),
+        PartnerHello m => s.Handle(m), // the actor also watches the sender
         _ => throw new InvalidOperationException($"a session does not take {message}"),
     };
 

@@ -113,13 +113,29 @@ public sealed class SeatCheckTests
     }
 
     [Fact]
-    public void A_holder_that_joins_again_during_the_check_has_vouched_for_its_seat()
+    public void A_holders_join_during_the_check_is_no_answer_to_it()
     {
+        // A join retry can be older than its session's end (the LeaveRoom follows it): only the
+        // answer to the check tells whether the seat is held now.
         var rejoined = CheckingFor(C).Handle(new JoinRoom(Code, A));
+        Assert.Equal([new PeerFound(A, Code, B, Initiator: false)], rejoined.Notifications); // answered, as ever
 
-        var result = rejoined.State.Handle(new SeatHeld(Code, B));
+        var heldB = rejoined.State.Handle(new SeatHeld(Code, B));
+        Assert.Empty(heldB.Notifications);
+        var result = heldB.State.Handle(new SeatVacant(Code, A));
+        Assert.Contains(new PeerFound(C, Code, B, Initiator: true), result.Notifications);
+    }
 
-        Assert.Equal([new RoomBusy(C, Code)], result.Notifications);
+    [Fact]
+    public void A_join_during_the_check_does_not_undo_a_vacancy_the_check_found()
+    {
+        var vacant = CheckingFor(C).Handle(new SeatVacant(Code, A)).State;
+
+        var stale = vacant.Handle(new JoinRoom(Code, A)).State;
+        var result = stale.Handle(new SeatHeld(Code, B));
+
+        Assert.Contains(new SeatTaken(A, Code), result.Notifications);
+        Assert.Contains(new PeerFound(C, Code, B, Initiator: true), result.Notifications);
     }
 
     [Fact]

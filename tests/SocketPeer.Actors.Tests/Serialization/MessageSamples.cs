@@ -45,6 +45,7 @@ internal static class MessageSamples
         ["PartnerResumed, by a successor"] = new PartnerResumed(Session, Other, Code, 9, new SessionId("predecessor")),
         ["PartnerResumeAnswer"] = new PartnerResumeAnswer(Session, Other, ResumeVerdict.Unknown, 3),
         ["PartnerGaveUp"] = new PartnerGaveUp(Session, Other),
+        ["PartnerGone"] = new PartnerGone(Session, Other),
         ["TokenNotice"] = new TokenNotice("AAAA.bbbb-_"),
         ["ResumedNotice"] = new ResumedNotice(12, "paired"),
         ["AckNotice"] = new AckNotice(5),

@@ -87,4 +87,38 @@ public sealed class SeatAnswerTests
     [InlineData(nameof(Paired))]
     public void An_answered_join_is_not_sent_again(string phase) =>
         Assert.Empty(InPhase(phase).RetryJoin().Effects);
+
+    [Fact]
+    public void A_rejoin_of_a_lost_room_is_sent_again_until_the_rebuilt_room_answers()
+    {
+        // The join can reach the dead node's region before that region hears of the loss, and vanish.
+        var rejoining = Paired().RoomLost(Code).State;
+        var again = new ToRoom(new JoinRoom(Code, Me, FirstJoin, Partner: Partner));
+
+        Assert.Equal([again], rejoining.RetryJoin().Effects);
+
+        var answered = rejoining.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin)).State;
+        Assert.False(answered.Rejoining);
+        Assert.Empty(answered.RetryJoin().Effects);
+    }
+
+    [Fact]
+    public void A_partner_given_up_on_while_the_room_was_lost_leaves_us_rejoining_as_a_waiting_member()
+    {
+        // Both the room and the partner were on the node that died; their losses arrive in either order.
+        var waiting = Paired().RoomLost(Code).State.PartnerLost(Partner).State;
+
+        Assert.IsType<Waiting>(waiting.Phase);
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin))], waiting.RetryJoin().Effects);
+        Assert.False(waiting.Handle(new WaitingForPeer(Me, Code, FirstJoin)).State.Rejoining);
+    }
+
+    [Fact]
+    public void Leaving_the_room_ends_a_rejoin()
+    {
+        var left = Waiting().RoomLost(Code).State.Handle(new ClientLeave(Me)).State;
+
+        Assert.False(left.Rejoining);
+        Assert.Empty(left.RetryJoin().Effects);
+    }
 }

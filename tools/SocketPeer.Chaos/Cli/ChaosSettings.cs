@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using SocketPeer.Chaos.Client;
 using SocketPeer.Chaos.Faults;
 
 namespace SocketPeer.Chaos.Cli;
@@ -12,6 +13,13 @@ public sealed class ChaosSettings
 
     [JsonConverter(typeof(JsonStringEnumConverter<FaultKind>))]
     public FaultKind Fault { get; set; } = FaultKind.Kill9;
+
+    /// <summary>Which clients the pairs run (<c>--clients</c>): resume (default), original, or every other pair original.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<ClientMode>))]
+    public ClientMode Clients { get; set; } = ClientMode.Resume;
+
+    /// <summary>Original clients' promise: every pair a fault touched relays again within this many seconds.</summary>
+    public double OriginalBoundSeconds { get; set; } = 5;
 
     /// <summary>Seconds of traffic; the fault comes after a third of them.</summary>
     public double Seconds { get; set; } = 30;
@@ -61,6 +69,8 @@ public sealed class ChaosSettings
           --nodes N              gateway processes on loopback (3)
           --pairs P              client pairs, the two clients of a pair on different nodes (100)
           --fault F              none | kill9 | sigterm | rolling | partition | stuck-consumer (kill9)
+          --clients C            original | resume | mixed (every other pair original) (resume)
+          --original-bound S     original clients: every touched pair relays again within S seconds (5)
           --seconds S            seconds of traffic; the fault comes after a third of them (30)
           --rate R               messages per second each client sends (4)
           --payload BYTES        padding per message (64)
@@ -95,6 +105,8 @@ public sealed class ChaosSettings
                 case "--nodes": s.Nodes = Whole(); break;
                 case "--pairs": s.Pairs = Whole(); break;
                 case "--fault": s.Fault = FaultNames.Parse(Next()); break;
+                case "--clients": s.Clients = ClientModes.Parse(Next()); break;
+                case "--original-bound": s.OriginalBoundSeconds = Number(); break;
                 case "--seconds": s.Seconds = Number(); break;
                 case "--rate": s.Rate = Number(); break;
                 case "--payload": s.PayloadBytes = Whole(); break;
@@ -133,6 +145,7 @@ public sealed class ChaosSettings
         if (Nodes < 2) throw new ArgumentException("--nodes must be at least 2: a pair's clients sit on different nodes");
         if (Pairs < 1) throw new ArgumentException("--pairs must be at least 1");
         if (CpuBurners is < 0 or > 16) throw new ArgumentException("--cpu-burners must be 0..16");
+        if (OriginalBoundSeconds <= 0) throw new ArgumentException("--original-bound must be positive");
         if (Seconds <= 0 || Rate <= 0) throw new ArgumentException("--seconds and --rate must be positive");
         if (VictimOrdinal < 0 || VictimOrdinal >= Nodes) throw new ArgumentException($"--victim must be 0..{Nodes - 1}");
         if (Fault is FaultKind.Kill9 or FaultKind.Sigterm or FaultKind.Partition && Nodes < 3)

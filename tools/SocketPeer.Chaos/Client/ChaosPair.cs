@@ -9,24 +9,35 @@ namespace SocketPeer.Chaos.Client;
 /// </summary>
 public sealed class ChaosPair
 {
-    /// <param name="resume">false: both clients speak the original protocol (no resume, no acks).</param>
-    public ChaosPair(int id, string runId, int nodes, Endpoints endpoints, RunClock clock, bool resume = true)
+    /// <param name="resume">false: both clients are resume clients that never opt in (the stuck-consumer fault's pairs).</param>
+    /// <param name="kind">which client both ends run.</param>
+    public ChaosPair(int id, string runId, int nodes, Endpoints endpoints, RunClock clock, bool resume = true, ClientKind kind = ClientKind.Resume)
     {
         Id = id;
+        Kind = kind;
         AToB = new DirectionLog(id, "a→b");
         BToA = new DirectionLog(id, "b→a");
         var code = $"chaos-{runId}-{id}";
-        A = new ChaosPeer(id, isA: true, code, id % nodes, endpoints, clock, outbound: AToB, inbound: BToA, resume);
-        B = new ChaosPeer(id, isA: false, code, (id + 1) % nodes, endpoints, clock, outbound: BToA, inbound: AToB, resume);
+        if (kind == ClientKind.Original)
+        {
+            A = new OriginalPeer(id, isA: true, code, id % nodes, endpoints, clock, outbound: AToB, inbound: BToA);
+            B = new OriginalPeer(id, isA: false, code, (id + 1) % nodes, endpoints, clock, outbound: BToA, inbound: AToB);
+        }
+        else
+        {
+            A = new ChaosPeer(id, isA: true, code, id % nodes, endpoints, clock, outbound: AToB, inbound: BToA, resume);
+            B = new ChaosPeer(id, isA: false, code, (id + 1) % nodes, endpoints, clock, outbound: BToA, inbound: AToB, resume);
+        }
     }
 
     public int Id { get; }
-    public ChaosPeer A { get; }
-    public ChaosPeer B { get; }
+    public ClientKind Kind { get; }
+    public IChaosClient A { get; }
+    public IChaosClient B { get; }
     public DirectionLog AToB { get; }
     public DirectionLog BToA { get; }
     /// <summary>Set by the stuck-consumer fault: b stops reading while a floods it.</summary>
     public bool Stuck { get; set; }
 
-    public IEnumerable<ChaosPeer> Peers => [A, B];
+    public IEnumerable<IChaosClient> Peers => [A, B];
 }

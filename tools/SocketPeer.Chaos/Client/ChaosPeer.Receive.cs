@@ -77,6 +77,7 @@ public sealed partial class ChaosPeer
                 // Our own dead session still holds the slot (a server without resume learns of it
                 // later): ask again in a second, within the run's bounds.
                 Counters.ServerErrors.AddOrUpdate("busy", 1, (_, n) => n + 1);
+                lock (_busyAt) _busyAt.Add(_clock.Now);
                 _ = RetryPairAsync(ws);
                 break;
             case "server.error":

@@ -14,7 +14,7 @@ namespace SocketPeer.Chaos.Client;
 /// server did not take. When resume is refused or unknown it pairs again with the same code, as the
 /// original client does, and whatever that loses is counted, not hidden.
 /// </summary>
-public sealed partial class ChaosPeer
+public sealed partial class ChaosPeer : IChaosClient
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
@@ -53,6 +53,7 @@ public sealed partial class ChaosPeer
     private TaskCompletionSource _reading = CompletedGate();
     private volatile bool _stopping;
     private readonly List<double> _drops = [];
+    private readonly List<double> _busyAt = [];
 
     /// <param name="resume">false makes a client that never opts into resume, like the original client.</param>
     public ChaosPeer(int pair, bool isA, string code, int home, Endpoints endpoints, RunClock clock, DirectionLog outbound, DirectionLog inbound, bool resume = true)
@@ -71,6 +72,7 @@ public sealed partial class ChaosPeer
 
     private enum Phase { Disconnected, Resuming, Pairing, Live }
 
+    public ClientKind Kind => ClientKind.Resume;
     public string Name { get; }
     public PeerCounters Counters { get; } = new();
     /// <summary>Close codes this client saw, in order (the stuck-consumer fault checks for 4000).</summary>
@@ -220,6 +222,11 @@ public sealed partial class ChaosPeer
     public IReadOnlyList<double> Drops
     {
         get { lock (_drops) return _drops.ToArray(); }
+    }
+
+    public IReadOnlyList<double> BusyAt
+    {
+        get { lock (_busyAt) return _busyAt.ToArray(); }
     }
 
     private void Closed(string how)

@@ -23,6 +23,8 @@ public sealed class PeerCounters
     /// <summary>Relayed messages whose protocol <c>seq</c> was not above the last one received.</summary>
     public int ProtocolDuplicates;
     public ConcurrentDictionary<string, int> ServerErrors { get; } = new();
+    /// <summary>Messages an original client has no handler for (peer.left, server.error codes, session …), by type.</summary>
+    public ConcurrentDictionary<string, int> Ignored { get; } = new();
     /// <summary>The <c>state</c> of each <c>resumed</c> (idle, waiting, paired).</summary>
     public ConcurrentDictionary<string, int> ResumedStates { get; } = new();
     /// <summary>How connections ended: a close code, "reset" (no close frame) or "keepalive-timeout".</summary>
@@ -43,6 +45,7 @@ public sealed class PeerCounters
         Abandoned += other.Abandoned;
         ProtocolDuplicates += other.ProtocolDuplicates;
         foreach (var (k, v) in other.ServerErrors) ServerErrors.AddOrUpdate(k, v, (_, old) => old + v);
+        foreach (var (k, v) in other.Ignored) Ignored.AddOrUpdate(k, v, (_, old) => old + v);
         foreach (var (k, v) in other.ResumedStates) ResumedStates.AddOrUpdate(k, v, (_, old) => old + v);
         foreach (var (k, v) in other.Closes) Closes.AddOrUpdate(k, v, (_, old) => old + v);
     }

@@ -57,7 +57,7 @@ public sealed class Traffic(IReadOnlyList<ChaosPair> pairs, double rate, int pay
         }
     }
 
-    private async Task FloodAsync(ChaosPeer sender, CancellationToken cancel)
+    private async Task FloodAsync(IChaosClient sender, CancellationToken cancel)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / FloodRate));
         while (_flooding && _sending && await timer.WaitForNextTickAsync(cancel))

@@ -13,6 +13,8 @@ public static class NodeFaults
         // still relay, and messages it relayed would look like a recovery.
         var e = context.Record($"SIGKILL node-{k}", k);
         e.StopMs = e.AtMs - sent;
+        // Its clients' sockets are reset at the signal: those drops belong to this fault too.
+        e.EffectFromMs = sent;
         e.Outcome = node.Outcome;
         return Task.CompletedTask;
     }

@@ -1,3 +1,5 @@
+using SocketPeer.Chaos.Client;
+
 namespace SocketPeer.Chaos.Faults;
 
 /// <summary>
@@ -20,13 +22,14 @@ public static class StuckConsumer
         foreach (var pair in stuck)
         {
             pair.Stuck = true;
-            pair.B.SetStuck(true);
+            // Stuck pairs are always ChaosPeer pairs that never opt into resume (ChaosRun makes them so).
+            ((ChaosPeer)pair.B).SetStuck(true);
         }
         context.Traffic.Flooding = true;
         context.Record($"{stuck.Count} clients stop reading (pairs {string.Join(", ", stuck.Select(p => p.Id))}); their partners flood them", null);
         await Task.Delay(TimeSpan.FromSeconds(context.Settings.StuckSeconds), cancel);
         context.Traffic.Flooding = false;
-        foreach (var pair in stuck) pair.B.SetStuck(false);
+        foreach (var pair in stuck) ((ChaosPeer)pair.B).SetStuck(false);
         context.Record("stuck clients read again", null, disruptive: false);
     }
 }

@@ -49,6 +49,8 @@ public sealed class ChaosReport
     public DirectionStats? StuckPairMessages { get; set; }
     public List<DirectionVerdict> Imperfect { get; set; } = [];
     public RecoveryFigures? Recovery { get; set; }
+    /// <summary>The same figures per kind of client (one entry per kind the run used), with the busy answers.</summary>
+    public List<KindFigures> ByKind { get; set; } = [];
     public LatencyFigures? Latency { get; set; }
     public ClientFigures Clients { get; set; } = new();
     public List<NodeRun> Nodes { get; set; } = [];
@@ -70,6 +72,8 @@ public sealed class ChaosReport
 /// <summary>One thing the harness did to the cluster, at a time on the run's clock.</summary>
 public sealed record FaultEvent(double AtMs, string What, int? Node)
 {
+    /// <summary>When the fault's effects may begin, if before <see cref="AtMs"/> (kill -9: the signal, before the reaping).</summary>
+    public double? EffectFromMs { get; set; }
     /// <summary>SIGTERM (or SIGKILL) to the process's exit.</summary>
     public double? StopMs { get; set; }
     public string? Outcome { get; set; }
@@ -80,11 +84,21 @@ public sealed record FaultEvent(double AtMs, string What, int? Node)
     public double? RecoveryMaxMs { get; set; }
     public double? RecoveryP50Ms { get; set; }
     public int? PairsNotRecovered { get; set; }
+    public double? RecoveryP99Ms { get; set; }
+    /// <summary>Pairs this fault touched (a dropped socket, a stalled relay, or never relaying again).</summary>
+    public int? PairsTouched { get; set; }
+    /// <summary><c>busy</c> answers between this fault and the next (or the end), to anyone.</summary>
+    public int? Busy { get; set; }
+    /// <summary>The part of <see cref="Busy"/> that went to clients of pairs this fault touched.</summary>
+    public int? BusyToTouched { get; set; }
 }
 
 public sealed record DirectionVerdict(int Pair, string Direction, DirectionStats Stats, string Lost);
 
-public sealed record RecoveryFigures(double? MaxMs, double? P50Ms, int Samples, int NotRecovered);
+public sealed record RecoveryFigures(double? MaxMs, double? P50Ms, int Samples, int NotRecovered)
+{
+    public double? P99Ms { get; init; }
+}
 
 public sealed record LatencyFigures(double P50Ms, double P99Ms, double MaxMs, long Count);
 
@@ -106,6 +120,7 @@ public sealed class ClientFigures
     public int Abandoned { get; set; }
     public int ProtocolDuplicates { get; set; }
     public SortedDictionary<string, int> ServerErrors { get; set; } = [];
+    public SortedDictionary<string, int> Ignored { get; set; } = [];
     public SortedDictionary<string, int> ResumedStates { get; set; } = [];
     public SortedDictionary<string, int> Closes { get; set; } = [];
 }

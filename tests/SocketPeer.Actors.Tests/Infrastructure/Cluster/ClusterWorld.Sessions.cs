@@ -16,8 +16,8 @@ internal sealed partial class ClusterWorld
     /// <summary>PeerSessionActor's receive timeout for an entity no connection attached to.</summary>
     public static readonly TimeSpan UnattachedLifetime = TimeSpan.FromSeconds(30);
 
-    /// <summary>PeerSessionActor's JoinRetry (private there): an unanswered join is sent again this often.</summary>
-    public static readonly TimeSpan JoinRetry = TimeSpan.FromSeconds(1);
+    /// <summary>PeerSessionActor's JoinRetry (private there): an unanswered join or re-join is sent again this often.</summary>
+    public static readonly TimeSpan JoinRetry = TimeSpan.FromMilliseconds(500);
 
     /// <summary>SocketPeer:PeerTimeout's default.</summary>
     public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);
@@ -66,7 +66,8 @@ internal sealed partial class ClusterWorld
             case WaitingForPeer m: FromRoom(session, m.Code, sender, s.Handle(m)); break;
             case PeerFound m: FromRoom(session, m.Code, sender, s.Handle(m)); break;
             case PartnerHello m:
-                if (s.Phase is Paired hello && hello.Partner == m.From) WatchPartner(session, m.From, sender);
+                Apply(session, s.Handle(m));
+                if (session.State.Phase is Paired hello && hello.Partner == m.From) WatchPartner(session, m.From, sender);
                 break;
             case PartnerResumed m:
                 PartnerSpeaks(session, m.From, sender);
@@ -200,9 +201,9 @@ internal sealed partial class ClusterWorld
             else
                 CancelTimer(session, "PeerTimeout");
         }
-        if (before.Phase is Joining != after.Phase is Joining)
+        if (AwaitsRoom(before) != AwaitsRoom(after))
         {
-            if (after.Phase is Joining)
+            if (AwaitsRoom(after))
                 StartPeriodicTimer(session, "JoinRetry", JoinRetry, s => Apply(s, s.State.RetryJoin()));
             else
                 CancelTimer(session, "JoinRetry");
@@ -215,6 +216,9 @@ internal sealed partial class ClusterWorld
         else if (!after.PartnerAway && before.PartnerAway)
             CancelTimer(session, "PartnerGrace");
     }
+
+    /// <summary>PeerSessionActor.AwaitsRoom: a join, or a re-join of a lost room, not answered yet.</summary>
+    private static bool AwaitsRoom(SessionState state) => state.Phase is Joining || state.Rejoining;
 
     private void Toggle(SessionEntity session, bool before, bool after, string key, Func<SessionEntity, SessionTransition> fired)
     {

@@ -8,7 +8,7 @@ namespace SocketPeer.Actors.Tests.Infrastructure.Cluster;
 /// of the original protocol. A session lives on its client's node; a room on the node its shard was
 /// allocated to. A crash loses the node's entities and every message on its way to or from it; the
 /// node turns unreachable after <see cref="DetectionDelay"/> and is removed <see cref="RemovalDelay"/>
-/// later. Until removal, what is sent to its entities is lost; after, a message to one of them makes
+/// later (<see cref="DownedRemovalDelay"/> after a kill -9). Until removal, what is sent to its entities is lost; after, a message to one of them makes
 /// a fresh entity on a survivor (as sharding does), and watchers of its entities hear they terminated.
 /// Messages move on FIFO channels per (sender, receiver) address, in the order the caller picks; time
 /// moves only when the caller advances it. Partial: sessions and rooms are in their own files.
@@ -18,8 +18,15 @@ internal sealed partial class ClusterWorld
     /// <summary>From a kill -9 to unreachable: heartbeat pause and phi threshold (docs/failover.md: ~3 s).</summary>
     public static readonly TimeSpan DetectionDelay = TimeSpan.FromSeconds(3);
 
-    /// <summary>From unreachable to removed: the resolver's stable-after, downing and the removal margin (~4 s).</summary>
+    /// <summary>From unreachable to removed, for a silent node: the resolver's stable-after (3 s), then the removal margin (1 s).</summary>
     public static readonly TimeSpan RemovalDelay = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// From unreachable to removed after a kill -9: CrashedProcessDowning has downed the node already
+    /// (its port refuses connections), so only the removal (~0.3 s, measured in CrashRecoveryTests)
+    /// and the removal margin (1 s) remain.
+    /// </summary>
+    public static readonly TimeSpan DownedRemovalDelay = TimeSpan.FromSeconds(1.3);
 
     private readonly SimClock _clock = new();
     private readonly SimNodes _nodes;
@@ -118,8 +125,9 @@ internal sealed partial class ClusterWorld
             _nodes.MarkUnreachable(node);
             Note($"{node} is UNREACHABLE");
         });
-        LastRemoval = _clock.Now + DetectionDelay + RemovalDelay;
-        _clock.Start(DetectionDelay + RemovalDelay, $"{node} removed", () => Remove(node));
+        var removal = DetectionDelay + (silent ? RemovalDelay : DownedRemovalDelay);
+        LastRemoval = _clock.Now + removal;
+        _clock.Start(removal, $"{node} removed", () => Remove(node));
     }
 
     private void Remove(NodeId node)
