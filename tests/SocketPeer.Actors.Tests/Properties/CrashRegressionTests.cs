@@ -121,6 +121,26 @@ public sealed class CrashRegressionTests
             + "Deliver(609); Deliver(778); Advance(612); Deliver(672); Advance(159); Deliver(313); Deliver(871); "
             + "Advance(344); Deliver(979); Restart(543); Deliver(983); Crash(740)"));
 
+    /// <summary>
+    /// Found on main at cf74206 (about once in 24,000 random runs). c1's first session s1.0 joins room
+    /// "x" (on n2) and ends, but n1 dies silently with its LeaveRoom, and the room pairs c0's s0.0 with
+    /// s1.0. When c1's third session s1.2 knocks, n1 is unreachable, so s1.0's seat goes to s1.2; n2
+    /// then dies silently with the PartnerLeft and PeerFound(s1.2) meant for s0.0. At n2's removal s0.0
+    /// re-joins the rebuilt room naming s1.0, and s1.2 naming s0.0: seated, not paired (two members
+    /// that name others). s0.0's hello to s1.0 is answered PartnerGone, so s0.0 gives up on s1.0
+    /// (peer.left, Waiting, LeaveRoom(s1.0), which the room ignores: s1.0 holds no seat). The room
+    /// keeps [s0.0, s1.2] unpaired and never tells s0.0 of s1.2: c1 believes it is paired, c0 waits
+    /// (until its peer timeout, which the original client does not answer).
+    /// </summary>
+    [Fact(Skip = "fails on main at cf74206: a member that gives up on the partner it named stays unpaired beside the other seat (reported, issue 13)")]
+    public void A_member_that_gives_up_on_the_partner_it_named_is_paired_with_the_other_seat() =>
+        AssertEveryPairMeetsAgain(Parse(
+            "Deliver(585); Close(457); Deliver(291); Advance(926); Close(449); Advance(620); Deliver(557); "
+            + "Deliver(493); Deliver(633); Deliver(673); Deliver(210); Deliver(773); Deliver(150); Deliver(669); "
+            + "Deliver(480); Deliver(236); Deliver(711); Crash(166); Advance(798); Advance(950); Deliver(633); "
+            + "Advance(55); Restart(637); Deliver(521); Deliver(196); Crash(119); Advance(549); Advance(873); "
+            + "Advance(674)"));
+
     /// <summary>Steps as FsCheck prints them: <c>Deliver(511); Crash(585); …</c>.</summary>
     private static CrashStep[] Parse(string steps) =>
         [.. steps.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s =>
