@@ -107,7 +107,10 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         return new(this with { Check = SeatCheck.For(join) }, [.. Seats.Select(s => new CheckSeat(s.Session, Code))]);
     }
 
-    /// <summary>A holder that joins while its seat is checked has vouched for it.</summary>
+    /// <summary>
+    /// A successor that takes its predecessor's seat while the seats are checked holds it: it has just
+    /// been made for a live socket (unlike a member's own join, which may be an old retry).
+    /// </summary>
     private RoomTransition Vouching(SessionId holder, IWithSessionId answer)
     {
         if (Check is not { } check) return new(this, [answer]);

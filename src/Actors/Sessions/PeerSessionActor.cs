@@ -28,7 +28,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     /// nothing); a join lost with a dead room reaches the rebuilt one at most this long after the
     /// dead node's removal.
     /// </summary>
-    private static readonly TimeSpan JoinRetry = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan JoinRetry = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Notices kept for an absent client (peer.found, peer.left, errors); relays wait at the sender.</summary>
     private const int MaxAwayNotices = 16;
