@@ -16,8 +16,8 @@ internal sealed partial class ClusterWorld
     /// <summary>PeerSessionActor's receive timeout for an entity no connection attached to.</summary>
     public static readonly TimeSpan UnattachedLifetime = TimeSpan.FromSeconds(30);
 
-    /// <summary>PeerSessionActor's JoinRetry (private there): an unanswered join or re-join is sent again this often.</summary>
-    public static readonly TimeSpan JoinRetry = TimeSpan.FromMilliseconds(500);
+    /// <summary>An unanswered join or re-join is sent again this often.</summary>
+    public static readonly TimeSpan JoinRetry = PeerSessionActor.JoinRetry;
 
     /// <summary>SocketPeer:PeerTimeout's default.</summary>
     public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);
