@@ -141,6 +141,25 @@ public sealed class CrashRegressionTests
             + "Advance(55); Restart(637); Deliver(521); Deliver(196); Crash(119); Advance(549); Advance(873); "
             + "Advance(674)"));
 
+    /// <summary>
+    /// Found on main at d693fbc. c0's session s0.0 waits alone in room "x" (on n2) when n0 is killed;
+    /// n0 is removed at 4.3 s, but nothing tells the room. c0's new session s0.1 joins at 7.6 s: the
+    /// seat of a removed node's session counts as reachable (SessionHomes.IsUnreachable: its sessions
+    /// are rebuilt where asked for), the room is not full, so s0.1 is paired with s0.0, c0's own dead
+    /// session (c0 hears peer.found). c1's s1.0 knocks; the check's deadline vacates s0.0 and s0.1,
+    /// and the room pairs s0.1 with s1.0, but n2 dies silently with the PartnerLeft and PeerFound that
+    /// would tell s0.1, whose hello to s0.0 is lost with them. The rebuilt room seats s0.1 (naming
+    /// s0.0) and s1.0 (naming s0.1) without pairing them, and nothing sends s0.0 a hello or a relay to
+    /// be answered PartnerGone: both clients believe they are paired.
+    /// </summary>
+    [Fact(Skip = "fails on main at d693fbc: a client's new session is paired with its own session of a removed node, and the correction dies with the room's node (reported, issue 13)")]
+    public void A_new_session_is_not_left_paired_with_its_own_clients_session_of_a_removed_node() =>
+        AssertEveryPairMeetsAgain(Parse(
+            "Deliver(120); Deliver(422); Deliver(120); Deliver(847); Deliver(203); Deliver(31); Deliver(78); "
+            + "Deliver(183); Close(403); Crash(480); Advance(905); Deliver(209); Advance(992); Deliver(955); "
+            + "Deliver(603); Deliver(27); Deliver(136); Advance(957); Deliver(652); Deliver(751); Deliver(287); "
+            + "Deliver(987); Deliver(75); Deliver(612); Restart(894); Crash(809)"));
+
     /// <summary>Steps as FsCheck prints them: <c>Deliver(511); Crash(585); …</c>.</summary>
     private static CrashStep[] Parse(string steps) =>
         [.. steps.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s =>
