@@ -2,6 +2,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Cluster.Tests.Infrastructure;
 using SocketPeer.Testing;
@@ -64,6 +65,11 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         output.WriteLine(timeline.ToString());
         timeline.AssertInOrder("unreachable on a survivor", "removed on a survivor", "its session shard answers from a survivor");
+        // Its port refuses connections, so a survivor downed it at once (CrashedProcessDowning): it is
+        // removed as soon as it is also unreachable, without the split brain resolver's StableAfter.
+        var stableAfter = new ClusterTimings().StableAfter;
+        Assert.True(timeline["removed on a survivor"] - timeline["unreachable on a survivor"] < stableAfter,
+            $"removed more than StableAfter ({stableAfter}) after it was unreachable: not downed at once\n{timeline}");
         Assert.Contains(lost.SessionId, await survivor.SessionEntitiesAsync()); // re-homed where it was asked for
     }
 

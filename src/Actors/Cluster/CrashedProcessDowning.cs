@@ -69,25 +69,36 @@ public sealed class CrashedProcessDowning : UntypedActor
         var up = state.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).ToList();
         var healthy = up.Count(m => m != dead && !state.Unreachable.Contains(m)
             && (m.Address == _cluster.SelfAddress || !lost.IsLost(m.Address)));
-        return healthy * 2 > up.Count;
+        return IsMajority(healthy, up.Count);
     }
 
-    private static async Task<object> Probe(Address node)
+    /// <summary>More than half: with two of four, the other two may be the healthy side.</summary>
+    internal static bool IsMajority(int healthy, int members) => healthy * 2 > members;
+
+    private static async Task<object> Probe(Address node) =>
+        await RefusesConnections(node.Host!, node.Port!.Value, ProbeTimeout) ? new Refused(node) : Status.Success.Instance;
+
+    /// <summary>
+    /// Whether a TCP connect to the port is refused: the host answers, and nothing listens there. A
+    /// connect that succeeds (alive, or frozen: the kernel still accepts), times out (a silent host)
+    /// or fails otherwise (no route, name lookup) proves nothing.
+    /// </summary>
+    internal static async Task<bool> RefusesConnections(string host, int port, TimeSpan timeout)
     {
         using var client = new TcpClient();
-        using var timeout = new CancellationTokenSource(ProbeTimeout);
+        using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            await client.ConnectAsync(node.Host!, node.Port!.Value, timeout.Token);
-            return Status.Success.Instance; // something listens: alive, or at least not provably dead
+            await client.ConnectAsync(host, port, cancel.Token);
+            return false;
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
         {
-            return new Refused(node);
+            return true;
         }
         catch (Exception)
         {
-            return Status.Success.Instance; // timeout, no route, name lookup: proves nothing
+            return false;
         }
     }
 

@@ -30,6 +30,25 @@ public static class SessionHomes
     }
 
     /// <summary>
+    /// Whether the node <paramref name="session"/>'s id names is no member of the cluster any more
+    /// (removed after a crash, a partition or a leave): its shards move to whichever node asks next.
+    /// False for ids that name no node. A session resumed under its id after its node left lives
+    /// elsewhere and still answers; this says only where its id was minted.
+    /// </summary>
+    public static bool IsRemoved(ActorSystem system, SessionId session)
+    {
+        if (session.Node is not { } node) return false;
+        var state = Akka.Cluster.Cluster.Get(system).State;
+        foreach (var member in state.Members)
+            if (NodeKey.Of(member.UniqueAddress) == node)
+                return false;
+        foreach (var member in state.Unreachable)
+            if (NodeKey.Of(member.UniqueAddress) == node)
+                return false;
+        return true;
+    }
+
+    /// <summary>
     /// Whether the node <paramref name="session"/>'s id names is a member in good standing: up (or
     /// joining), reachable and connected, so the session, if it lives, can answer now. True for ids
     /// that name no node (nothing to tell). The exact opposite of <see cref="IsUnreachable"/> for a

@@ -205,6 +205,8 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         var index = IndexOf(leave.Session);
         if (index < 0)
         {
+            if (NamedBy(leave.Session) is var naming and >= 0)
+                return Forget(naming);
             // A newcomer waiting for a seat check gave up (its client left or closed).
             if (Check is not { } check || !check.Waits(leave.Session)) return new(this, []);
             var rest = check.Without(leave.Session);
@@ -218,6 +220,33 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         var left = new PartnerLeft(next.Seats[0].Session, Code, leave.Session, next.Seats[0].Attempt);
         var settled = next.Settle();
         return new(settled.State, [left, .. settled.Notifications]);
+    }
+
+    private int NamedBy(SessionId partner)
+    {
+        for (var i = 0; i < Seats.Length; i++)
+            if (Seats[i].Partner == partner) return i;
+        return -1;
+    }
+
+    /// <summary>
+    /// The member at <paramref name="naming"/> gave up on the partner it named when it joined this
+    /// rebuilt room (that session is gone: its <c>LeaveRoom</c> for it arrives here). It names nobody
+    /// now; if that was all that kept it from the other seat (two members that named others, seated
+    /// unannounced), the two are paired: the member that gave up is waiting again and hears
+    /// <c>peer.found</c>; the other, already paired with it, takes it as a repeat. Found by the crash
+    /// property tests: both clients otherwise waited for good.
+    /// </summary>
+    private RoomTransition Forget(int naming)
+    {
+        var apart = Seats.Length == Capacity && !Belong(Seats[0], Seats[1]);
+        var next = this with { Seats = Seats.SetItem(naming, Seats[naming] with { Partner = null }) };
+        if (!apart || !Belong(next.Seats[0], next.Seats[1])) return new(next, []);
+        return new(next,
+        [
+            new PeerFound(next.Seats[0].Session, Code, next.Seats[1].Session, Initiator: false, next.Seats[0].Attempt, next.Seats[1].Resumable),
+            new PeerFound(next.Seats[1].Session, Code, next.Seats[0].Session, Initiator: true, next.Seats[1].Attempt, next.Seats[0].Resumable),
+        ]);
     }
 
     /// <summary>

@@ -284,7 +284,8 @@ public sealed class ConnectionHandler(
                 () => CanBeSucceeded(claims),
                 deadline => sessionRegion.ActorRef.Tell(
                     new ResumeConnection(claims.Session, context.Outbox, claims, seq, deadline), ActorRefs.NoSender),
-                context.Over);
+                context.Over,
+                () => SessionHomes.IsRemoved(system, claims.Session));
             if (why is null) return;
             logger.LogInformation("Session {Resumed} did not take the resume ({Why}); this connection's session succeeds it",
                 claims.Session, why);

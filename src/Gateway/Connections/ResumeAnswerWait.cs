@@ -21,6 +21,14 @@ public sealed class ResumeAnswerWait(TimeProvider time)
     /// <summary>How often the wait checks whether the session's node became unreachable.</summary>
     public static readonly TimeSpan CheckEvery = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How often the resume is sent again, with the same deadline, while the session's node is no
+    /// member any more. Its shard moves to whichever node asks next, but a resume sent just as the
+    /// node was removed may reach the old home first and vanish (seen after a partition: resumes
+    /// waited out their whole deadline). The session ignores a repeat from the socket it serves.
+    /// </summary>
+    public static readonly TimeSpan AskAgainWhileRemoved = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The deadline for a resume sent now.</summary>
     public DateTimeOffset NextDeadline() => time.GetUtcNow() + AnswerWithin;
 
@@ -29,9 +37,12 @@ public sealed class ResumeAnswerWait(TimeProvider time)
     /// session should succeed it (why, for the log).
     /// </summary>
     /// <param name="askAgain">sends the resume again with the deadline it is given</param>
+    /// <param name="removed">whether the session's node is no member any more (its shard moves on the next ask)</param>
     public async Task<string?> UntilSuccessionAsync(Task answered, Task leaving, DateTimeOffset answerBy,
-        Func<bool> unreachable, Func<bool> canBeSucceeded, Action<DateTimeOffset> askAgain, CancellationToken over)
+        Func<bool> unreachable, Func<bool> canBeSucceeded, Action<DateTimeOffset> askAgain, CancellationToken over,
+        Func<bool>? removed = null)
     {
+        var asked = time.GetUtcNow();
         using var tick = new PeriodicTimer(CheckEvery, time);
         // One tick waited for at a time: PeriodicTimer throws on a second wait while one is pending.
         // That once ended this wait, and left a resume unanswered for good, when the session said its
@@ -47,6 +58,12 @@ public sealed class ResumeAnswerWait(TimeProvider time)
             {
                 answerBy = NextDeadline();
                 askAgain(answerBy);
+                asked = time.GetUtcNow();
+            }
+            else if (removed?.Invoke() == true && time.GetUtcNow() - asked >= AskAgainWhileRemoved)
+            {
+                askAgain(answerBy);
+                asked = time.GetUtcNow();
             }
             next ??= tick.WaitForNextTickAsync(over).AsTask();
             await (leaving.IsCompleted ? Task.WhenAny(answered, next) : Task.WhenAny(answered, leaving, next));

@@ -310,6 +310,31 @@ public sealed class RoomStateTests
     }
 
     [Fact]
+    public void Two_unannounced_members_are_paired_once_one_gives_up_on_the_partner_it_named()
+    {
+        // A named B, which had ended; C (which took B's seat before the room was lost) names A. When
+        // A's session learns B is gone, its LeaveRoom for B reaches this room, where B holds no seat.
+        var apart = Empty.Handle(new JoinRoom(Code, A, 1, Partner: B)).State.Handle(new JoinRoom(Code, C, 3, Partner: A)).State;
+
+        var result = apart.Handle(new LeaveRoom(Code, B));
+
+        Assert.Equal(
+        [
+            new PeerFound(A, Code, C, Initiator: false, 1),
+            new PeerFound(C, Code, A, Initiator: true, 3),
+        ], result.Notifications);
+        AssertMembers(result.State, A, C);
+    }
+
+    [Fact]
+    public void Giving_up_on_a_named_partner_in_a_paired_room_announces_nothing_again()
+    {
+        var paired = Empty.Handle(new JoinRoom(Code, A, 1, Partner: B)).State.Handle(new JoinRoom(Code, C, 1)).State;
+
+        Assert.Empty(paired.Handle(new LeaveRoom(Code, B)).Notifications);
+    }
+
+    [Fact]
     public void A_rejoining_member_whose_partner_left_pairs_with_a_newcomer()
     {
         var room = Empty.Handle(new JoinRoom(Code, A, 1, Partner: B)).State.Handle(new JoinRoom(Code, B, 1, Partner: A)).State

@@ -19,11 +19,29 @@ public sealed class ResumeAnswerWaitTests
     private readonly TaskCompletionSource _leaving = new();
     private readonly Channel<DateTimeOffset> _askedAgain = Channel.CreateUnbounded<DateTimeOffset>();
 
-    private Task<string?> Wait(bool unreachable = false, bool canBeSucceeded = false)
+    private Task<string?> Wait(bool unreachable = false, bool canBeSucceeded = false, bool removed = false)
     {
         var wait = new ResumeAnswerWait(_time);
         return wait.UntilSuccessionAsync(_answered.Task, _leaving.Task, wait.NextDeadline(),
-            () => unreachable, () => canBeSucceeded, deadline => _askedAgain.Writer.TryWrite(deadline), CancellationToken.None);
+            () => unreachable, () => canBeSucceeded, deadline => _askedAgain.Writer.TryWrite(deadline), CancellationToken.None,
+            () => removed);
+    }
+
+    /// <summary>
+    /// Seen after a partition: the session's node was removed just as the resume went out, the resume
+    /// reached the old home and vanished, and the client waited out the whole deadline.
+    /// </summary>
+    [Fact]
+    public async Task A_resume_to_a_session_whose_node_was_removed_is_sent_again_soon_with_the_same_deadline()
+    {
+        var waiting = Wait(removed: true);
+        var firstDeadline = _time.GetUtcNow() + ResumeAnswerWait.AnswerWithin;
+
+        _time.Advance(ResumeAnswerWait.AskAgainWhileRemoved + ResumeAnswerWait.CheckEvery);
+
+        Assert.Equal(firstDeadline, await _askedAgain.Reader.ReadAsync().AsTask().WaitAsync(Patience));
+        _answered.SetResult();
+        Assert.Null(await waiting.WaitAsync(Patience));
     }
 
     /// <summary>

@@ -18,6 +18,10 @@ public sealed class ChaosSettings
     [JsonConverter(typeof(JsonStringEnumConverter<ClientMode>))]
     public ClientMode Clients { get; set; } = ClientMode.Resume;
 
+    /// <summary>Where a pair's two clients connect first (<c>--layout</c>): neighbouring nodes (default) or one node.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<PairLayout>))]
+    public PairLayout Layout { get; set; } = PairLayout.Split;
+
     /// <summary>Original clients' promise: every pair a fault touched relays again within this many seconds.</summary>
     public double OriginalBoundSeconds { get; set; } = 5;
 
@@ -67,7 +71,8 @@ public sealed class ChaosSettings
     public const string Usage = """
         usage: dotnet run -c Release --project tools/SocketPeer.Chaos -- [options]
           --nodes N              gateway processes on loopback (3)
-          --pairs P              client pairs, the two clients of a pair on different nodes (100)
+          --pairs P              client pairs (100)
+          --layout L             split (a pair's clients on neighbouring nodes) | same-node (split)
           --fault F              none | kill9 | sigterm | rolling | partition | stuck-consumer (kill9)
           --clients C            original | resume | mixed (every other pair original) (resume)
           --original-bound S     original clients: every touched pair relays again within S seconds (5)
@@ -106,6 +111,7 @@ public sealed class ChaosSettings
                 case "--pairs": s.Pairs = Whole(); break;
                 case "--fault": s.Fault = FaultNames.Parse(Next()); break;
                 case "--clients": s.Clients = ClientModes.Parse(Next()); break;
+                case "--layout": s.Layout = PairLayouts.Parse(Next()); break;
                 case "--original-bound": s.OriginalBoundSeconds = Number(); break;
                 case "--seconds": s.Seconds = Number(); break;
                 case "--rate": s.Rate = Number(); break;
@@ -142,7 +148,7 @@ public sealed class ChaosSettings
 
     public void Validate()
     {
-        if (Nodes < 2) throw new ArgumentException("--nodes must be at least 2: a pair's clients sit on different nodes");
+        if (Nodes < 2) throw new ArgumentException("--nodes must be at least 2: the split layout puts a pair's clients on different nodes");
         if (Pairs < 1) throw new ArgumentException("--pairs must be at least 1");
         if (CpuBurners is < 0 or > 16) throw new ArgumentException("--cpu-burners must be 0..16");
         if (OriginalBoundSeconds <= 0) throw new ArgumentException("--original-bound must be positive");

@@ -5,14 +5,18 @@ namespace SocketPeer.Chaos.Client;
 
 /// <summary>
 /// Two clients sharing a pair code, homed on different nodes (a on node i mod N, b on the next), so
-/// every relayed message crosses nodes and every single-node fault touches some pairs.
+/// every relayed message crosses nodes and every single-node fault touches some pairs; or, with
+/// <see cref="PairLayout.SameNode"/>, both on node i mod N.
 /// </summary>
 public sealed class ChaosPair
 {
     /// <param name="resume">false: both clients are resume clients that never opt in (the stuck-consumer fault's pairs).</param>
     /// <param name="kind">which client both ends run.</param>
-    public ChaosPair(int id, string runId, int nodes, Endpoints endpoints, RunClock clock, bool resume = true, ClientKind kind = ClientKind.Resume)
+    /// <param name="layout">where the two clients connect first.</param>
+    public ChaosPair(int id, string runId, int nodes, Endpoints endpoints, RunClock clock, bool resume = true, ClientKind kind = ClientKind.Resume, PairLayout layout = PairLayout.Split)
     {
+        var homeOfA = PairLayouts.HomeOfA(id, nodes);
+        var homeOfB = layout.HomeOfB(id, nodes);
         Id = id;
         Kind = kind;
         AToB = new DirectionLog(id, "a→b");
@@ -20,13 +24,13 @@ public sealed class ChaosPair
         var code = $"chaos-{runId}-{id}";
         if (kind == ClientKind.Original)
         {
-            A = new OriginalPeer(id, isA: true, code, id % nodes, endpoints, clock, outbound: AToB, inbound: BToA);
-            B = new OriginalPeer(id, isA: false, code, (id + 1) % nodes, endpoints, clock, outbound: BToA, inbound: AToB);
+            A = new OriginalPeer(id, isA: true, code, homeOfA, endpoints, clock, outbound: AToB, inbound: BToA);
+            B = new OriginalPeer(id, isA: false, code, homeOfB, endpoints, clock, outbound: BToA, inbound: AToB);
         }
         else
         {
-            A = new ChaosPeer(id, isA: true, code, id % nodes, endpoints, clock, outbound: AToB, inbound: BToA, resume);
-            B = new ChaosPeer(id, isA: false, code, (id + 1) % nodes, endpoints, clock, outbound: BToA, inbound: AToB, resume);
+            A = new ChaosPeer(id, isA: true, code, homeOfA, endpoints, clock, outbound: AToB, inbound: BToA, resume);
+            B = new ChaosPeer(id, isA: false, code, homeOfB, endpoints, clock, outbound: BToA, inbound: AToB, resume);
         }
     }
 

@@ -114,6 +114,7 @@ public sealed partial class ChaosPeer
             _lastReceivedSeq = 0;
             _lastAckedSeq = 0;
             _phase = Phase.Live;
+            _backOff.Connected();
         }
         _firstPairing.TrySetResult();
     }
@@ -164,6 +165,7 @@ public sealed partial class ChaosPeer
             {
                 resend = [.. _unacked.Where(m => m.Seq > heldSeq)];
                 _phase = state == "paired" ? Phase.Live : Phase.Pairing;
+                _backOff.Connected(); // socketpeer.js resets its failures on any `resumed`
             }
             foreach (var (seq, data) in resend) await SendRawAsync(ws, AppMessage.Frame(data, seq));
             Counters.Resent += resend.Count;

@@ -10,7 +10,7 @@ namespace SocketPeer.Chaos.Client;
 /// One client of a pair, written the way docs/protocol.md asks a resuming client to behave: it opts
 /// into resume, numbers what it relays with <c>seq</c>, acknowledges what it receives, keeps what
 /// its partner has not acknowledged, and when its socket drops it reconnects (to a node in
-/// rotation, with back-off) and sends <c>resume</c> with its latest token, then re-sends what the
+/// rotation, after the browser client's back-off: <see cref="BrowserReconnectBackOff"/>) and sends <c>resume</c> with its latest token, then re-sends what the
 /// server did not take. When resume is refused or unknown it pairs again with the same code, as the
 /// original client does, and whatever that loses is counted, not hidden.
 /// </summary>
@@ -54,6 +54,9 @@ public sealed partial class ChaosPeer : IChaosClient
     private volatile bool _stopping;
     private readonly List<double> _drops = [];
     private readonly List<double> _busyAt = [];
+    private readonly BrowserReconnectBackOff _backOff = new();
+    /// <summary>The socket this client dropped itself because its resume went unanswered.</summary>
+    private WebSocket? _abandoned;
 
     /// <param name="resume">false makes a client that never opts into resume, like the original client.</param>
     public ChaosPeer(int pair, bool isA, string code, int home, Endpoints endpoints, RunClock clock, DirectionLog outbound, DirectionLog inbound, bool resume = true)
@@ -105,7 +108,6 @@ public sealed partial class ChaosPeer : IChaosClient
     /// <summary>Connects, reconnects and resumes until <paramref name="cancel"/> fires.</summary>
     public async Task RunAsync(CancellationToken cancel)
     {
-        var failures = 0;
         var preferred = _home;
         while (!cancel.IsCancellationRequested)
         {
@@ -125,32 +127,35 @@ public sealed partial class ChaosPeer : IChaosClient
                 ws.Dispose();
                 if (cancel.IsCancellationRequested) break;
                 Interlocked.Increment(ref Counters.ConnectFailures);
-                failures++;
                 preferred = node.Ordinal + 1;
-                await BackOffAsync(failures, cancel);
+                // A browser reports a socket that never opened as 1006.
+                await BackOffAsync(BrowserReconnectBackOff.AbnormalClosure, openFor: null, pairedOnSocket: false, cancel);
                 continue;
             }
             Interlocked.Increment(ref Counters.Connects);
             Node = node.Ordinal;
-            var wasLive = await ServeAsync(ws, cancel);
+            var openedAt = _clock.Now;
+            var end = await ServeAsync(ws, cancel);
             if (cancel.IsCancellationRequested) break;
-            failures = wasLive ? 0 : failures + 1;
             // Somewhere else next time, spread by pair so that one node's clients do not all land on one node.
             preferred = node.Ordinal + 1 + _pair % Math.Max(1, _endpoints.Nodes.Count - 1);
-            await BackOffAsync(failures, cancel);
+            await BackOffAsync(end.CloseCode, TimeSpan.FromMilliseconds(_clock.Now - openedAt), end.WasLive, cancel);
         }
     }
 
-    /// <summary>0.1 s, then 0.25, 0.5, 1, 2 s at most, with jitter: the original client's back-off, faster.</summary>
-    private static Task BackOffAsync(int failures, CancellationToken cancel)
+    /// <summary>The browser client's wait before the next socket (<see cref="BrowserReconnectBackOff"/>).</summary>
+    private Task BackOffAsync(int closeCode, TimeSpan? openFor, bool pairedOnSocket, CancellationToken cancel)
     {
-        var ms = failures == 0 ? 100 : Math.Min(2000, 125 * (1 << Math.Min(failures, 4)));
-        return Task.Delay(TimeSpan.FromMilliseconds(ms * (0.75 + Random.Shared.NextDouble() / 2)), cancel)
-            .ContinueWith(_ => { }, TaskScheduler.Default);
+        TimeSpan delay;
+        lock (_gate) delay = _backOff.OnSocketClosed(closeCode, openFor, pairedOnSocket, Random.Shared.NextDouble());
+        return Task.Delay(delay, cancel).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
-    /// <summary>One socket's life: first messages, then the receive loop. True if it got to Live.</summary>
-    private async Task<bool> ServeAsync(WebSocket ws, CancellationToken cancel)
+    /// <summary>How a socket ended: whether it got to Live, and the close code a browser would report.</summary>
+    private readonly record struct SocketEnd(bool WasLive, int CloseCode);
+
+    /// <summary>One socket's life: first messages, then the receive loop.</summary>
+    private async Task<SocketEnd> ServeAsync(WebSocket ws, CancellationToken cancel)
     {
         string? token;
         lock (_gate)
@@ -160,6 +165,7 @@ public sealed partial class ChaosPeer : IChaosClient
             _phase = token is null ? Phase.Pairing : Phase.Resuming;
         }
         var wasLive = false;
+        int closeCode;
         try
         {
             if (token is not null)
@@ -182,16 +188,19 @@ public sealed partial class ChaosPeer : IChaosClient
         }
         finally
         {
+            // A close frame's code, or what a browser reports for a reset (read before our own abort).
+            closeCode = ws.CloseStatus is { } received ? (int)received : BrowserReconnectBackOff.AbnormalClosure;
             lock (_gate)
             {
                 if (_phase == Phase.Live) wasLive = true;
+                if (_abandoned == ws) closeCode = BrowserReconnectBackOff.NormalClosure;
                 _ws = null;
                 _phase = Phase.Disconnected;
             }
             ws.Abort();
             ws.Dispose();
         }
-        return wasLive;
+        return new SocketEnd(wasLive, closeCode);
     }
 
     private async Task AbortIfUnansweredAsync(WebSocket ws)
@@ -201,6 +210,7 @@ public sealed partial class ChaosPeer : IChaosClient
         {
             if (_ws != ws || _phase != Phase.Resuming) return;
             Counters.ResumeUnanswered++;
+            _abandoned = ws; // the client's own decision, not a drop: no quick first reconnect
         }
         ws.Abort();
     }

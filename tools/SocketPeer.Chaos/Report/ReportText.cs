@@ -11,7 +11,7 @@ public static class ReportText
     {
         var s = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        s.AppendLine(inv, $"SocketPeer chaos: fault {r.Settings.Fault}, {r.Settings.Nodes} nodes, {r.Pairs} pairs ({r.Settings.Clients.Name()} clients), {r.Settings.Rate} msg/s per client{(r.Settings.CpuBurners > 0 ? $", {r.Settings.CpuBurners} busy loops" : "")}, {r.DurationSeconds:0.0} s");
+        s.AppendLine(inv, $"SocketPeer chaos: fault {r.Settings.Fault}, {r.Settings.Nodes} nodes, {r.Pairs} pairs ({r.Settings.Clients.Name()} clients{(r.Settings.Layout == PairLayout.Split ? "" : $", {r.Settings.Layout.Name()}")}), {r.Settings.Rate} msg/s per client{(r.Settings.CpuBurners > 0 ? $", {r.Settings.CpuBurners} busy loops" : "")}, {r.DurationSeconds:0.0} s");
         s.AppendLine(inv, $"machine: {r.Cores} cores, load average {r.LoadAtStart} at the start, {r.LoadAtEnd} at the end");
         s.AppendLine(inv, $"server resume: {(r.ServerHasResume ? "yes" : "NO (unknown-type): clients fell back to pairing again")}");
         if (r.Error is not null) s.AppendLine(inv, $"RUN FAILED: {r.Error}");

@@ -53,8 +53,8 @@ public static class ChaosRun
             var stuckPairs = settings.Fault == FaultKind.StuckConsumer ? StuckConsumer.CountFor(settings.Pairs, settings.StuckFraction) : 0;
             pairs = Enumerable.Range(0, settings.Pairs)
                 .Select(i => i < stuckPairs
-                    ? new ChaosPair(i, runId, settings.Nodes, cluster.Endpoints, clock, resume: false)
-                    : new ChaosPair(i, runId, settings.Nodes, cluster.Endpoints, clock, kind: settings.Clients.KindOf(i))).ToList();
+                    ? new ChaosPair(i, runId, settings.Nodes, cluster.Endpoints, clock, resume: false, layout: settings.Layout)
+                    : new ChaosPair(i, runId, settings.Nodes, cluster.Endpoints, clock, kind: settings.Clients.KindOf(i), layout: settings.Layout)).ToList();
             running.AddRange(pairs.SelectMany(p => p.Peers).Select(peer => Task.Run(() => peer.RunAsync(clients.Token))));
             var paired = Task.WhenAll(pairs.SelectMany(p => p.Peers).Select(peer => peer.FirstPairing));
             try
