@@ -159,16 +159,7 @@ internal sealed class World
     private void ToRoom(IWithPairCode message)
     {
         var room = _rooms.GetValueOrDefault(message.Code) ?? RoomState.Empty(message.Code);
-        var t = message switch
-        {
-            JoinRoom m => room.Handle(m),
-            LeaveRoom m => room.Handle(m),
-            MemberAway m => room.Handle(m),
-            MemberBack m => room.Handle(m),
-            SeatHeld m => room.Handle(m),
-            SeatVacant m => room.Handle(m),
-            _ => throw new InvalidOperationException($"a room does not take {message}"),
-        };
+        var t = StateInputs.Room(room, message);
         _trace.Add($"    room {message.Code} holds [{string.Join(", ", t.State.Members)}]");
         MaxMembers = Math.Max(MaxMembers, t.State.Members.Length);
         DuplicateMember |= t.State.Members.Distinct().Count() != t.State.Members.Length;
@@ -182,28 +173,7 @@ internal sealed class World
     {
         var id = message.Session;
         var s = _sessions.GetValueOrDefault(id) ?? SessionState.New(id);
-        var t = message switch
-        {
-            AttachConnection m => s.Handle(m),
-            ClientPair m => s.Handle(m),
-            ClientLeave m => s.Handle(m),
-            ClientRelay m => s.Handle(m),
-            ConnectionClosed m => s.Handle(m),
-            WaitingForPeer m => s.Handle(m),
-            PeerFound m => s.Handle(m),
-            RoomBusy m => s.Handle(m),
-            PartnerLeft m => s.Handle(m),
-            PartnerRelay m => s.Handle(m),
-            PartnerAck m => s.Handle(m),
-            PartnerGaveUp m => s.Handle(m),
-            PartnerResumed m => s.Handle(m),
-            PartnerResumeAnswer m => s.Handle(m),
-            SeatTaken m => s.Handle(m),
-            CheckSeat m => s.Handle(m),
-            PartnerGone m => s.Handle(m),
-            PartnerHello m => s.Handle(m), // the actor also watches the sender
-            _ => throw new InvalidOperationException($"a session does not take {message}"),
-        };
+        var t = StateInputs.Session(s, message);
         Apply(id, t);
     }
 
