@@ -77,12 +77,12 @@ public sealed class RoomActor : UntypedActor, IWithTimers
             ? [_state.Seats[0].Session]
             : [];
 
-    /// <summary>The check's deadline: a holder that has not vouched for its seat by now does not hold it.</summary>
+    /// <summary>The check's deadline: a holder asked that has not vouched for its seat by now does not hold it.</summary>
     private void VacateUnvouchedSeats()
     {
         if (_state.Check is not { } check) return;
         foreach (var seat in _state.Seats)
-            if (!seat.Away && !check.Vouched.Contains(seat.Session))
+            if (check.Holders.Contains(seat.Session) && !seat.Away && !check.Vouched.Contains(seat.Session))
                 Apply(_state.Handle(new SeatVacant(_state.Code, seat.Session)));
     }
 

@@ -88,7 +88,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
                 w.Write(m.Session.Value); WriteRef(w, m.Connection); WriteClaims(w, m.Claims); w.Write(m.Received);
                 w.Write(m.AnswerBy?.UtcTicks ?? 0L);
                 break;
-            case PartnerHello m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); break;
+            case PartnerHello m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.AskBack); break;
             case PartnerAck m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Seq); break;
             case PartnerResumed m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.Received); WriteOptional(w, m.Replaces); break;
             case PartnerResumeAnswer m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write((byte)m.Verdict); w.Write(m.Received); break;
@@ -143,7 +143,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "CO" => new ClientOptIn(Session(r)),
             "CK" => new ClientAck(Session(r), r.ReadInt64()),
             "RC" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64(), r.ReadInt64() is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null),
-            "PH" => new PartnerHello(Session(r), Session(r), Code(r)),
+            "PH" => new PartnerHello(Session(r), Session(r), Code(r), OptionalFlag(r)),
             "PA" => new PartnerAck(Session(r), Session(r), r.ReadInt64()),
             "PRS" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64(), OptionalSession(r)),
             "PRA" => new PartnerResumeAnswer(Session(r), Session(r), (ResumeVerdict)r.ReadByte(), r.ReadInt64()),
@@ -179,6 +179,9 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     }
 
     private static PairCode Code(BinaryReader r) => new(r.ReadString());
+
+    /// <summary>A flag added at the end of a message: false when a node of the previous release wrote it.</summary>
+    private static bool OptionalFlag(BinaryReader r) => r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean();
 
     /// <summary>A field added at the end of a message: absent when a node of the previous release wrote it.</summary>
     private static SessionId? OptionalId(BinaryReader r) =>

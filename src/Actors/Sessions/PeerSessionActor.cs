@@ -30,6 +30,9 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     /// </summary>
     public static readonly TimeSpan JoinRetry = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often a paired session that watches no partner yet says hello again.</summary>
+    public static readonly TimeSpan HelloAgainEvery = TimeSpan.FromSeconds(1);
+
     /// <summary>Notices kept for an absent client (peer.found, peer.left, errors); relays wait at the sender.</summary>
     private const int MaxAwayNotices = 16;
 
@@ -117,6 +120,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             case ConfirmElapsed: Apply(_state.ConfirmExpired()); break;
             case ReplayElapsed: Apply(_state.ReplayWaitExpired()); break;
             case JoinRetryElapsed: Apply(_state.RetryJoin()); break;
+            case HelloAgainElapsed: Apply(_state.HelloAgain()); break;
             case RefreshToken: SendToken(); break;
             case ReceiveTimeout: Apply(new SessionTransition(_state, [Stop.Instance])); break;
             default: Unhandled(message); break;
@@ -248,6 +252,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         _partnerId = partner;
         Context.Watch(_partner);
         _route = _route.Known(partner, _partner);
+        KeepHelloing();
     }
 
     /// <summary>
@@ -293,6 +298,21 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             }
         }
         Account(before, _state);
+        KeepHelloing();
+    }
+
+    /// <summary>
+    /// While paired without watching the partner, say hello again every <see cref="HelloAgainEvery"/>
+    /// (see <see cref="SessionState.HelloAgain"/>). The partner's own hello, which normally arrives
+    /// within milliseconds of the pairing, ends it; so does a pairing that ends.
+    /// </summary>
+    private void KeepHelloing()
+    {
+        var unwatched = _state.Phase is Paired p && !_state.Confirming && (_partner is null || _partnerId != p.Partner);
+        if (unwatched && !Timers.IsTimerActive(nameof(HelloAgainElapsed)))
+            Timers.StartPeriodicTimer(nameof(HelloAgainElapsed), HelloAgainElapsed.Instance, HelloAgainEvery);
+        else if (!unwatched && Timers.IsTimerActive(nameof(HelloAgainElapsed)))
+            Timers.Cancel(nameof(HelloAgainElapsed));
     }
 
     /// <summary>A resume that did not work out is worth a line in the log: it costs a client its pairing.</summary>
@@ -443,6 +463,11 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     private sealed record JoinRetryElapsed
     {
         public static readonly JoinRetryElapsed Instance = new();
+    }
+
+    private sealed record HelloAgainElapsed
+    {
+        public static readonly HelloAgainElapsed Instance = new();
     }
 }
 

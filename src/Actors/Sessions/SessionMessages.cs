@@ -125,7 +125,10 @@ public sealed record PartnerRelay(SessionId Session, SessionId From, PairCode Co
     long Seq = 0) : IWithSessionId;
 
 /// <summary>Sent to the partner on pairing, so it can watch this session (and notice its node die).</summary>
-public sealed record PartnerHello(SessionId Session, SessionId From, PairCode Code) : IWithSessionId;
+/// With <see cref="AskBack"/> (a hello sent again: this session still watches no partner, because
+/// the partner's own hello came before the pairing did, or was lost with a node), the partner
+/// answers with a hello of its own. A fresh, unattached incarnation answers <see cref="PartnerGone"/>.
+public sealed record PartnerHello(SessionId Session, SessionId From, PairCode Code, bool AskBack = false) : IWithSessionId;
 
 /// <summary>The partner's client has everything up to <see cref="Seq"/>: forget it.</summary>
 public sealed record PartnerAck(SessionId Session, SessionId From, long Seq) : IWithSessionId;

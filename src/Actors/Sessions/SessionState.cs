@@ -327,8 +327,23 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// A hello reached this session: an unattached incarnation says the session it was is gone (see
     /// <see cref="PartnerGone"/>); any other session has nothing to say (its actor watches the sender).
     /// </summary>
-    public SessionTransition Handle(PartnerHello hello) =>
-        Phase is Unattached ? Next(this, new ToPartner(new PartnerGone(hello.From, Id))) : Same();
+    public SessionTransition Handle(PartnerHello hello) => Phase switch
+    {
+        Unattached => Next(this, new ToPartner(new PartnerGone(hello.From, Id))),
+        Paired p when hello.AskBack && p.Partner == hello.From && p.Code == hello.Code =>
+            Next(this, new ToPartner(new PartnerHello(hello.From, Id, p.Code))),
+        _ => Same(),
+    };
+
+    /// <summary>
+    /// Paired, but the actor watches no partner yet (it watches the sender of the partner's hello):
+    /// say hello again and ask for one back. Sent while that lasts, so a partner lost with its node is
+    /// noticed (its watch fires, or a fresh incarnation answers <see cref="PartnerGone"/>) even when
+    /// no relay ever goes its way.
+    /// </summary>
+    public SessionTransition HelloAgain() => Phase is Paired p && !Confirming
+        ? Next(this, new ToPartner(new PartnerHello(p.Partner, Id, p.Code, AskBack: true)))
+        : Same();
 
     /// <summary>Our partner's session is gone and a fresh incarnation answered in its place.</summary>
     public SessionTransition Handle(PartnerGone gone) => PartnerLost(gone.From);

@@ -13,11 +13,20 @@ namespace SocketPeer.Actors.Tests.Properties;
 /// </summary>
 public sealed class CrashLivenessPropertyTests
 {
-    [Property(MaxTest = 300, Skip = "finds failures on main at 3733b25: see the skipped CrashRegressionTests (issue 13)")]
+    /// <summary>
+    /// The peer timeout is out of this property's reach: a waiting session that times out while its
+    /// pairing is on the way and pairs again with the same partner takes a relay of the first pairing
+    /// into the second, whose first relay is then dropped as a duplicate. That is no crash's doing
+    /// and is not fixed yet (CrashRegressionTests, skipped); with it in reach the property finds it in
+    /// about one run in 500–900, which would make this test fail by chance.
+    /// </summary>
+    private static readonly TimeSpan NoPeerTimeout = TimeSpan.FromDays(1);
+
+    [Property(MaxTest = 500)]
     public Property After_crashes_every_pair_is_paired_again_and_nothing_crosses_pairs() =>
         Prop.ForAll(CrashSteps.Runs, run =>
         {
-            var world = CrashSteps.Play(run);
+            var world = CrashSteps.Play(run, NoPeerTimeout);
             var liveness = CrashSteps.CheckLiveness(world);
 
             foreach (var delivery in world.Deliveries)

@@ -54,9 +54,9 @@ internal static class CrashSteps
         Shrinks.Shorter);
 
     /// <summary>Plays the steps on a fresh world, exactly as given (no fair delivery after them).</summary>
-    public static ClusterWorld Play(IEnumerable<CrashStep> run)
+    public static ClusterWorld Play(IEnumerable<CrashStep> run, TimeSpan? peerTimeout = null)
     {
-        var world = new ClusterWorld(Nodes, ClientCodes);
+        var world = new ClusterWorld(Nodes, ClientCodes, peerTimeout);
         foreach (var step in run)
         {
             switch (step.Kind)

@@ -39,6 +39,7 @@ internal static class MessageSamples
             new ResumeClaims(Session, ResumeState.Idle, null, null, false, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)), 0),
         ["ConnectionClosed, with connection"] = new ConnectionClosed(Session, connection),
         ["PartnerHello"] = new PartnerHello(Session, Other, Code),
+        ["PartnerHello, asking back"] = new PartnerHello(Session, Other, Code, AskBack: true),
         ["SessionLeavingNotice"] = new SessionLeavingNotice(Session),
         ["PartnerAck"] = new PartnerAck(Session, Other, 77),
         ["PartnerResumed"] = new PartnerResumed(Session, Other, Code, 9),

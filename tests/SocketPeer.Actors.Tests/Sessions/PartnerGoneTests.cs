@@ -60,4 +60,20 @@ public sealed class PartnerGoneTests
     [Fact]
     public void Word_that_someone_else_is_gone_changes_nothing() =>
         Assert.Empty(Paired().Handle(new PartnerGone(Me, Stranger)).Effects);
+
+    [Fact]
+    public void A_paired_session_says_hello_again_asking_for_one_back()
+    {
+        Assert.Equal([new ToPartner(new PartnerHello(Partner, Me, Code, AskBack: true))], Paired().HelloAgain().Effects);
+        Assert.Empty(Waiting().HelloAgain().Effects);
+    }
+
+    [Fact]
+    public void A_partner_asked_for_a_hello_answers_with_one_and_never_asks_back()
+    {
+        var result = Paired().Handle(new PartnerHello(Me, Partner, Code, AskBack: true));
+
+        Assert.Equal([new ToPartner(new PartnerHello(Partner, Me, Code))], result.Effects);
+        Assert.Empty(Paired().Handle(new PartnerHello(Me, Stranger, Code, AskBack: true)).Effects);
+    }
 }

@@ -25,10 +25,21 @@ internal sealed partial class ClusterWorld
             _rooms[message.Code] = room;
             Note($"    new entity {room.Self}");
         }
-        if (message is JoinRoom)
+        if (message is JoinRoom join)
+        {
             VacateUnreachableSeats(room); // a newcomer never pairs with, nor is turned away by, a seat on a lost node
+            Apply(room, room.State.Handle(join, DoubtfulSeats(room)));
+            return;
+        }
         Apply(room, StateInputs.Room(room.State, message));
     }
+
+    /// <summary>RoomActor.DoubtfulSeats: the lone member, if the node its id names was removed.</summary>
+    private IReadOnlyCollection<SessionId> DoubtfulSeats(RoomEntity room) =>
+        room.State is { Seats.Length: 1, Check: null } && !room.State.Seats[0].Away
+        && _namedNode.TryGetValue(room.State.Seats[0].Session, out var node) && _nodes.StatusOf(node) == NodeStatus.Removed
+            ? [room.State.Seats[0].Session]
+            : [];
 
     /// <summary>
     /// SessionHomes.IsUnreachable as seen from a survivor: the node the id names is marked unreachable,
@@ -58,7 +69,7 @@ internal sealed partial class ClusterWorld
     {
         if (room.State.Check is not { } check) return;
         foreach (var seat in room.State.Seats)
-            if (!seat.Away && !check.Vouched.Contains(seat.Session))
+            if (check.Holders.Contains(seat.Session) && !seat.Away && !check.Vouched.Contains(seat.Session))
                 Apply(room, room.State.Handle(new SeatVacant(room.State.Code, seat.Session)));
     }
 

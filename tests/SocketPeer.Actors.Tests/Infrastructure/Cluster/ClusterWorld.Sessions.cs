@@ -22,6 +22,8 @@ internal sealed partial class ClusterWorld
     /// <summary>SocketPeer:PeerTimeout's default.</summary>
     public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);
 
+    private readonly TimeSpan _peerTimeout;
+
     /// <summary>SocketPeer:Resume:Grace's default (the original protocol never starts these timers; kept for fidelity).</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
 
@@ -121,6 +123,19 @@ internal sealed partial class ClusterWorld
         Watch(session.Self, sender);
         session.RoutePartner = partner;
         session.RouteRef = sender;
+        KeepHelloing(session);
+    }
+
+    /// <summary>PeerSessionActor.KeepHelloing: while paired without watching the partner, hello again every second.</summary>
+    private void KeepHelloing(SessionEntity session)
+    {
+        if (!IsAlive(session.Self)) return;
+        var unwatched = session.State.Phase is Paired p && !session.State.Confirming
+            && (session.Partner is null || session.PartnerId != p.Partner);
+        if (unwatched && !session.Timers.ContainsKey("HelloAgain"))
+            StartPeriodicTimer(session, "HelloAgain", PeerSessionActor.HelloAgainEvery, s => Apply(s, s.State.HelloAgain()));
+        else if (!unwatched)
+            CancelTimer(session, "HelloAgain");
     }
 
     private static void PartnerSpeaks(SessionEntity session, SessionId from, EntityRef? sender)
@@ -159,6 +174,7 @@ internal sealed partial class ClusterWorld
             }
         }
         Account(session, before, session.State);
+        KeepHelloing(session);
     }
 
     /// <summary>PeerSessionActor.ToPartner: direct to a known incarnation unless the region was ever used for it.</summary>
@@ -197,7 +213,7 @@ internal sealed partial class ClusterWorld
         if (before.Phase is Waiting != after.Phase is Waiting)
         {
             if (after.Phase is Waiting w)
-                StartTimer(session, "PeerTimeout", PeerTimeout, s => Apply(s, s.State.PeerTimedOut(w.Code)));
+                StartTimer(session, "PeerTimeout", _peerTimeout, s => Apply(s, s.State.PeerTimedOut(w.Code)));
             else
                 CancelTimer(session, "PeerTimeout");
         }

@@ -48,8 +48,10 @@ internal sealed partial class ClusterWorld
     private int _nextPayload;
 
     /// <param name="codes">each client's pair code, in client order</param>
-    public ClusterWorld(int nodes, IReadOnlyList<PairCode> codes)
+    /// <param name="peerTimeout">the sessions' <c>PeerTimeout</c> (default: <see cref="PeerTimeout"/>)</param>
+    public ClusterWorld(int nodes, IReadOnlyList<PairCode> codes, TimeSpan? peerTimeout = null)
     {
+        _peerTimeout = peerTimeout ?? PeerTimeout;
         _nodes = new SimNodes(nodes);
         for (var i = 0; i < codes.Count; i++)
         {
