@@ -38,7 +38,15 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
     /// with its node, or one resumed elsewhere under its old id after a rolling update: a newcomer is
     /// paired with it only once it has answered for its seat.
     /// </summary>
-    public RoomTransition Handle(JoinRoom join, IReadOnlyCollection<SessionId> doubtful)
+    public RoomTransition Handle(JoinRoom join, IReadOnlyCollection<SessionId> doubtful) => Join(join, doubtful, mayCheck: true);
+
+    /// <param name="mayCheck">
+    /// false when a check has just ended and its newcomers join again: one that finds the room full
+    /// still (the seat it could take is its own named partner's, or another newcomer took the vacant
+    /// one) hears <c>busy</c> rather than starting another check of seats just answered for. Checking
+    /// again looped for good in a rebuilt room (found by the crash property tests).
+    /// </param>
+    private RoomTransition Join(JoinRoom join, IReadOnlyCollection<SessionId> doubtful, bool mayCheck)
     {
         var seat = new RoomSeat(join.Session, join.Attempt, join.Resumable, Predecessor: join.Replaces, Partner: join.Partner);
         // A session that was succeeded lives on, away, until its grace period ends; when its room is
@@ -73,6 +81,8 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         // Newcomers wait their turn behind a running seat check, whatever the seats look like now.
         if (Check is not null)
             return Hold(join);
+        if (!mayCheck && Seats.Length == Capacity && !Seats.Any(s => s.Away && s.Session != join.Partner))
+            return Busy(join);
 
         for (var i = 0; i < Seats.Length; i++)
             if (Seats[i].Away && Seats[i].Session != join.Partner)
@@ -170,7 +180,7 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         var notifications = new List<IWithSessionId>();
         foreach (var newcomer in check.Newcomers)
         {
-            var joined = open.Handle(newcomer);
+            var joined = open.Join(newcomer, [], mayCheck: false);
             open = joined.State;
             notifications.AddRange(joined.Notifications);
         }

@@ -64,8 +64,25 @@ public sealed class SeatCheckTests
 
         Assert.Contains(new PeerFound(C, Code, A, Initiator: true), result.Notifications);
         Assert.DoesNotContain(result.Notifications, n => n.Session == D && n is PeerFound);
-        // D now knocks on a full room again: its holders are asked afresh (C has never been asked).
-        Assert.Equal([new CheckSeat(A, Code), new CheckSeat(C, Code)], result.Notifications.OfType<CheckSeat>());
+        // The room is full again, with seats just answered for and taken: D hears busy.
+        Assert.Contains(new RoomBusy(D, Code), result.Notifications);
+        Assert.Empty(result.Notifications.OfType<CheckSeat>());
+    }
+
+    [Fact]
+    public void A_newcomer_that_can_take_no_seat_after_a_check_hears_busy_and_no_check_starts_again()
+    {
+        // A stale session of a pair joins again naming its partner, whose seat the check found vacant:
+        // it may not take its own partner's seat, and must not start another check (that looped).
+        var room = RoomState.Empty(Code)
+            .Handle(new JoinRoom(Code, A, 1, Partner: C)).State
+            .Handle(new JoinRoom(Code, B, 1)).State;
+        var checking = room.Handle(new JoinRoom(Code, C, 1, Partner: A)).State;
+
+        var result = checking.Handle(new SeatHeld(Code, B)).State.Handle(new SeatVacant(Code, A));
+
+        Assert.Equal([new RoomBusy(C, Code, 1)], result.Notifications);
+        Assert.Null(result.State.Check);
     }
 
     [Fact]
