@@ -16,12 +16,15 @@ public readonly record struct NodeKey(string Value)
     /// <summary>Characters of a key: six base32 characters (30 bits).</summary>
     public const int Length = 6;
 
-    public static NodeKey Of(Akka.Cluster.UniqueAddress node)
+    /// <summary>Keys already computed: looked up on every join to a room of one, so not hashed each time.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Akka.Cluster.UniqueAddress, NodeKey> Known = new();
+
+    public static NodeKey Of(Akka.Cluster.UniqueAddress node) => Known.GetOrAdd(node, static n =>
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{node.Address}#{node.Uid}"), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{n.Address}#{n.Uid}"), hash);
         return new NodeKey(Base32.Encode(hash, Length));
-    }
+    });
 
     /// <summary>The key of the node this actor system runs (an extension: computed once per system).</summary>
     public static NodeKey Of(ActorSystem system) => system.WithExtension<LocalNodeKey, LocalNodeKeyProvider>().Key;

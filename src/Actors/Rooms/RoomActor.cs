@@ -46,7 +46,7 @@ public sealed class RoomActor : UntypedActor, IWithTimers
         {
             case JoinRoom join:
                 VacateUnreachableSeats(); // a newcomer never pairs with, nor is turned away by, a seat on a lost node
-                Apply(_state.Handle(join));
+                Apply(_state.Handle(join, DoubtfulSeats()));
                 break;
             case LeaveRoom leave: Apply(_state.Handle(leave)); break;
             case MemberAway away: Apply(_state.Handle(away)); break;
@@ -66,6 +66,16 @@ public sealed class RoomActor : UntypedActor, IWithTimers
             if (!seat.Away && SessionHomes.IsUnreachable(Context.System, seat.Session))
                 Apply(_state.Handle(new SeatVacant(_state.Code, seat.Session)));
     }
+
+    /// <summary>
+    /// The lone member, if its id names a node that is no member of the cluster any more: a newcomer
+    /// is paired with it only once it answers for its seat (see <see cref="RoomState.Handle(JoinRoom, IReadOnlyCollection{SessionId})"/>).
+    /// Looked up only for a room of one: a full room checks its seats anyway.
+    /// </summary>
+    private IReadOnlyCollection<SessionId> DoubtfulSeats() =>
+        _state is { Seats.Length: 1, Check: null } && !_state.Seats[0].Away && SessionHomes.IsRemoved(Context.System, _state.Seats[0].Session)
+            ? [_state.Seats[0].Session]
+            : [];
 
     /// <summary>The check's deadline: a holder that has not vouched for its seat by now does not hold it.</summary>
     private void VacateUnvouchedSeats()

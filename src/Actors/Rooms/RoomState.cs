@@ -30,7 +30,15 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
 
     public bool IsEmpty => Seats.IsEmpty && Check is null;
 
-    public RoomTransition Handle(JoinRoom join)
+    public RoomTransition Handle(JoinRoom join) => Handle(join, []);
+
+    /// <summary>
+    /// A join, where <paramref name="doubtful"/> are members whose node is no member of the cluster any
+    /// more (the room actor looks that up; ids name their node). Such a member may be a session lost
+    /// with its node, or one resumed elsewhere under its old id after a rolling update: a newcomer is
+    /// paired with it only once it has answered for its seat.
+    /// </summary>
+    public RoomTransition Handle(JoinRoom join, IReadOnlyCollection<SessionId> doubtful)
     {
         var seat = new RoomSeat(join.Session, join.Attempt, join.Resumable, Predecessor: join.Replaces, Partner: join.Partner);
         // A session that was succeeded lives on, away, until its grace period ends; when its room is
@@ -79,6 +87,9 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
             return new(this with { Seats = [Seats[0], seat] }, []);
         }
 
+        if (Seats.Length == 1 && doubtful.Contains(Seats[0].Session))
+            return Hold(join);
+
         return Seats.Length switch
         {
             0 => new(this with { Seats = [seat] }, [new WaitingForPeer(seat.Session, Code, seat.Attempt)]),
@@ -93,9 +104,9 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
     }
 
     /// <summary>
-    /// The room is full and neither holder is known to be away: before answering <c>busy</c>, ask both
-    /// whether they still hold their seats (<see cref="SeatCheck"/>). A check already running takes
-    /// the newcomer along.
+    /// Before answering <c>busy</c> (the room is full and neither holder is known to be away), or
+    /// before pairing with a doubtful member, ask the members whether they still hold their seats
+    /// (<see cref="SeatCheck"/>). A check already running takes the newcomer along.
     /// </summary>
     private RoomTransition Hold(JoinRoom join)
     {
@@ -104,7 +115,7 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
             if (running.Waits(join.Session)) return new(this with { Check = running.Again(join) }, []);
             return running.IsFull ? Busy(join) : new(this with { Check = running.Add(join) }, []);
         }
-        return new(this with { Check = SeatCheck.For(join) }, [.. Seats.Select(s => new CheckSeat(s.Session, Code))]);
+        return new(this with { Check = SeatCheck.For(join, Members) }, [.. Seats.Select(s => new CheckSeat(s.Session, Code))]);
     }
 
     /// <summary>
@@ -136,22 +147,23 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
     public RoomTransition Handle(SeatVacant vacant)
     {
         var index = IndexOf(vacant.Session);
-        if (index < 0) return new(this, []);
+        if (index < 0) return Settle();
         return (this with { Seats = Seats.SetItem(index, Seats[index] with { Away = true }) }).Settle();
     }
 
     /// <summary>
-    /// Ends the seat check once its verdict is known: every seat vouched for → the newcomers hear
-    /// <c>busy</c>; a seat vacant, or the room no longer full → the newcomers join again, in order
-    /// (the first takes a vacant seat over). Until every seat has an answer, nothing is decided: with
-    /// both holders lost (both clients were on the node that died), the newcomer must not be paired
-    /// with the second before its answer is in.
+    /// Ends the seat check once its verdict is known: a full room whose seats were all vouched for →
+    /// the newcomers hear <c>busy</c>; otherwise (a seat vacant, a holder gone, or a room of one that
+    /// was only doubtful) the newcomers join again, in order (the first takes a vacant seat over, or
+    /// pairs). Until every holder still seated has an answer, nothing is decided: with both holders
+    /// lost (both clients were on the node that died), the newcomer must not be paired with the second
+    /// before its answer is in.
     /// </summary>
     private RoomTransition Settle()
     {
         if (Check is not { } check) return new(this, []);
-        var unresolved = Seats.Count(s => !s.Away && !check.Vouched.Contains(s.Session));
-        if (Seats.Length == Capacity && unresolved > 0) return new(this, []);
+        var unresolved = Seats.Count(s => check.Holders.Contains(s.Session) && !s.Away && !check.Vouched.Contains(s.Session));
+        if (unresolved > 0) return new(this, []);
         var open = this with { Check = null };
         if (Seats.Length == Capacity && Seats.All(s => !s.Away))
             return BusyAll(open, check.Newcomers);
@@ -215,7 +227,7 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
 
         var next = this with { Seats = Unpaired(Seats.RemoveAt(index)) };
         if (next.Seats.IsEmpty)
-            return new(next, []);
+            return next.Settle(); // newcomers held by a check, if any, have the room to themselves
         // The one left alone hears it first; then the newcomers a seat check held, if any, join again.
         var left = new PartnerLeft(next.Seats[0].Session, Code, leave.Session, next.Seats[0].Attempt);
         var settled = next.Settle();

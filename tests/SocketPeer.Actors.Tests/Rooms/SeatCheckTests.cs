@@ -91,16 +91,56 @@ public sealed class SeatCheckTests
     }
 
     [Fact]
-    public void A_holder_that_leaves_during_the_check_lets_the_newcomer_in()
+    public void A_holder_that_leaves_during_the_check_lets_the_newcomer_in_once_the_other_has_answered()
     {
-        var result = CheckingFor(C).Handle(new LeaveRoom(Code, B));
+        var left = CheckingFor(C).Handle(new LeaveRoom(Code, B));
+        Assert.Equal([new PartnerLeft(A, Code, B)], left.Notifications);
+
+        var result = left.State.Handle(new SeatHeld(Code, A));
 
         Assert.Equal(
         [
-            new PartnerLeft(A, Code, B),
             new PeerFound(A, Code, C, Initiator: false),
             new PeerFound(C, Code, A, Initiator: true),
         ], result.Notifications);
+    }
+
+    [Fact]
+    public void A_newcomer_is_paired_with_a_lone_member_whose_node_was_removed_only_once_it_answers()
+    {
+        // Lost with its node, or resumed elsewhere under its old id after a rolling update: ask.
+        var waiting = RoomState.Empty(Code).Handle(new JoinRoom(Code, A)).State;
+
+        var asked = waiting.Handle(new JoinRoom(Code, C), [A]);
+        Assert.Equal([new CheckSeat(A, Code)], asked.Notifications);
+
+        var result = asked.State.Handle(new SeatHeld(Code, A));
+        Assert.Equal(
+        [
+            new PeerFound(A, Code, C, Initiator: false),
+            new PeerFound(C, Code, A, Initiator: true),
+        ], result.Notifications);
+    }
+
+    [Fact]
+    public void A_lone_member_of_a_removed_node_that_holds_nothing_leaves_the_newcomer_waiting_alone()
+    {
+        var asked = RoomState.Empty(Code).Handle(new JoinRoom(Code, A)).State.Handle(new JoinRoom(Code, C), [A]);
+
+        var result = asked.State.Handle(new SeatVacant(Code, A));
+
+        Assert.Equal([new SeatTaken(A, Code), new WaitingForPeer(C, Code)], result.Notifications);
+    }
+
+    [Fact]
+    public void A_room_both_holders_leave_during_the_check_is_the_newcomers()
+    {
+        // Found by the consistency property: the room emptied under the check and the newcomer was
+        // never answered (its retries only renewed its place).
+        var result = CheckingFor(C).Handle(new LeaveRoom(Code, A)).State.Handle(new LeaveRoom(Code, B));
+
+        Assert.Equal([new WaitingForPeer(C, Code)], result.Notifications);
+        Assert.Null(result.State.Check);
     }
 
     [Fact]
