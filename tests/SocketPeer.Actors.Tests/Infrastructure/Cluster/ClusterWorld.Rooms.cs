@@ -25,10 +25,26 @@ internal sealed partial class ClusterWorld
             _rooms[message.Code] = room;
             Note($"    new entity {room.Self}");
         }
-        if (message is JoinRoom)
+        if (message is JoinRoom join)
+        {
             VacateUnreachableSeats(room); // a newcomer never pairs with, nor is turned away by, a seat on a lost node
-        Apply(room, StateInputs.Room(room.State, message));
+            Apply(room, room.State.Handle(join, DoubtfulSeats(room)));
+        }
+        else
+        {
+            Apply(room, StateInputs.Room(room.State, message));
+        }
     }
+
+    /// <summary>RoomActor.DoubtfulSeats: the lone member, if the node its id names is no member any more.</summary>
+    private IReadOnlyCollection<SessionId> DoubtfulSeats(RoomEntity room) =>
+        room.State is { Seats.Length: 1, Check: null } && !room.State.Seats[0].Away && IsRemovedNode(room.State.Seats[0].Session)
+            ? [room.State.Seats[0].Session]
+            : [];
+
+    /// <summary>SessionHomes.IsRemoved: the node the id names was removed (a restarted node is a new member).</summary>
+    private bool IsRemovedNode(SessionId session) =>
+        _namedNode.TryGetValue(session, out var node) && _nodes.StatusOf(node) == NodeStatus.Removed;
 
     /// <summary>
     /// SessionHomes.IsUnreachable as seen from a survivor: the node the id names is marked unreachable,
