@@ -227,12 +227,15 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         var index = IndexOf(leave.Session);
         if (index < 0)
         {
-            if (NamedBy(leave.Session) is var naming and >= 0)
-                return Forget(naming);
-            // A newcomer waiting for a seat check gave up (its client left or closed).
-            if (Check is not { } check || !check.Waits(leave.Session)) return new(this, []);
-            var rest = check.Without(leave.Session);
-            return new(this with { Check = rest.Newcomers.IsEmpty ? null : rest }, []);
+            // A newcomer waiting for a seat check gave up (its client left or closed), and a member may
+            // name it as the partner it lost: both, in that order (the forgetting may pair).
+            var room = this;
+            if (Check is { } check && check.Waits(leave.Session))
+            {
+                var rest = check.Without(leave.Session);
+                room = this with { Check = rest.Newcomers.IsEmpty ? null : rest };
+            }
+            return room.NamedBy(leave.Session) is var naming and >= 0 ? room.Forget(naming) : new(room, []);
         }
 
         var next = this with { Seats = Unpaired(Seats.RemoveAt(index)) };

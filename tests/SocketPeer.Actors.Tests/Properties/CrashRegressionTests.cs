@@ -163,6 +163,30 @@ public sealed class CrashRegressionTests
             + "Deliver(603); Deliver(27); Deliver(136); Advance(957); Deliver(652); Deliver(751); Deliver(287); "
             + "Deliver(987); Deliver(75); Deliver(612); Restart(894); Crash(809)"));
 
+    /// <summary>
+    /// A livelock, found on main at 3733b25 (once in 96,000 random runs). Room "x" (on n2) pairs c0's
+    /// s0.0 with c1's s1.0; c1's socket drops and n2 dies silently. c1's new session s1.1 knocks on the
+    /// rebuilt room [s0.0, s1.0] (both re-joined naming each other); the answers are late, the deadline
+    /// vacates both seats and s1.1 takes one; s0.0's re-join then sits beside s1.1, and s1.0's re-join,
+    /// naming s0.0, is held by a new check. s1.0 ends: its LeaveRoom is taken for s0.0 forgetting the
+    /// partner it named (RoomState.Forget) and does not drop s1.0 from the check. s0.0 then loses its
+    /// seat and ends too; its seat is marked away. From there, at 16.316 s and for ever: the check
+    /// settles (s1.1 holds, s0.0 is vacant), s1.0's join is handled again, but the away seat is the one
+    /// it names as its partner, so it is not taken over and the full room holds the join in a new
+    /// check; CheckSeat makes a fresh s0.0 that answers SeatVacant at once, and round it goes, making
+    /// and stopping a session entity each time, with no timer in the loop. Passes since newcomers that
+    /// join again after a check hear busy rather than start another, and a newcomer's LeaveRoom drops
+    /// it from the check even when a member names it.
+    /// </summary>
+    [Fact]
+    public void A_seat_check_whose_newcomer_names_the_vacant_seats_holder_ends() =>
+        AssertEveryPairMeetsAgain(Parse(
+            "Deliver(337); Deliver(936); Deliver(797); Deliver(820); Deliver(789); Deliver(855); Deliver(835); "
+            + "Deliver(733); Deliver(277); Deliver(374); Deliver(417); Deliver(381); Close(177); Deliver(833); "
+            + "Crash(155); Advance(597); Deliver(128); Advance(606); Advance(909); Deliver(561); Close(866); "
+            + "Advance(542); Deliver(445); Deliver(395); Deliver(314); Close(270); Deliver(460); Deliver(312); "
+            + "Deliver(359); Advance(471); Advance(954); Deliver(676); Deliver(379)"));
+
     /// <summary>Steps as FsCheck prints them: <c>Deliver(511); Crash(585); …</c>.</summary>
     private static CrashStep[] Parse(string steps) =>
         [.. steps.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(s =>

@@ -29,17 +29,22 @@ internal sealed partial class ClusterWorld
         {
             VacateUnreachableSeats(room); // a newcomer never pairs with, nor is turned away by, a seat on a lost node
             Apply(room, room.State.Handle(join, DoubtfulSeats(room)));
-            return;
         }
-        Apply(room, StateInputs.Room(room.State, message));
+        else
+        {
+            Apply(room, StateInputs.Room(room.State, message));
+        }
     }
 
-    /// <summary>RoomActor.DoubtfulSeats: the lone member, if the node its id names was removed.</summary>
+    /// <summary>RoomActor.DoubtfulSeats: the lone member, if the node its id names is no member any more.</summary>
     private IReadOnlyCollection<SessionId> DoubtfulSeats(RoomEntity room) =>
-        room.State is { Seats.Length: 1, Check: null } && !room.State.Seats[0].Away
-        && _namedNode.TryGetValue(room.State.Seats[0].Session, out var node) && _nodes.StatusOf(node) == NodeStatus.Removed
+        room.State is { Seats.Length: 1, Check: null } && !room.State.Seats[0].Away && IsRemovedNode(room.State.Seats[0].Session)
             ? [room.State.Seats[0].Session]
             : [];
+
+    /// <summary>SessionHomes.IsRemoved: the node the id names was removed (a restarted node is a new member).</summary>
+    private bool IsRemovedNode(SessionId session) =>
+        _namedNode.TryGetValue(session, out var node) && _nodes.StatusOf(node) == NodeStatus.Removed;
 
     /// <summary>
     /// SessionHomes.IsUnreachable as seen from a survivor: the node the id names is marked unreachable,
@@ -69,7 +74,7 @@ internal sealed partial class ClusterWorld
     {
         if (room.State.Check is not { } check) return;
         foreach (var seat in room.State.Seats)
-            if (check.Holders.Contains(seat.Session) && !seat.Away && !check.Vouched.Contains(seat.Session))
+            if (!seat.Away && !check.Vouched.Contains(seat.Session))
                 Apply(room, room.State.Handle(new SeatVacant(room.State.Code, seat.Session)));
     }
 

@@ -295,7 +295,10 @@ internal sealed partial class ClusterWorld
     public void Settle()
     {
         for (var steps = 0; DeliverOne(0); steps++)
-            if (steps > 100_000) throw new InvalidOperationException($"the world does not settle{Environment.NewLine}{Trace}");
+            if (steps > 100_000)
+                throw new InvalidOperationException(
+                    $"the world does not settle: messages go round without end (a livelock); how it began:{Environment.NewLine}"
+                    + string.Join(Environment.NewLine, _trace.Take(400)));
     }
 
     private void Deliver((string From, string To) channel)
