@@ -15,10 +15,11 @@ public sealed class RoomActor : UntypedActor, IWithTimers
 {
     /// <summary>
     /// How long a seat check waits for a holder's answer before the seat counts as vacant. A live
-    /// holder answers in milliseconds; one on a crashed node never does, and its node is usually found
-    /// unreachable (~3 s with the default timings) before this runs out. So this only bounds the rare
-    /// rest (a holder lost without its node being suspected: a message lost in a hand-off, say), and
-    /// is what a third client with the code waits, at most, for its <c>busy</c>.
+    /// holder answers in milliseconds; one on a crashed node never does, and its node is usually known
+    /// lost before this runs out (at once for a crashed process, whose connection was reset; ~3 s for a
+    /// node that went silent). So this bounds the rest (a holder lost without its node being suspected:
+    /// a message lost in a hand-off, say), and is what a third client with the code waits, at most,
+    /// for its <c>busy</c>.
     /// </summary>
     public static readonly TimeSpan SeatCheckDeadline = TimeSpan.FromSeconds(2);
 
@@ -59,7 +60,10 @@ public sealed class RoomActor : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>Seats whose holders' nodes the failure detector marked unreachable count as vacant.</summary>
+    /// <summary>
+    /// Seats whose holders' nodes are lost (marked unreachable, or their connection reset and not back:
+    /// <see cref="SessionHomes.IsUnreachable"/>) count as vacant.
+    /// </summary>
     private void VacateUnreachableSeats()
     {
         foreach (var seat in _state.Seats)

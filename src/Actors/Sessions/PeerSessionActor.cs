@@ -51,6 +51,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     private PartnerRoute _route = PartnerRoute.None;
     private bool _stopping;
     private SessionId? _handedOverTo;
+    private bool _helloing;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -309,9 +310,11 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     private void KeepHelloing()
     {
         var unwatched = _state.Phase is Paired p && !_state.Confirming && (_partner is null || _partnerId != p.Partner);
-        if (unwatched && !Timers.IsTimerActive(nameof(HelloAgainElapsed)))
+        if (unwatched == _helloing) return; // every relay passes here: no timer lookup on the hot path
+        _helloing = unwatched;
+        if (unwatched)
             Timers.StartPeriodicTimer(nameof(HelloAgainElapsed), HelloAgainElapsed.Instance, HelloAgainEvery);
-        else if (!unwatched && Timers.IsTimerActive(nameof(HelloAgainElapsed)))
+        else
             Timers.Cancel(nameof(HelloAgainElapsed));
     }
 
