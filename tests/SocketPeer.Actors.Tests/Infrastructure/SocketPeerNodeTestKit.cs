@@ -41,6 +41,15 @@ public abstract class SocketPeerNodeTestKit : TestKit
     /// <summary>Sends a connection message and waits for its acknowledgement.</summary>
     protected Task Send(IWithSessionId message) => Sessions.Ask<SessionAck>(message, Timeout);
 
+    /// <summary>Stops the session's entity behind sharding's back, as its node's loss would, and waits until it is gone.</summary>
+    protected async Task Kill(SessionId id)
+    {
+        var entity = await Sys.ActorSelection($"/system/sharding/{SessionRegistration.TypeName}/*/{id.Value}").ResolveOne(Timeout);
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        ExpectTerminated(entity, Timeout);
+    }
+
     protected override void AfterAll()
     {
         _node.Dispose();

@@ -59,12 +59,4 @@ public sealed class DeadSeatTests(ITestOutputHelper output)
         return (a, aConnection, b, bConnection);
     }
 
-    /// <summary>Stops the session's entity behind sharding's back and waits until it is gone.</summary>
-    private async Task Kill(SessionId id)
-    {
-        var entity = await Sys.ActorSelection($"/system/sharding/{SessionRegistration.TypeName}/*/{id.Value}").ResolveOne(Timeout);
-        Watch(entity);
-        entity.Tell(PoisonPill.Instance);
-        ExpectTerminated(entity, Timeout);
-    }
 }

@@ -94,14 +94,6 @@ public sealed class LostSessionTests(ITestOutputHelper output)
         return (id, connection);
     }
 
-    /// <summary>Stops the session's entity behind sharding's back and waits until it is gone.</summary>
-    private async Task Kill(SessionId id)
-    {
-        var entity = await Sys.ActorSelection($"/system/sharding/{SessionRegistration.TypeName}/*/{id.Value}").ResolveOne(Timeout);
-        Watch(entity);
-        entity.Tell(PoisonPill.Instance);
-        ExpectTerminated(entity, Timeout);
-    }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes("\"" + text + "\"");
 }
