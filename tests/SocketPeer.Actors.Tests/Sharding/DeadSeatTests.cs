@@ -58,5 +58,4 @@ public sealed class DeadSeatTests(ITestOutputHelper output)
         bConnection.FishForMessage<PeerFoundNotice>(_ => true, Timeout);
         return (a, aConnection, b, bConnection);
     }
-
 }
