@@ -25,7 +25,10 @@ public static class SessionHomes
                 return true;
         foreach (var member in state.Members)
             if (NodeKey.Of(member.UniqueAddress) == node)
-                return lost.IsLost(member.Address);
+                // A member on its way out (leaving, exiting) closes its connections as it goes: that
+                // is a graceful stop, whose sessions hand off and answer a resume under their own id.
+                return (member.Status is Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.WeaklyUp
+                    or Akka.Cluster.MemberStatus.Joining) && lost.IsLost(member.Address);
         return false;
     }
 
