@@ -13,7 +13,7 @@ namespace SocketPeer.Actors.Sessions;
 
 /// <summary>
 /// The sharded entity of one peer session: a thin shell around <see cref="SessionState"/>. It is
-/// the only per-connection actor (DESIGN.md section 7: a second one doubles the memory per socket).
+/// the only per-connection actor (docs/design.md section 7: a second one doubles the memory per socket).
 /// Connection messages are acknowledged with <see cref="SessionAck"/>, which is what gives the
 /// gateway's inbound side its backpressure.
 /// </summary>
@@ -505,7 +505,7 @@ public static class SessionRegistration
 {
     public const string TypeName = "session";
 
-    /// <summary>Starts the session shard region (see DESIGN.md section 4).</summary>
+    /// <summary>Starts the session shard region (see docs/design.md section 4).</summary>
     public static AkkaConfigurationBuilder AddPeerSessions(this AkkaConfigurationBuilder builder,
         ShardingSettings sharding, SessionSettings settings, SocketPeerMetrics metrics) =>
         builder.WithSessionShardRegion<SessionRegion>(TypeName,

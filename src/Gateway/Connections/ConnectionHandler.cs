@@ -201,7 +201,7 @@ public sealed class ConnectionHandler(
     /// <summary>
     /// The session of this socket lives on another node; if that node is lost while the socket
     /// lives, close with 1012: the client reconnects and resumes, and its session is rebuilt from
-    /// its token on a live node (DESIGN.md section 5, soft state refreshed from the edges).
+    /// its token on a live node (docs/design.md section 5, soft state refreshed from the edges).
     /// </summary>
     private async Task ReconnectIfLostAsync(IActorRef session, IActorRef outbound, CancellationToken connectionOver)
     {

@@ -11,7 +11,7 @@ public static class FrameReader
 
     /// <summary>
     /// Yields each message until the client's close frame. Waits with a zero-byte read, so an idle
-    /// connection holds no receive buffer (DESIGN.md section 7: 17.5 → 13.1 KB per socket). Stops
+    /// connection holds no receive buffer (docs/design.md section 7: 17.5 → 13.1 KB per socket). Stops
     /// after a <see cref="InboundFrameKind.TooLarge"/> frame, leaving the rest of it unread.
     /// </summary>
     public static async IAsyncEnumerable<InboundFrame> ReadAsync(WebSocket socket, int maxBytes,

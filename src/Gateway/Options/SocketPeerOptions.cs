@@ -69,7 +69,7 @@ public sealed class SocketPeerOptions
     /// <summary>Resume: sessions that outlive a dropped socket (docs/protocol.md).</summary>
     public ResumeOptions Resume { get; set; } = new();
 
-    /// <summary>Cluster membership of this node (DESIGN.md section 8).</summary>
+    /// <summary>Cluster membership of this node (docs/design.md section 8).</summary>
     [Required]
     public ClusterSettings Cluster { get; set; } = new();
 }
