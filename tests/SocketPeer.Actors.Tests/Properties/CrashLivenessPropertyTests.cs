@@ -29,21 +29,10 @@ public sealed class CrashLivenessPropertyTests
             var world = CrashSteps.Play(run, NoPeerTimeout);
             var liveness = CrashSteps.CheckLiveness(world);
 
-            foreach (var delivery in world.Deliveries)
-            {
-                var ok = world.Sent.TryGetValue(delivery.Payload, out var sent)
-                    && sent.To == delivery.Receiver
-                    && IsPairedWith(sent.SenderPhase, sent.Code, delivery.Receiver)
-                    && IsPairedWith(delivery.ReceiverPhase, sent.Code, sent.From);
-                if (!ok)
-                    Assert.Fail($"{delivery.Payload} sent as {sent} reached {delivery.Receiver}{Environment.NewLine}{world.Trace}");
-            }
+            RelaySafety.AssertOnlyPartnersReceive(world.Deliveries, world.Sent, world.Trace);
             if (world.MaxMembers > 2 || world.DuplicateMember)
                 Assert.Fail($"a room held {world.MaxMembers} (duplicate: {world.DuplicateMember}){Environment.NewLine}{world.Trace}");
             if (liveness is not null)
                 Assert.Fail($"{liveness}{Environment.NewLine}{world.Trace}");
         });
-
-    private static bool IsPairedWith(SessionPhase phase, PairCode code, SessionId partner) =>
-        phase is Paired p && p.Code == code && p.Partner == partner;
 }

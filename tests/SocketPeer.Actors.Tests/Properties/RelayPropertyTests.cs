@@ -21,19 +21,8 @@ public sealed class RelayPropertyTests
         {
             var world = WorldSteps.Play(run);
 
-            foreach (var delivery in world.Deliveries)
-            {
-                var ok = world.Sent.TryGetValue(delivery.Payload, out var sent)
-                    && sent.To == delivery.Receiver
-                    && IsPairedWith(sent.SenderPhase, sent.Code, delivery.Receiver)
-                    && IsPairedWith(delivery.ReceiverPhase, sent.Code, sent.From);
-                if (!ok)
-                    Assert.Fail($"{delivery.Payload} sent as {sent} reached {delivery.Receiver}{Environment.NewLine}{world.Trace}");
-            }
+            RelaySafety.AssertOnlyPartnersReceive(world.Deliveries, world.Sent, world.Trace);
         });
-
-    private static bool IsPairedWith(SessionPhase phase, PairCode code, SessionId partner) =>
-        phase is Paired p && p.Code == code && p.Partner == partner;
 
     [Property(MaxTest = 500)]
     public Property Every_relay_is_delivered_at_most_once() =>
