@@ -19,6 +19,7 @@ public sealed class SocketPeerMetrics : IDisposable
     private long _waiting;
     private long _paired;
     private long _upgraded;
+    private long _away;
     private long _pairings;
     private long _resumes;
     private readonly long[] _relayedMessages = new long[4];
@@ -37,6 +38,8 @@ public sealed class SocketPeerMetrics : IDisposable
             description: "Sessions with a partner.");
         _meter.CreateObservableUpDownCounter("socketpeer.sessions.upgraded", () => Volatile.Read(ref _upgraded),
             description: "Paired sessions whose client reports a live RTCDataChannel (rtc.status).");
+        _meter.CreateObservableUpDownCounter("socketpeer.sessions.away", () => Volatile.Read(ref _away),
+            description: "Resumable sessions whose connection dropped, keeping their seat through the grace period.");
         _meter.CreateObservableCounter("socketpeer.pairings", () => Volatile.Read(ref _pairings),
             description: "Pairs formed.");
         _meter.CreateObservableCounter("socketpeer.resumes", () => Volatile.Read(ref _resumes),
@@ -56,6 +59,7 @@ public sealed class SocketPeerMetrics : IDisposable
     public void Waiting(int delta) => Interlocked.Add(ref _waiting, delta);
     public void Paired(int delta) => Interlocked.Add(ref _paired, delta);
     public void Upgraded(int delta) => Interlocked.Add(ref _upgraded, delta);
+    public void Away(int delta) => Interlocked.Add(ref _away, delta);
     public void PairFormed() => Interlocked.Increment(ref _pairings);
     public void Resumed() => Interlocked.Increment(ref _resumes);
 
@@ -70,7 +74,7 @@ public sealed class SocketPeerMetrics : IDisposable
 
     /// <summary>The current values, for tests and diagnostics.</summary>
     public MetricsSnapshot Snapshot() => new(
-        Volatile.Read(ref _connections), Volatile.Read(ref _waiting), Volatile.Read(ref _paired),
+        Volatile.Read(ref _connections), Volatile.Read(ref _waiting), Volatile.Read(ref _paired), Volatile.Read(ref _away),
         Volatile.Read(ref _pairings), Volatile.Read(ref _resumes),
         Volatile.Read(ref _relayedMessages[(int)RelayKind.Data]),
         Volatile.Read(ref _relayedMessages[(int)RelayKind.Signal]),
@@ -91,5 +95,5 @@ public sealed class SocketPeerMetrics : IDisposable
 }
 
 public sealed record MetricsSnapshot(
-    long Connections, long Waiting, long Paired, long Pairings, long Resumes, long RelayedData, long RelayedSignals,
+    long Connections, long Waiting, long Paired, long Away, long Pairings, long Resumes, long RelayedData, long RelayedSignals,
     IReadOnlyDictionary<string, long> Errors, IReadOnlyDictionary<int, long> Closes);

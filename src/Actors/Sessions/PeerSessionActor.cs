@@ -397,6 +397,8 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         if (before.Path == RtcPath.Upgraded != (after.Path == RtcPath.Upgraded))
             _metrics.Upgraded(after.Path == RtcPath.Upgraded ? 1 : -1);
 
+        if (before.Away != after.Away)
+            _metrics.Away(after.Away ? 1 : -1);
         Toggle(before.Away, after.Away, GraceElapsed.Instance, _settings.Resume.Grace);
         Toggle(before.Confirming, after.Confirming, ConfirmElapsed.Instance, _settings.Resume.Grace);
         Toggle(before.Replaying, after.Replaying, ReplayElapsed.Instance, _settings.Resume.Grace);
@@ -434,8 +436,8 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     protected override void PostStop()
     {
         // Gauges must not count a session that is gone (a stop without ConnectionClosed: shutdown, hand-off).
-        var quiet = _state with { Resumable = false, Away = false, Confirming = false, Replaying = false, PartnerAway = false };
-        Account(quiet, quiet with { Phase = new Idle(), Path = null });
+        var quiet = _state with { Resumable = false, Confirming = false, Replaying = false, PartnerAway = false };
+        Account(quiet, quiet with { Phase = new Idle(), Path = null, Away = false });
     }
 
     // Timer messages (local to this actor).
