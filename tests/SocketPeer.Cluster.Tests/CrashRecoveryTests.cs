@@ -73,6 +73,24 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         Assert.Contains(lost.SessionId, await survivor.SessionEntitiesAsync()); // re-homed where it was asked for
     }
 
+    [Fact]
+    public async Task A_crashed_node_is_removed_without_waiting_for_the_failure_detector()
+    {
+        // A failure detector that would take a minute: only the crashed process's refused port can
+        // get the node removed within the test's wait (a survivor quarantines and downs it).
+        await using var cluster = await TestCluster.StartAsync(3,
+            ("SocketPeer:Cluster:Timings:AcceptableHeartbeatPause", "00:01:00"));
+        var (survivor, other, crashing) = (cluster[0], cluster[1], cluster[2]);
+        var crashed = crashing.ClusterAddress;
+
+        await ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)crashing.System).Provider).Transport.Shutdown();
+
+        await Task.WhenAll(
+            MembershipWait.UntilAsync(survivor.System, view => !view.Members.ContainsKey(crashed), RecoveredWithin, "removed on the oldest survivor"),
+            MembershipWait.UntilAsync(other.System, view => !view.Members.ContainsKey(crashed), RecoveredWithin, "removed on the other survivor"));
+        Assert.Equal(2, Akka.Cluster.Cluster.Get(survivor.System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up));
+    }
+
     private static async Task MarkAsync(SocketPeerServer node, Func<MembershipView, bool> condition, Timeline timeline, string what)
     {
         await MembershipWait.UntilAsync(node.System, condition, RecoveredWithin, what);

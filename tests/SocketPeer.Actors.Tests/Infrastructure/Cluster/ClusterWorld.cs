@@ -22,9 +22,14 @@ internal sealed partial class ClusterWorld
     public static readonly TimeSpan RemovalDelay = TimeSpan.FromSeconds(4);
 
     /// <summary>
-    /// From unreachable to removed after a kill -9: CrashedProcessDowning has downed the node already
-    /// (its port refuses connections), so only the removal (~0.3 s, measured in CrashRecoveryTests)
-    /// and the removal margin (1 s) remain.
+    /// From a kill -9 to unreachable: its connections reset, its port refuses connections, and
+    /// CrashedProcessDowning quarantines it, which the cluster counts as terminated (a probe, ~0.1 s).
+    /// </summary>
+    public static readonly TimeSpan QuarantineDelay = TimeSpan.FromSeconds(0.1);
+
+    /// <summary>
+    /// From quarantined to removed after a kill -9: the node is downed too, so only the removal
+    /// (a gossip round and a leader action, ~0.3 s) and the removal margin (1 s) remain.
     /// </summary>
     public static readonly TimeSpan DownedRemovalDelay = TimeSpan.FromSeconds(1.3);
 
@@ -122,12 +127,13 @@ internal sealed partial class ClusterWorld
         _lostWithNode[node] = lost;
         foreach (var client in _clients.Where(c => c.Connected && c.Node == node))
             Drop(client, "its node crashed", tellSession: false);
-        _clock.Start(DetectionDelay, $"{node} unreachable", () =>
+        var detection = silent ? DetectionDelay : QuarantineDelay;
+        _clock.Start(detection, $"{node} unreachable", () =>
         {
             _nodes.MarkUnreachable(node);
             Note($"{node} is UNREACHABLE");
         });
-        var removal = DetectionDelay + (silent ? RemovalDelay : DownedRemovalDelay);
+        var removal = detection + (silent ? RemovalDelay : DownedRemovalDelay);
         LastRemoval = _clock.Now + removal;
         _clock.Start(removal, $"{node} removed", () => Remove(node));
     }
