@@ -23,16 +23,27 @@ namespace SocketPeer.Actors.Cluster;
 /// minority (only with a majority of the members reachable and connected, counting this node, as
 /// keep-majority would); act on a member that is already leaving.
 /// </summary>
-public sealed class CrashedProcessDowning : UntypedActor
+public sealed class CrashedProcessDowning : UntypedActor, IWithTimers
 {
     /// <summary>A connect that takes longer than this proves nothing (a silent host): leave it to the resolver.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A process on its way out may still accept for a moment after its connections dropped (its
+    /// listener is closed last): probed again this often, while the connection stays lost, up to
+    /// <see cref="Probes"/> times. A live member accepts every time and costs a few connects.
+    /// </summary>
+    private static readonly TimeSpan ProbeAgainAfter = TimeSpan.FromMilliseconds(250);
+
+    private const int Probes = 4;
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly AkkaCluster _cluster = AkkaCluster.Get(Context.System);
 
     /// <summary>Incarnations probed (or being probed) and not cleared: a node whose probe was answered may drop again.</summary>
     private readonly HashSet<UniqueAddress> _probing = [];
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props() => Akka.Actor.Props.Create(() => new CrashedProcessDowning());
 
@@ -46,7 +57,13 @@ public sealed class CrashedProcessDowning : UntypedActor
         {
             // Every association to the dead node drops at once: one probe is enough.
             case DisassociatedEvent e when Downable(e.RemoteAddress) is { } suspect && _probing.Add(suspect.UniqueAddress):
-                Probe(suspect.UniqueAddress).PipeTo(Self);
+                Probe(suspect.UniqueAddress, attempt: 1).PipeTo(Self);
+                break;
+            case Probed { Refused: false } p when p.Attempt < Probes && LostConnections.Get(Context.System).IsLost(p.Node.Address):
+                Timers.StartSingleTimer(p.Node, new ProbeAgain(p.Node, p.Attempt + 1), ProbeAgainAfter);
+                break;
+            case ProbeAgain again:
+                Probe(again.Node, again.Attempt).PipeTo(Self);
                 break;
             case Probed { Refused: false } p:
                 _probing.Remove(p.Node);
@@ -95,8 +112,8 @@ public sealed class CrashedProcessDowning : UntypedActor
     /// <summary>More than half: with two of four, the other two may be the healthy side.</summary>
     internal static bool IsMajority(int healthy, int members) => healthy * 2 > members;
 
-    private static async Task<Probed> Probe(UniqueAddress node) =>
-        new(node, await RefusesConnections(node.Address.Host!, node.Address.Port!.Value, ProbeTimeout));
+    private static async Task<Probed> Probe(UniqueAddress node, int attempt) =>
+        new(node, attempt, await RefusesConnections(node.Address.Host!, node.Address.Port!.Value, ProbeTimeout));
 
     /// <summary>
     /// Whether a TCP connect to the port is refused: the host answers, and nothing listens there. A
@@ -122,5 +139,7 @@ public sealed class CrashedProcessDowning : UntypedActor
         }
     }
 
-    private sealed record Probed(UniqueAddress Node, bool Refused);
+    private sealed record Probed(UniqueAddress Node, int Attempt, bool Refused);
+
+    private sealed record ProbeAgain(UniqueAddress Node, int Attempt);
 }
