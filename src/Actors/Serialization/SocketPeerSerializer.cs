@@ -1,5 +1,6 @@
-using Akka.Actor;
 using System.Runtime.Serialization;
+using System.Text;
+using Akka.Actor;
 using Akka.Serialization;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
@@ -10,6 +11,10 @@ namespace SocketPeer.Actors.Serialization;
 /// The compact binary format of every <see cref="ISocketPeerMessage"/>: a short manifest names the
 /// type, the body is its fields in order (strings length-prefixed UTF-8, payloads length-prefixed
 /// bytes, actor refs as serialized paths). Relay payloads are copied as bytes, never re-parsed.
+/// Reading fails closed: whatever arrives from the wire (another node, or anything that reached the
+/// remoting port), a length larger than the bytes left, an enum value no release wrote, text that is
+/// not UTF-8, or a field the type refuses ends in a <see cref="SerializationException"/>, which the
+/// remoting layer logs and drops, and nothing is allocated beyond the buffer's size.
 /// </summary>
 public sealed class SocketPeerSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -127,18 +132,34 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         return stream.ToArray();
     }
 
+    /// <summary>Strict: invalid UTF-8 is refused, not replaced, so a string never differs from what was sent.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        using var r = new BinaryReader(new MemoryStream(bytes, writable: false));
-        return manifest switch
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(bytes, writable: false), StrictUtf8);
+            return Read(r, manifest);
+        }
+        catch (Exception e) when (e is not SerializationException and not OutOfMemoryException)
+        {
+            // EndOfStream (truncated), Format (a bad length prefix), Argument (a value a type refuses,
+            // invalid UTF-8), ArgumentOutOfRange (a date out of range), and whatever resolving a path throws.
+            throw new SerializationException($"{GetType().Name} cannot read a '{manifest}' of {bytes.Length} bytes: {e.Message}", e);
+        }
+    }
+
+    private object Read(BinaryReader r, string manifest) =>
+        manifest switch
         {
             "JR" => new JoinRoom(Code(r), Session(r), r.ReadInt64(), r.ReadBoolean(), OptionalSession(r), OptionalSession(r)),
             "LR" => new LeaveRoom(Code(r), Session(r)),
             "AC" => new AttachConnection(Session(r), Ref(r)),
             "CP" => new ClientPair(Session(r), Code(r)),
             "CL" => new ClientLeave(Session(r)),
-            "CR" => new ClientRelay(Session(r), (RelayKind)r.ReadByte(), ReadBytes(r), r.ReadInt64()),
-            "CS" => new ClientRtcStatus(Session(r), (RtcPath)r.ReadByte()),
+            "CR" => new ClientRelay(Session(r), Enum<RelayKind>(r), ReadBytes(r), r.ReadInt64()),
+            "CS" => new ClientRtcStatus(Session(r), Enum<RtcPath>(r)),
             "CC" => new ConnectionClosed(Session(r), r.ReadBoolean() ? Ref(r) : null),
             "CO" => new ClientOptIn(Session(r)),
             "CK" => new ClientAck(Session(r), r.ReadInt64()),
@@ -146,11 +167,11 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "PH" => new PartnerHello(Session(r), Session(r), Code(r), OptionalFlag(r)),
             "PA" => new PartnerAck(Session(r), Session(r), r.ReadInt64()),
             "PRS" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64(), OptionalSession(r)),
-            "PRA" => new PartnerResumeAnswer(Session(r), Session(r), (ResumeVerdict)r.ReadByte(), r.ReadInt64()),
+            "PRA" => new PartnerResumeAnswer(Session(r), Session(r), Enum<ResumeVerdict>(r), r.ReadInt64()),
             "PG" => new PartnerGaveUp(Session(r), Session(r)),
             "PGN" => new PartnerGone(Session(r), Session(r)),
-            "NT" => new TokenNotice(r.ReadString()),
-            "NRS" => new ResumedNotice(r.ReadInt64(), r.ReadString()),
+            "NT" => new TokenNotice(Text(r)),
+            "NRS" => new ResumedNotice(r.ReadInt64(), Text(r)),
             "NA" => new AckNotice(r.ReadInt64()),
             "NM" => SessionMovedNotice.Instance,
             "MA" => new MemberAway(Code(r), Session(r)),
@@ -167,30 +188,29 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean()),
             "RB" => new RoomBusy(Session(r), Code(r), r.ReadInt64()),
             "PL" => new PartnerLeft(Session(r), Code(r), Session(r), r.ReadInt64()),
-            "PR" => new PartnerRelay(Session(r), Session(r), Code(r), (RelayKind)r.ReadByte(), ReadBytes(r), r.ReadInt64()),
-            "SS" => new SessionStarted(Session(r), r.ReadString(), r.ReadInt32()),
+            "PR" => new PartnerRelay(Session(r), Session(r), Code(r), Enum<RelayKind>(r), ReadBytes(r), r.ReadInt64()),
+            "SS" => new SessionStarted(Session(r), Text(r), r.ReadInt32()),
             "NF" => new PeerFoundNotice(r.ReadBoolean()),
             "NB" => BusyNotice.Instance,
             "NL" => PeerLeftNotice.Instance,
-            "NR" => new RelayedNotice((RelayKind)r.ReadByte(), ReadBytes(r), r.ReadInt64()),
-            "NE" => new ServerErrorNotice(r.ReadString(), r.ReadString()),
+            "NR" => new RelayedNotice(Enum<RelayKind>(r), ReadBytes(r), r.ReadInt64()),
+            "NE" => new ServerErrorNotice(Text(r), Text(r)),
             _ => throw new SerializationException($"{GetType().Name} does not know manifest '{manifest}'"),
         };
-    }
 
-    private static PairCode Code(BinaryReader r) => new(r.ReadString());
+    private static PairCode Code(BinaryReader r) => new(Text(r));
 
     /// <summary>A flag added at the end of a message: false when a node of the previous release wrote it.</summary>
     private static bool OptionalFlag(BinaryReader r) => r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean();
 
     /// <summary>A field added at the end of a message: absent when a node of the previous release wrote it.</summary>
     private static SessionId? OptionalId(BinaryReader r) =>
-        r.BaseStream.Position < r.BaseStream.Length && r.ReadString() is { Length: > 0 } id ? new SessionId(id) : null;
+        r.BaseStream.Position < r.BaseStream.Length && Text(r) is { Length: > 0 } id ? new SessionId(id) : null;
 
     private static void WriteRef(BinaryWriter w, IActorRef actor) =>
         w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
 
-    private IActorRef Ref(BinaryReader r) => system.Provider.ResolveActorRef(r.ReadString());
+    private IActorRef Ref(BinaryReader r) => system.Provider.ResolveActorRef(Text(r));
 
     private static void WriteClaims(BinaryWriter w, ResumeClaims c)
     {
@@ -201,19 +221,19 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     private static ResumeClaims Claims(BinaryReader r)
     {
         var session = Session(r);
-        var state = (ResumeState)r.ReadByte();
-        var code = r.ReadString();
-        var partner = r.ReadString();
+        var state = Enum<ResumeState>(r);
+        var code = Text(r);
+        var partner = Text(r);
         return new ResumeClaims(session, state, code.Length == 0 ? null : new PairCode(code),
             partner.Length == 0 ? null : new SessionId(partner), r.ReadBoolean(), DateTimeOffset.FromUnixTimeSeconds(r.ReadInt64()));
     }
 
-    private static SessionId Session(BinaryReader r) => new(r.ReadString());
+    private static SessionId Session(BinaryReader r) => new(Text(r));
 
     /// <summary>An absent session id is written as the empty string (no real id is empty).</summary>
     private static void WriteOptional(BinaryWriter w, SessionId? session) => w.Write(session?.Value ?? "");
 
-    private static SessionId? OptionalSession(BinaryReader r) => r.ReadString() is { Length: > 0 } id ? new SessionId(id) : null;
+    private static SessionId? OptionalSession(BinaryReader r) => Text(r) is { Length: > 0 } id ? new SessionId(id) : null;
 
     private static void WriteBytes(BinaryWriter w, byte[] bytes)
     {
@@ -221,5 +241,26 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         w.Write(bytes);
     }
 
-    private static byte[] ReadBytes(BinaryReader r) => r.ReadBytes(r.Read7BitEncodedInt());
+    private static byte[] ReadBytes(BinaryReader r) => r.ReadBytes(Length(r));
+
+    /// <summary>What <see cref="BinaryWriter.Write(string)"/> wrote: a length prefix, then UTF-8.</summary>
+    private static string Text(BinaryReader r) => StrictUtf8.GetString(r.ReadBytes(Length(r)));
+
+    /// <summary>A length prefix, checked against the bytes left before anything is allocated for it.</summary>
+    private static int Length(BinaryReader r)
+    {
+        var length = r.Read7BitEncodedInt();
+        var left = r.BaseStream.Length - r.BaseStream.Position;
+        if (length < 0 || length > left)
+            throw new SerializationException($"a length of {length} with {left} bytes left");
+        return length;
+    }
+
+    /// <summary>An enum written as a byte: only the values this release knows.</summary>
+    private static T Enum<T>(BinaryReader r) where T : struct, Enum
+    {
+        var value = r.ReadByte();
+        var parsed = (T)System.Enum.ToObject(typeof(T), value);
+        return System.Enum.IsDefined(parsed) ? parsed : throw new SerializationException($"{value} is no {typeof(T).Name}");
+    }
 }

@@ -1,0 +1,123 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using SocketPeer.Actors.Serialization;
+using SocketPeer.Actors.Sessions;
+
+namespace SocketPeer.Actors.Tests.Serialization;
+
+/// <summary>
+/// What reaches the remoting port is not necessarily what a node of ours wrote. Whatever the bytes,
+/// reading them ends in a message or a <see cref="SerializationException"/> (which remoting logs and
+/// drops), never another exception and never an allocation the buffer's size does not justify.
+/// </summary>
+public sealed class SerializerFailsClosedTests : TestKit
+{
+    /// <summary>
+    /// Generous: the objects, strings and actor refs a buffer of n bytes can describe, with room for
+    /// resolving a path. A length prefix obeyed blindly would allocate up to 2 GB.
+    /// </summary>
+    private static long AllocationBound(int bytes) => 64 * 1024 + 16L * bytes;
+
+    private readonly SocketPeerSerializer _serializer;
+
+    public SerializerFailsClosedTests() => _serializer = new SocketPeerSerializer((ExtendedActorSystem)Sys);
+
+    [Theory]
+    [MemberData(nameof(MessageSamples.Names), MemberType = typeof(MessageSamples))]
+    public void Every_truncation_of_a_message_reads_or_fails_closed(string name)
+    {
+        var (bytes, manifest) = Sample(name);
+
+        for (var length = 0; length < bytes.Length; length++)
+            AssertReadsOrFailsClosed(bytes[..length], manifest);
+    }
+
+    [Theory]
+    [MemberData(nameof(MessageSamples.Names), MemberType = typeof(MessageSamples))]
+    public void Corrupted_messages_read_or_fail_closed(string name)
+    {
+        var (bytes, manifest) = Sample(name);
+        var random = new Random(name.GetHashCode(StringComparison.Ordinal)); // repeatable per sample
+
+        for (var i = 0; i < 300; i++)
+        {
+            var corrupted = bytes.ToArray();
+            for (var flips = random.Next(1, 4); flips > 0 && corrupted.Length > 0; flips--)
+                corrupted[random.Next(corrupted.Length)] = (byte)random.Next(256);
+            AssertReadsOrFailsClosed(corrupted, manifest);
+        }
+    }
+
+    [Fact]
+    public void Random_buffers_under_every_manifest_read_or_fail_closed()
+    {
+        var manifests = MessageSamples.All(ActorRefs.Nobody).Values.Select(_serializer.Manifest).Distinct().ToList();
+        var random = new Random(4153);
+
+        foreach (var manifest in manifests)
+            for (var i = 0; i < 200; i++)
+            {
+                var buffer = new byte[random.Next(0, 64)];
+                random.NextBytes(buffer);
+                AssertReadsOrFailsClosed(buffer, manifest);
+            }
+    }
+
+    [Fact]
+    public void A_length_prefix_asking_for_two_gigabytes_is_refused_before_anything_is_allocated()
+    {
+        // A relay whose first string (the session id) claims int.MaxValue bytes: a 5-byte header.
+        byte[] header = [0xFF, 0xFF, 0xFF, 0xFF, 0x07];
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var refused = Assert.Throws<SerializationException>(() => _serializer.FromBinary(header, "PR"));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("2147483647", refused.Message);
+        Assert.True(allocated < AllocationBound(header.Length), $"allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void An_enum_value_no_release_wrote_is_refused()
+    {
+        var bytes = _serializer.ToBinary(new ClientRtcStatus(SessionId.New(), RtcPath.Upgraded));
+        bytes[^1] = 9; // RtcPath has 1 and 2
+
+        var refused = Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "CS"));
+        Assert.Contains("RtcPath", refused.Message);
+    }
+
+    [Fact]
+    public void Text_that_is_not_utf8_is_refused_not_replaced()
+    {
+        byte[] bytes = [3, (byte)'a', 0xC3, 0x28]; // a length of 3, then an invalid two-byte sequence
+
+        Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "CL"));
+    }
+
+    private (byte[] Bytes, string Manifest) Sample(string sample)
+    {
+        var message = MessageSamples.All(CreateTestProbe().Ref)[sample];
+        return (_serializer.ToBinary(message), _serializer.Manifest(message));
+    }
+
+    private void AssertReadsOrFailsClosed(byte[] bytes, string manifest)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        try
+        {
+            _serializer.FromBinary(bytes, manifest);
+        }
+        catch (SerializationException)
+        {
+        }
+        catch (Exception e)
+        {
+            Assert.Fail($"'{manifest}' of {Convert.ToHexString(bytes)}: {e.GetType().Name}: {e.Message}");
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated <= AllocationBound(bytes.Length),
+            $"'{manifest}' of {bytes.Length} bytes allocated {allocated} bytes");
+    }
+}
