@@ -138,8 +138,9 @@ public sealed class WsConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends a message built in place: <paramref name="fill"/> runs under the send lock, so a template
-    /// buffer shared by one flow can be rewritten for each message without a copy.
+    /// Sends a message built in place: <paramref name="template"/> is stamped with <paramref name="seq"/>
+    /// and <paramref name="stamp"/> under the send lock, so a template buffer shared by one flow can be
+    /// rewritten for each message without a copy.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendFilledAsync(MessageTemplate template, long seq, long stamp)

@@ -5,7 +5,7 @@ public enum SessionPlacement
 {
     /// <summary>
     /// On the node that holds the session's socket: the session id names its node
-    /// (<see cref="Sessions.SessionIds"/>) and <see cref="LocalSessionAllocationStrategy"/> honours
+    /// (<see cref="Sessions.SessionId.NewOn(Akka.Actor.ActorSystem)"/>) and <see cref="LocalSessionAllocationStrategy"/> honours
     /// it. Relay crosses at most one node boundary, and a node's loss strands no live socket's session.
     /// </summary>
     Local,

@@ -6,13 +6,13 @@ namespace SocketPeer.Actors.Sessions;
 
 /// <summary>
 /// Identifies one peer session (one client connection and what survives it). Made by the gateway at
-/// connect with <see cref="NewOn"/>: the key of the node that holds the socket, then 130 random bits
+/// connect with <see cref="NewOn(Akka.Actor.ActorSystem)"/>: the key of the node that holds the socket, then 130 random bits
 /// (so an id cannot be guessed), 32 lower-case base32 characters in all. The node key is what places
 /// the session's shard on that node (<see cref="SessionPlacement.Local"/>, docs/design.md section 6).
 /// </summary>
 public readonly record struct SessionId(string Value)
 {
-    /// <summary>Characters of an id made by <see cref="NewOn"/>.</summary>
+    /// <summary>Characters of an id made by <see cref="NewOn(Akka.Actor.ActorSystem)"/>.</summary>
     public const int Length = 32;
 
     private const int RandomCharacters = Length - NodeKey.Length; // 26 × 5 = 130 bits
