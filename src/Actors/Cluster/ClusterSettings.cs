@@ -1,3 +1,4 @@
+using SocketPeer.Actors.Placement;
 namespace SocketPeer.Actors.Cluster;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
+using SocketPeer.Actors.Placement;
 
 namespace SocketPeer.Actors.Cluster;
 

@@ -4,6 +4,7 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Actors.Placement;
 
 namespace SocketPeer.Actors.Rooms;
 
@@ -62,12 +63,12 @@ public sealed class RoomActor : UntypedActor, IWithTimers
 
     /// <summary>
     /// Seats whose holders' nodes are lost (marked unreachable, or their connection reset and not back:
-    /// <see cref="SessionHomes.IsUnreachable"/>) count as vacant.
+    /// <see cref="SessionNodeStatus.IsUnreachable"/>) count as vacant.
     /// </summary>
     private void VacateUnreachableSeats()
     {
         foreach (var seat in _state.Seats)
-            if (!seat.Away && SessionHomes.IsUnreachable(Context.System, seat.Session))
+            if (!seat.Away && SessionNodeStatus.IsUnreachable(Context.System, seat.Session))
                 Apply(_state.Handle(new SeatVacant(_state.Code, seat.Session)));
     }
 
@@ -77,7 +78,7 @@ public sealed class RoomActor : UntypedActor, IWithTimers
     /// Looked up only for a room of one: a full room checks its seats anyway.
     /// </summary>
     private IReadOnlyCollection<SessionId> DoubtfulSeats() =>
-        _state is { Seats.Length: 1, Check: null } && !_state.Seats[0].Away && SessionHomes.IsRemoved(Context.System, _state.Seats[0].Session)
+        _state is { Seats.Length: 1, Check: null } && !_state.Seats[0].Away && SessionNodeStatus.IsRemoved(Context.System, _state.Seats[0].Session)
             ? [_state.Seats[0].Session]
             : [];
 

@@ -5,6 +5,7 @@ using Akka.Event;
 using Akka.Hosting;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Rooms;
 using static SocketPeer.Actors.Sessions.SessionEffect;
 using static SocketPeer.Actors.Sessions.SessionPhase;
@@ -496,12 +497,6 @@ public sealed record ResumeSettings(ResumeTokens Tokens, TimeSpan Grace, int Buf
 
 /// <summary>Registry key of the session shard region.</summary>
 public sealed class SessionRegion;
-
-/// <summary>Routes <see cref="IWithSessionId"/> messages; shard ids come from a stable hash of the id.</summary>
-public sealed class SessionMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
-{
-    public override string? EntityId(object message) => message is IWithSessionId m ? m.Session.Value : null;
-}
 
 public static class SessionRegistration
 {

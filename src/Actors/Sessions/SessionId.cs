@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Akka.Actor;
 using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Placement;
 
 namespace SocketPeer.Actors.Sessions;
 

@@ -9,6 +9,7 @@ using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
 using static SocketPeer.Actors.Sessions.ServerErrorCodes;
+using SocketPeer.Actors.Placement;
 
 namespace SocketPeer.Gateway.Connections;
 
@@ -245,7 +246,7 @@ public sealed class ConnectionHandler(
     {
         if (resumeSettings.Tokens.Read(resume.Token, out var problem) is not { } claims)
             return InboundDecision.Error(ResumeFailed, $"resume: {problem}; this socket goes on with a new session");
-        if (SessionHomes.IsUnreachable(system, claims.Session) && CanBeSucceeded(claims))
+        if (SessionNodeStatus.IsUnreachable(system, claims.Session) && CanBeSucceeded(claims))
         {
             // Its node crashed and is not removed yet: its shard cannot move, so the session could
             // answer only after the removal (seconds). This socket's fresh session succeeds it now.
@@ -280,12 +281,12 @@ public sealed class ConnectionHandler(
         try
         {
             var why = await _resumeWait.UntilSuccessionAsync(answered, leaving, answerBy,
-                () => SessionHomes.IsUnreachable(system, claims.Session),
+                () => SessionNodeStatus.IsUnreachable(system, claims.Session),
                 () => CanBeSucceeded(claims),
                 deadline => sessionRegion.ActorRef.Tell(
                     new ResumeConnection(claims.Session, context.Outbox, claims, seq, deadline), ActorRefs.NoSender),
                 context.Over,
-                () => SessionHomes.IsRemoved(system, claims.Session));
+                () => SessionNodeStatus.IsRemoved(system, claims.Session));
             if (why is null) return;
             logger.LogInformation("Session {Resumed} did not take the resume ({Why}); this connection's session succeeds it",
                 claims.Session, why);
@@ -304,7 +305,7 @@ public sealed class ConnectionHandler(
     /// both sessions are rebuilt under their own ids once the node is removed, each confirming the other.
     /// </summary>
     private bool CanBeSucceeded(ResumeClaims claims) =>
-        claims.Partner is not { } partner || SessionHomes.IsOnLiveNode(system, partner);
+        claims.Partner is not { } partner || SessionNodeStatus.IsOnLiveNode(system, partner);
 
     /// <summary>What deciding a socket's first frame needs: its gate, its own session, its outbound side.</summary>
     private sealed record ResumeContext(InboundGate Gate, SessionId Fresh, ConnectionOutbox Outbox, WebSocketWriter Writer,

@@ -147,7 +147,7 @@ public sealed class CrashRegressionTests
     /// Found on main at d693fbc; passes since a room asks a lone member whose node was removed before
     /// pairing a newcomer with it. c0's session s0.0 waits alone in room "x" (on n2) when n0 is killed;
     /// n0 is removed at 4.3 s, but nothing tells the room. c0's new session s0.1 joins at 7.6 s: the
-    /// seat of a removed node's session counts as reachable (SessionHomes.IsUnreachable: its sessions
+    /// seat of a removed node's session counts as reachable (SessionNodeStatus.IsUnreachable: its sessions
     /// are rebuilt where asked for), the room is not full, so s0.1 is paired with s0.0, c0's own dead
     /// session (c0 hears peer.found). c1's s1.0 knocks; the check's deadline vacates s0.0 and s0.1,
     /// and the room pairs s0.1 with s1.0, but n2 dies silently with the PartnerLeft and PeerFound that

@@ -25,7 +25,7 @@ public sealed class CrossNodeTypesTests
         "SessionSettings", "ResumeSettings", "ShardingSettings", "ClusterSettings", "ClusterTimings", "SessionRegion",
         "RoomRegion",
         // cluster plumbing: extensions, extractors, allocation (each node's own objects)
-        "LostConnections", "NodeStopping", "LocalSessionAllocationStrategy", "LocalSessionMessageExtractor", "SessionMessageExtractor", "RoomMessageExtractor",
+        "LostConnections", "NodeStopping", "LocalSessionAllocationStrategy", "LocalSessionMessageExtractor", "HashSessionMessageExtractor", "RoomMessageExtractor",
         "ResumeTokens", "SocketPeerSerializer", "SocketPeerMetrics", "MetricsSnapshot",
     ];
 

@@ -2,6 +2,7 @@ using Akka.Cluster.Sharding;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Actors.Placement;
 
 namespace SocketPeer.Actors.Tests.Sharding;
 
@@ -25,8 +26,8 @@ public sealed class ShardingSetupTests
     {
         var id = SessionId.New();
 
-        Assert.Equal(ShardOf(new SessionMessageExtractor(100), new ClientLeave(id)),
-            ShardOf(new SessionMessageExtractor(100), new PartnerRelay(id, SessionId.New(), new PairCode("c"), RelayKind.Data, [])));
+        Assert.Equal(ShardOf(new HashSessionMessageExtractor(100), new ClientLeave(id)),
+            ShardOf(new HashSessionMessageExtractor(100), new PartnerRelay(id, SessionId.New(), new PairCode("c"), RelayKind.Data, [])));
     }
 
     /// <remarks>
@@ -46,14 +47,14 @@ public sealed class ShardingSetupTests
     [InlineData("s1", "58")]
     public void Session_shard_ids_are_the_same_in_every_process(string id, string shard)
     {
-        Assert.Equal(shard, ShardOf(new SessionMessageExtractor(100), new ClientLeave(new SessionId(id))));
+        Assert.Equal(shard, ShardOf(new HashSessionMessageExtractor(100), new ClientLeave(new SessionId(id))));
     }
 
     [Fact]
     public void Messages_for_another_entity_kind_are_not_routed()
     {
         Assert.Null(new RoomMessageExtractor(100).EntityId(new ClientLeave(SessionId.New())));
-        Assert.Null(new SessionMessageExtractor(100).EntityId(new JoinRoom(new PairCode("c"), SessionId.New())));
+        Assert.Null(new HashSessionMessageExtractor(100).EntityId(new JoinRoom(new PairCode("c"), SessionId.New())));
     }
 
     [Fact]

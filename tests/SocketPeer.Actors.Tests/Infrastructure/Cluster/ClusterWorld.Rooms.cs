@@ -42,12 +42,12 @@ internal sealed partial class ClusterWorld
             ? [room.State.Seats[0].Session]
             : [];
 
-    /// <summary>SessionHomes.IsRemoved: the node the id names was removed (a restarted node is a new member).</summary>
+    /// <summary>SessionNodeStatus.IsRemoved: the node the id names was removed (a restarted node is a new member).</summary>
     private bool IsRemovedNode(SessionId session) =>
         _namedNode.TryGetValue(session, out var node) && _nodes.StatusOf(node) == NodeStatus.Removed;
 
     /// <summary>
-    /// SessionHomes.IsUnreachable as seen from a survivor: the node the id names is marked unreachable,
+    /// SessionNodeStatus.IsUnreachable as seen from a survivor: the node the id names is marked unreachable,
     /// or its remoting connection was reset (LostConnections: a killed process's kernel resets its
     /// sockets at once; a silent node resets nothing). A removed node counts as reachable: its
     /// sessions are rebuilt where they are asked for.

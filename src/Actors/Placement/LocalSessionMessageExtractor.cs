@@ -2,7 +2,7 @@ using Akka.Cluster.Sharding;
 using Akka.Util;
 using SocketPeer.Actors.Sessions;
 
-namespace SocketPeer.Actors.Cluster;
+namespace SocketPeer.Actors.Placement;
 
 /// <summary>
 /// Session shard ids for <see cref="SessionPlacement.Local"/>: <c>{node key}-{bucket}</c>, so that a

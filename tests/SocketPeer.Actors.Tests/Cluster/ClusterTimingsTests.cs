@@ -1,6 +1,6 @@
 using SocketPeer.Actors.Cluster;
 
-namespace SocketPeer.Cluster.Tests.Unit;
+namespace SocketPeer.Actors.Tests.Cluster;
 
 public sealed class ClusterTimingsTests
 {

@@ -2,15 +2,16 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Actors.Placement;
 
-namespace SocketPeer.Cluster.Tests.Unit;
+namespace SocketPeer.Actors.Tests.Placement;
 
-public sealed class SessionShardHomeTests : TestKit
+public sealed class LocalPlacementRuleTests : TestKit
 {
     private static readonly NodeKey A = new("aaaaaa"), B = new("bbbbbb"), C = new("cccccc");
     private readonly IActorRef _a, _b, _c;
 
-    public SessionShardHomeTests()
+    public LocalPlacementRuleTests()
     {
         _a = CreateTestProbe("a").Ref;
         _b = CreateTestProbe("b").Ref;
@@ -25,7 +26,7 @@ public sealed class SessionShardHomeTests : TestKit
     {
         var regions = new[] { new RegionCandidate(_a, A, true, 5), new RegionCandidate(_b, B, true, 0), new RegionCandidate(_c, C, true, 0) };
 
-        Assert.Equal(_a, SessionShardHome.Choose(ShardOf(A), requester: _b, regions));
+        Assert.Equal(_a, LocalPlacementRule.Choose(ShardOf(A), requester: _b, regions));
     }
 
     [Fact]
@@ -33,7 +34,7 @@ public sealed class SessionShardHomeTests : TestKit
     {
         var regions = new[] { new RegionCandidate(_b, B, true, 9), new RegionCandidate(_c, C, true, 0) };
 
-        Assert.Equal(_b, SessionShardHome.Choose(ShardOf(A), requester: _b, regions));
+        Assert.Equal(_b, LocalPlacementRule.Choose(ShardOf(A), requester: _b, regions));
     }
 
     [Fact]
@@ -41,7 +42,7 @@ public sealed class SessionShardHomeTests : TestKit
     {
         var regions = new[] { new RegionCandidate(_a, A, false, 0), new RegionCandidate(_b, B, true, 3) };
 
-        Assert.Equal(_b, SessionShardHome.Choose(ShardOf(A), requester: _b, regions));
+        Assert.Equal(_b, LocalPlacementRule.Choose(ShardOf(A), requester: _b, regions));
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public sealed class SessionShardHomeTests : TestKit
         var proxy = CreateTestProbe("proxy").Ref; // a requester that hosts no shards
         var regions = new[] { new RegionCandidate(_b, B, true, 4), new RegionCandidate(_c, C, true, 1) };
 
-        Assert.Equal(_c, SessionShardHome.Choose(ShardOf(A), requester: proxy, regions));
+        Assert.Equal(_c, LocalPlacementRule.Choose(ShardOf(A), requester: proxy, regions));
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class SessionShardHomeTests : TestKit
         var shard = new LocalSessionMessageExtractor(16).ShardId(SessionId.New().Value);
 
         Assert.StartsWith(LocalSessionMessageExtractor.Unplaced + "-", shard);
-        Assert.Equal(_c, SessionShardHome.Choose(shard, requester: _c, regions));
+        Assert.Equal(_c, LocalPlacementRule.Choose(shard, requester: _c, regions));
     }
 
     [Fact]

@@ -5,10 +5,11 @@ using Akka.Configuration;
 using Akka.DependencyInjection;
 using Akka.Hosting;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Actors.Cluster;
 
-namespace SocketPeer.Actors.Cluster;
+namespace SocketPeer.Actors.Placement;
 
-public static class SessionSharding
+public static class SessionShardRegionSetup
 {
     /// <summary>
     /// Starts the session shard region with the placement of <see cref="ShardingSettings.SessionPlacement"/>.
@@ -22,7 +23,7 @@ public static class SessionSharding
     {
         if (sharding.SessionPlacement == SessionPlacement.Hash)
             return builder.WithShardRegion<TKey>(typeName, entityProps,
-                new SessionMessageExtractor(sharding.MaxShards), sharding.ToShardOptions());
+                new HashSessionMessageExtractor(sharding.MaxShards), sharding.ToShardOptions());
 
         builder.AddHocon(ClusterSharding.DefaultConfig()
             .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig())

@@ -1,4 +1,4 @@
-namespace SocketPeer.Actors.Cluster;
+namespace SocketPeer.Actors.Placement;
 
 /// <summary>Where a session's shard lives (docs/design.md section 6, <c>SocketPeer:Cluster:SessionPlacement</c>).</summary>
 public enum SessionPlacement

@@ -1,10 +1,11 @@
 using Akka.Actor;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Actors.Cluster;
 
-namespace SocketPeer.Actors.Cluster;
+namespace SocketPeer.Actors.Placement;
 
 /// <summary>Where a session lives, as far as the cluster's membership can tell (its id names its node).</summary>
-public static class SessionHomes
+public static class SessionNodeStatus
 {
     /// <summary>
     /// Whether the node <paramref name="session"/>'s id names is a member that failure detection has

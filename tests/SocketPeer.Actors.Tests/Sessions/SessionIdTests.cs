@@ -2,8 +2,9 @@ using Akka.Actor;
 using Akka.Cluster;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Actors.Placement;
 
-namespace SocketPeer.Cluster.Tests.Unit;
+namespace SocketPeer.Actors.Tests.Sessions;
 
 public sealed class SessionIdTests
 {

@@ -3,10 +3,10 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
 
-namespace SocketPeer.Actors.Cluster;
+namespace SocketPeer.Actors.Placement;
 
 /// <summary>
-/// Allocates session shards by <see cref="SessionShardHome"/>: on the node their ids name, else on
+/// Allocates session shards by <see cref="LocalPlacementRule"/>: on the node their ids name, else on
 /// the node that asked. Never rebalances: a session belongs with its socket, and a shard that had to
 /// move (its node left) serves sessions whose sockets are gone or moved too.
 /// </summary>
@@ -32,7 +32,7 @@ public sealed class LocalSessionAllocationStrategy : IActorSystemDependentAlloca
                 member?.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Joining,
                 shards.Count));
         }
-        return Task.FromResult(SessionShardHome.Choose(shardId, requester, candidates));
+        return Task.FromResult(LocalPlacementRule.Choose(shardId, requester, candidates));
     }
 
     public Task<IImmutableSet<string>> Rebalance(

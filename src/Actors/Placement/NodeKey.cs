@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Akka.Actor;
 
-namespace SocketPeer.Actors.Cluster;
+namespace SocketPeer.Actors.Placement;
 
 /// <summary>
 /// A short name for one incarnation of a cluster node, the prefix of the session ids it makes

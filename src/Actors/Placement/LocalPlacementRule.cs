@@ -1,11 +1,6 @@
 using Akka.Actor;
 
-namespace SocketPeer.Actors.Cluster;
-
-/// <summary>A shard region as the placement rule sees it: which node incarnation it runs on and how busy it is.</summary>
-/// <param name="Node">The key of its node, or null when its member is unknown (already removed).</param>
-/// <param name="Available">Its member is joining or up: not leaving, exiting or down.</param>
-public sealed record RegionCandidate(IActorRef Region, NodeKey? Node, bool Available, int Shards);
+namespace SocketPeer.Actors.Placement;
 
 /// <summary>
 /// The placement rule of <see cref="SessionPlacement.Local"/> (docs/design.md section 6), without Akka
@@ -13,7 +8,7 @@ public sealed record RegionCandidate(IActorRef Region, NodeKey? Node, bool Avail
 /// the region that asked (the node the message came from: usually the one that holds the socket, for
 /// a resumed session the one that holds the new socket); failing that, to the least busy region.
 /// </summary>
-public static class SessionShardHome
+public static class LocalPlacementRule
 {
     public static IActorRef Choose(string shardId, IActorRef requester, IReadOnlyList<RegionCandidate> regions)
     {
