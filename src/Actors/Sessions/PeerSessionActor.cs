@@ -1,11 +1,8 @@
 using Akka.Actor;
-using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Event;
-using Akka.Hosting;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
-using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Rooms;
 using static SocketPeer.Actors.Sessions.SessionEffect;
 using static SocketPeer.Actors.Sessions.SessionPhase;
@@ -475,43 +472,4 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     {
         public static readonly HelloAgainElapsed Instance = new();
     }
-}
-
-/// <summary>What a session needs to know from the host's options.</summary>
-public sealed record SessionSettings(TimeSpan PeerTimeout, ResumeSettings? ResumeOptions = null)
-{
-    public ResumeSettings Resume { get; } = ResumeOptions ?? ResumeSettings.Default();
-}
-
-/// <summary>How sessions outlive their sockets (docs/protocol.md, Resume).</summary>
-/// <param name="Tokens">Issues and checks resume tokens (the secret must be the same on every node).</param>
-/// <param name="Grace">How long an absent client's session (or a lost partner) is waited for.</param>
-/// <param name="BufferMessages">How many unacknowledged messages may wait for an absent partner.</param>
-public sealed record ResumeSettings(ResumeTokens Tokens, TimeSpan Grace, int BufferMessages)
-{
-    /// <summary>A one-node default: a random secret, which no other node knows.</summary>
-    public static ResumeSettings Default() => new(
-        new ResumeTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), TimeSpan.FromMinutes(10), TimeProvider.System),
-        TimeSpan.FromSeconds(30), 256);
-}
-
-/// <summary>Registry key of the session shard region.</summary>
-public sealed class SessionRegion;
-
-public static class SessionRegistration
-{
-    public const string TypeName = "session";
-
-    /// <summary>Starts the session shard region (see docs/design.md section 4).</summary>
-    public static AkkaConfigurationBuilder AddPeerSessions(this AkkaConfigurationBuilder builder,
-        ShardingSettings sharding, SessionSettings settings, SocketPeerMetrics metrics) =>
-        builder.WithSessionShardRegion<SessionRegion>(TypeName,
-            (_, registry, _) => id =>
-            {
-                var rooms = registry.Get<RoomRegion>();
-                var sessions = registry.Get<SessionRegion>();
-                // Not Props.Create(() => new ...): see RoomRegistration.
-                return Props.Create(typeof(PeerSessionActor), new SessionId(id), rooms, sessions, settings, metrics);
-            },
-            sharding);
 }

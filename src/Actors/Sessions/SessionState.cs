@@ -84,9 +84,9 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     public int UnackedCount { get; init; }
 
     /// <summary>How many unacknowledged messages may wait for an absent partner.</summary>
-    public int BufferLimit { get; init; } = 256;
+    public int BufferLimit { get; init; } = ResumeSettings.DefaultBufferMessages;
 
-    public static SessionState New(SessionId id, int bufferLimit = 256) =>
+    public static SessionState New(SessionId id, int bufferLimit = ResumeSettings.DefaultBufferMessages) =>
         new(id, new Unattached(), [], null) { BufferLimit = bufferLimit };
 
     /// <summary>What a resume token issued now would vouch for.</summary>

@@ -1,3 +1,5 @@
+using SocketPeer.Actors.Sessions;
+
 namespace SocketPeer.Gateway.Options;
 
 /// <summary>
@@ -13,13 +15,13 @@ public sealed class ResumeOptions
     public string? Secret { get; set; }
 
     /// <summary>How long a session whose socket dropped (or a lost partner) is kept for its client.</summary>
-    public TimeSpan Grace { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Grace { get; set; } = ResumeSettings.DefaultGrace;
 
     /// <summary>How long a resume token is valid; sessions send a fresh one every half of it.</summary>
-    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan TokenLifetime { get; set; } = ResumeSettings.DefaultTokenLifetime;
 
     /// <summary>How many unacknowledged messages may wait at a sender for an absent partner.</summary>
-    public int BufferMessages { get; set; } = 256;
+    public int BufferMessages { get; set; } = ResumeSettings.DefaultBufferMessages;
 
     /// <summary>The secret's bytes, or null when none is configured (or it does not decode).</summary>
     public byte[]? SecretBytes()

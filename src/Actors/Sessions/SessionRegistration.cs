@@ -1,0 +1,29 @@
+using Akka.Actor;
+using Akka.Hosting;
+using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Placement;
+using SocketPeer.Actors.Rooms;
+
+namespace SocketPeer.Actors.Sessions;
+
+/// <summary>Registry key of the session shard region.</summary>
+public sealed class SessionRegion;
+
+public static class SessionRegistration
+{
+    public const string TypeName = "session";
+
+    /// <summary>Starts the session shard region (see docs/design.md section 4).</summary>
+    public static AkkaConfigurationBuilder AddPeerSessions(this AkkaConfigurationBuilder builder,
+        ShardingSettings sharding, SessionSettings settings, SocketPeerMetrics metrics) =>
+        builder.WithSessionShardRegion<SessionRegion>(TypeName,
+            (_, registry, _) => id =>
+            {
+                var rooms = registry.Get<RoomRegion>();
+                var sessions = registry.Get<SessionRegion>();
+                // Not Props.Create(() => new ...): see RoomRegistration.
+                return Props.Create(typeof(PeerSessionActor), new SessionId(id), rooms, sessions, settings, metrics);
+            },
+            sharding);
+}
