@@ -42,6 +42,16 @@ if [ "$status" -eq 0 ] && [ "$projects" -ne "$expected" ]; then
   status=1
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a crash or build failure counts as a failure
+
+# The code's conventions (.editorconfig: layout, unused usings, naming) count as one more test.
+if dotnet format SocketPeer.sln --verify-no-changes --severity warn >"$log" 2>&1; then
+  passed=$((passed + 1))
+else
+  grep -E 'error' "$log" | head -20
+  echo "the code does not follow .editorconfig: run  dotnet format SocketPeer.sln --severity warn"
+  failed=$((failed + 1))
+  status=1
+fi
 if [ "$skipped" -gt 0 ]; then
   echo "tests: $passed passed, $failed failed, $skipped skipped"
 else

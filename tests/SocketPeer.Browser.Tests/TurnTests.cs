@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Playwright;
 using SocketPeer.Testing;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using SocketPeer.Cluster.Tests.Infrastructure;
 using SocketPeer.Testing;
 using Xunit.Abstractions;
 

@@ -5,8 +5,8 @@ using Akka.Actor;
 using Akka.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using SocketPeer.Gateway.Hosting;
 using SocketPeer.Cluster.Tests.Infrastructure;
+using SocketPeer.Gateway.Hosting;
 using SocketPeer.Testing;
 using Xunit.Abstractions;
 

@@ -3,7 +3,6 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using SocketPeer.Actors.Rooms;
-using SocketPeer.Cluster.Tests.Infrastructure;
 using SocketPeer.Testing;
 using Xunit.Abstractions;
 

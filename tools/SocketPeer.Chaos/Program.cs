@@ -1,5 +1,4 @@
 using SocketPeer.Chaos.Cli;
-using SocketPeer.Chaos.Nodes;
 using SocketPeer.Chaos.Report;
 using SocketPeer.Chaos.Runner;
 

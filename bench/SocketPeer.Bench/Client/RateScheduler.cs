@@ -30,7 +30,9 @@ public sealed class RateScheduler<T>(IReadOnlyList<T> items, double totalPerSeco
             {
                 done.SetException(e);
             }
-        }) { IsBackground = true, Name = "rate-scheduler" };
+        });
+        thread.IsBackground = true;
+        thread.Name = "rate-scheduler";
         thread.Start();
         return done.Task;
     }

@@ -46,7 +46,7 @@ public static class BenchRunner
                     {
                         if (repeat == 1)
                             report.Results.AddRange(settings.Scenarios.Select(s => new ScenarioResult
-                                { Target = kind.Name(), Scenario = s, Repeat = repeat, Unsupported = why }));
+                            { Target = kind.Name(), Scenario = s, Repeat = repeat, Unsupported = why }));
                         continue;
                     }
                     if (traffic.Count > 0)
@@ -97,7 +97,7 @@ public static class BenchRunner
         catch (BenchException e)
         {
             report.Results.AddRange(scenarios.Select(s => new ScenarioResult
-                { Target = kind.Name(), Scenario = s, Variant = variant, Repeat = repeat, Failed = e.Message }));
+            { Target = kind.Name(), Scenario = s, Variant = variant, Repeat = repeat, Failed = e.Message }));
             return;
         }
         await using (server)

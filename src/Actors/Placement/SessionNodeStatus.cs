@@ -1,6 +1,6 @@
 using Akka.Actor;
-using SocketPeer.Actors.Sessions;
 using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Placement;
 

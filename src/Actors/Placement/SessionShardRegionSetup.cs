@@ -4,7 +4,6 @@ using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.DependencyInjection;
 using Akka.Hosting;
-using SocketPeer.Actors.Sessions;
 using SocketPeer.Actors.Cluster;
 
 namespace SocketPeer.Actors.Placement;

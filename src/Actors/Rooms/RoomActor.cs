@@ -3,8 +3,8 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using SocketPeer.Actors.Cluster;
-using SocketPeer.Actors.Sessions;
 using SocketPeer.Actors.Placement;
+using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Rooms;
 

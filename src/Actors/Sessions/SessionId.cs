@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Akka.Actor;
-using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Placement;
 
 namespace SocketPeer.Actors.Sessions;

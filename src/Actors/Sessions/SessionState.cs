@@ -266,8 +266,8 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
             case Joining or Waiting when Phase.IsAbout(found.Code, found.Attempt):
                 var early = Early.Where(r => r.From == found.Partner && r.Code == found.Code).ToList();
                 var deliver = early.Select(r => (SessionEffect)new ToClient(Delivered(r)));
-                var paired = NewPairing(new Paired(found.Code, found.Partner, found.Attempt), found.PartnerResumable)
-                    with { InSeq = early.Count == 0 ? 0 : early.Max(r => r.Seq) };
+                var inSeq = early.Count == 0 ? 0 : early.Max(r => r.Seq);
+                var paired = NewPairing(new Paired(found.Code, found.Partner, found.Attempt), found.PartnerResumable) with { InSeq = inSeq };
                 return Next(paired,
                 [
                     new ToClient(new PeerFoundNotice(found.Initiator)),
@@ -387,8 +387,13 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 var attempt = Joins + 1;
                 var confirming = fresh with
                 {
-                    Phase = new Paired(code, partner, attempt), Joins = attempt, Confirming = true, Replaying = true,
-                    PartnerResumable = claims.PartnerResumable, InSeq = received, Acked = received,
+                    Phase = new Paired(code, partner, attempt),
+                    Joins = attempt,
+                    Confirming = true,
+                    Replaying = true,
+                    PartnerResumable = claims.PartnerResumable,
+                    InSeq = received,
+                    Acked = received,
                 };
                 return Next(confirming, started, new ToPartner(new PartnerResumed(partner, Id, code, received)));
             default:
@@ -414,8 +419,13 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 var attempt = Joins + 1;
                 var confirming = successor with
                 {
-                    Phase = new Paired(code, partner, attempt), Joins = attempt, Confirming = true, Replaying = true,
-                    PartnerResumable = claims.PartnerResumable, InSeq = received, Acked = received,
+                    Phase = new Paired(code, partner, attempt),
+                    Joins = attempt,
+                    Confirming = true,
+                    Replaying = true,
+                    PartnerResumable = claims.PartnerResumable,
+                    InSeq = received,
+                    Acked = received,
                     Predecessor = claims.Session,
                 };
                 return Next(confirming, new ToPartner(new PartnerResumed(partner, Id, code, received, claims.Session)));
@@ -541,8 +551,19 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         // A re-join still unanswered stays so while the session stays in that room (a partner given
         // up on while the room was lost leaves us waiting there: the room must still hear of us).
         Rejoining = Rejoining && phase.Room == Phase.Room,
-        Phase = phase, Early = [], Path = null, Replaying = false, Predecessor = null, PartnerPredecessor = null,
-        OutSeq = 0, InSeq = 0, Acked = 0, Unacked = [], UnackedCount = 0, PartnerResumable = false, PartnerAway = false,
+        Phase = phase,
+        Early = [],
+        Path = null,
+        Replaying = false,
+        Predecessor = null,
+        PartnerPredecessor = null,
+        OutSeq = 0,
+        InSeq = 0,
+        Acked = 0,
+        Unacked = [],
+        UnackedCount = 0,
+        PartnerResumable = false,
+        PartnerAway = false,
     };
 
     private SessionState NewPairing(Paired paired, bool partnerResumable) =>

@@ -4,12 +4,12 @@ using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
 using static SocketPeer.Actors.Sessions.ServerErrorCodes;
-using SocketPeer.Actors.Placement;
 
 namespace SocketPeer.Gateway.Connections;
 

@@ -73,7 +73,9 @@ public static class SocketPeerServices
                 RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "",
                     _ => new FixedWindowRateLimiterOptions
                     {
-                        PermitLimit = IceRequestsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                        PermitLimit = IceRequestsPerMinute,
+                        Window = TimeSpan.FromMinutes(1),
+                        QueueLimit = 0,
                     }));
         });
 

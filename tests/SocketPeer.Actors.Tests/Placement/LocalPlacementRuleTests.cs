@@ -1,8 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using SocketPeer.Actors.Cluster;
-using SocketPeer.Actors.Sessions;
 using SocketPeer.Actors.Placement;
+using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Tests.Placement;
 

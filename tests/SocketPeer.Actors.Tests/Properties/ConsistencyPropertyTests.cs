@@ -20,9 +20,9 @@ public sealed class ConsistencyPropertyTests
                 if (!Agrees(world, id, session.Phase))
                     Assert.Fail($"{id} is {session.Phase}{Environment.NewLine}{world.Trace}");
             foreach (var (code, room) in world.Rooms)
-            foreach (var member in room.Members)
-                if (!world.Sessions.TryGetValue(member, out var s) || s.Phase.Room != code)
-                    Assert.Fail($"room {code} holds {member}, which is not in it{Environment.NewLine}{world.Trace}");
+                foreach (var member in room.Members)
+                    if (!world.Sessions.TryGetValue(member, out var s) || s.Phase.Room != code)
+                        Assert.Fail($"room {code} holds {member}, which is not in it{Environment.NewLine}{world.Trace}");
         });
 
     private static bool Agrees(World world, SessionId id, SessionPhase phase) => phase switch

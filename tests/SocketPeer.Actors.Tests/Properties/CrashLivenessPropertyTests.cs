@@ -1,9 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using SocketPeer.Actors.Rooms;
-using SocketPeer.Actors.Sessions;
-using static SocketPeer.Actors.Sessions.SessionPhase;
 
 namespace SocketPeer.Actors.Tests.Properties;
 

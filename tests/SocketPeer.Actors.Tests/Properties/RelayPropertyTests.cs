@@ -1,9 +1,6 @@
-using SocketPeer.Actors.Sessions;
-using SocketPeer.Actors.Rooms;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using static SocketPeer.Actors.Sessions.SessionPhase;
 
 namespace SocketPeer.Actors.Tests.Properties;
 

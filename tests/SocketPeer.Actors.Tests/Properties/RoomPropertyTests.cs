@@ -40,13 +40,13 @@ public sealed class RoomPropertyTests
         Prop.ForAll(Commands, commands =>
         {
             foreach (var (room, _, notifications) in Run(commands))
-            foreach (var found in notifications.OfType<PeerFound>())
-            {
-                Assert.Equal(2, room.Members.Length);
-                Assert.Contains(found.Session, room.Members);
-                Assert.Contains(found.Partner, room.Members);
-                Assert.NotEqual(found.Session, found.Partner);
-            }
+                foreach (var found in notifications.OfType<PeerFound>())
+                {
+                    Assert.Equal(2, room.Members.Length);
+                    Assert.Contains(found.Session, room.Members);
+                    Assert.Contains(found.Partner, room.Members);
+                    Assert.NotEqual(found.Session, found.Partner);
+                }
         });
 
     [Property(MaxTest = 500)]

@@ -1,8 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
-using SocketPeer.Actors.Cluster;
-using SocketPeer.Actors.Sessions;
 using SocketPeer.Actors.Placement;
+using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Tests.Sessions;
 

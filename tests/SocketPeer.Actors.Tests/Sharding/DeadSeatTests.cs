@@ -1,4 +1,3 @@
-using Akka.Actor;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Actors.Tests.Infrastructure;

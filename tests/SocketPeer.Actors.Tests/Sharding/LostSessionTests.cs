@@ -1,5 +1,4 @@
 using System.Text;
-using Akka.Actor;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Actors.Tests.Infrastructure;

@@ -1,8 +1,8 @@
 using Akka.Cluster.Sharding;
 using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
-using SocketPeer.Actors.Placement;
 
 namespace SocketPeer.Actors.Tests.Sharding;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Options;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
