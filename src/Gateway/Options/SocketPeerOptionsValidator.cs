@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using SocketPeer.Actors.Cluster;
 
@@ -13,9 +12,17 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
         Positive(nameof(o.PeerTimeout), o.PeerTimeout);
         Positive(nameof(o.KeepAliveInterval), o.KeepAliveInterval, allowZero: true);
         Positive(nameof(o.CloseTimeout), o.CloseTimeout);
+        Positive(nameof(o.SendTimeout), o.SendTimeout);
+        Positive(nameof(o.MessageTimeout), o.MessageTimeout);
+        Positive(nameof(o.KeepAliveTimeout), o.KeepAliveTimeout, allowZero: true);
+        Positive(nameof(o.IdleTimeout), o.IdleTimeout, allowZero: true);
+        if (o.KeepAliveTimeout > TimeSpan.Zero && o.KeepAliveInterval == TimeSpan.Zero)
+            failures.Add("SocketPeer:KeepAliveTimeout is set but KeepAliveInterval is zero: no ping would be sent to time out.");
+        if (o.OutboundQueueBytes < o.MaxFrameBytes)
+            failures.Add($"SocketPeer:OutboundQueueBytes ({o.OutboundQueueBytes}) is smaller than MaxFrameBytes ({o.MaxFrameBytes}): one relayed message would close its reader.");
         if (o.PairCode.MinLength > o.PairCode.MaxLength)
             failures.Add($"SocketPeer:PairCode:MinLength ({o.PairCode.MinLength}) is larger than MaxLength ({o.PairCode.MaxLength}).");
-        try { _ = new Regex(o.PairCode.Pattern); }
+        try { _ = Protocol.PairCodeValidator.Compile(o.PairCode.Pattern); }
         catch (ArgumentException e) { failures.Add($"SocketPeer:PairCode:Pattern is not a valid regular expression: {e.Message}"); }
         foreach (var origin in o.AllowedOrigins)
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.PathAndQuery != "/")
