@@ -85,6 +85,12 @@ public sealed class SocketPeerOptions
     [Range(0, 100_000)]
     public int EmptyFramesPerMessage { get; set; } = 16;
 
+    /// <summary>
+    /// How long a client may take to send the headers of its HTTP upgrade request (Kestrel's
+    /// <c>RequestHeadersTimeout</c>): a client that trickles them is dropped after this.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>WebSocket ping interval, which keeps proxies from dropping idle sockets.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -14,6 +14,7 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
         Positive(nameof(o.CloseTimeout), o.CloseTimeout);
         Positive(nameof(o.SendTimeout), o.SendTimeout);
         Positive(nameof(o.MessageTimeout), o.MessageTimeout);
+        Positive(nameof(o.HandshakeTimeout), o.HandshakeTimeout);
         Positive(nameof(o.KeepAliveTimeout), o.KeepAliveTimeout, allowZero: true);
         Positive(nameof(o.IdleTimeout), o.IdleTimeout, allowZero: true);
         if (o.KeepAliveTimeout > TimeSpan.Zero && o.KeepAliveInterval == TimeSpan.Zero)

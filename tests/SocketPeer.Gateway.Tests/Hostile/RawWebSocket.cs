@@ -231,6 +231,28 @@ public sealed class RawWebSocket : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads whatever the server sends until it ends the connection (FIN or reset); returns it as ASCII.</summary>
+    public async Task<string> ReadToEndAsync(TimeSpan? within = null)
+    {
+        using var cancel = new CancellationTokenSource(within ?? Timeout);
+        var all = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await _stream.ReadAsync(buffer, cancel.Token)) > 0) all.Write(buffer, 0, read);
+        }
+        catch (IOException)
+        {
+            // reset
+        }
+        catch (OperationCanceledException)
+        {
+            throw new Xunit.Sdk.XunitException($"the server kept the connection for {within ?? Timeout}");
+        }
+        return Encoding.ASCII.GetString(all.ToArray());
+    }
+
     /// <summary>Reads the HTTP response head (status line and headers); returns the status line.</summary>
     public async Task<string> ReadHttpHeadAsync()
     {
