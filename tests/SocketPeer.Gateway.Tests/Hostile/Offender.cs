@@ -17,12 +17,16 @@ public static class Offender
     /// </summary>
     public static async Task AssertReleasedAsync(SocketPeerServer server, string sessionId, int othersOpen)
     {
-        await Retry.UntilAsync(() => Task.FromResult(server.Metrics.Snapshot().Connections == othersOpen));
+        await Retry.UntilAsync(() => server.Metrics.Snapshot().Connections == othersOpen
+            ? Task.FromResult(true)
+            : throw new Xunit.Sdk.XunitException($"{server.Metrics.Snapshot().Connections} connections open, {othersOpen} expected"));
         var region = server.Services.GetRequiredService<ActorRegistry>().Get<SessionRegion>();
         await Retry.UntilAsync(async () =>
         {
             var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
-            return !state.Shards.Any(s => s.EntityIds.Contains(sessionId));
+            return !state.Shards.Any(s => s.EntityIds.Contains(sessionId))
+                ? true
+                : throw new Xunit.Sdk.XunitException($"session {sessionId} is still there");
         });
     }
 
