@@ -41,7 +41,7 @@ public sealed class ConnectionOutbox : MinimalActorRef
         _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.Wait, // never blocks: TryWrite says "full" instead
-            SingleReader = false, // the writer, and Stop's drain once the writer is done or stuck
+            SingleReader = true,
             SingleWriter = false,
         });
         // No maximum: an acknowledgement the window does not expect (a session that acked a message
@@ -118,9 +118,6 @@ public sealed class ConnectionOutbox : MinimalActorRef
     public override void Stop()
     {
         Complete();
-        // Release what a client that stopped reading left queued (up to OutboundQueueBytes): the
-        // session may hold this ref a moment longer, until it hears the connection closed.
-        while (TryTake(out _)) { }
         if (Interlocked.Exchange(ref _registered, 0) == 1)
             _provider.UnregisterTempActor(Path);
     }
