@@ -118,7 +118,8 @@ public sealed class ConnectionHandler(
             // or a send failed because the socket broke (then the inbound side fails too).
             if (outboundDone.IsCompletedSuccessfully && outboundDone.Result == OutboundEnd.Overflowed)
             {
-                logger.LogInformation("Closing a slow consumer: {Queued} messages waiting", _options.OutboundQueueLength);
+                logger.LogInformation("Closing a slow consumer: its queue reached {Messages} messages or {Bytes} bytes",
+                    _options.OutboundQueueLength, _options.OutboundQueueBytes);
                 await writer.CloseAfterInFlightAsync(CloseCodes.SlowConsumer, "slow-consumer", _options.CloseTimeout);
             }
             await AwaitOrAbort(inboundDone, socket); // the client answers our close frame

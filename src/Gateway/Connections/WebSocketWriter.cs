@@ -139,7 +139,7 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
         metrics.Closed(code);
         // A close frame is a send too: a client whose window is full would hold it for good.
-        await SentInTimeAsync(socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None), countClose: false);
+        await SentInTimeAsync(socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None), closing: true);
     }
 
     /// <summary>
@@ -149,10 +149,16 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
     /// connection closed at once.
     /// </summary>
     /// <returns>false when the send was given up (the socket aborted, or the outbox overflowed).</returns>
-    private async Task<bool> SentInTimeAsync(Task send, bool countClose = true)
+    /// <param name="closing">a close frame: already counted under its own code, and waited for even after an overflow.</param>
+    private async Task<bool> SentInTimeAsync(Task send, bool closing = false)
     {
+        if (send.IsCompleted)
+        {
+            await send; // the usual case, a socket with room in its window: no timer
+            return true;
+        }
         var waited = send.WaitAsync(SendTimeout);
-        if (await Task.WhenAny(waited, StopWaiting) == waited)
+        if (await Task.WhenAny(waited, closing ? Never : StopWaiting) == waited)
         {
             try
             {
@@ -162,7 +168,7 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
             catch (TimeoutException)
             {
                 TimedOut = true;
-                if (countClose) metrics.Closed(CloseCodes.SlowConsumer);
+                if (!closing) metrics.Closed(CloseCodes.SlowConsumer);
                 socket.Abort();
             }
         }
