@@ -73,6 +73,7 @@ public sealed class OptionsValidationTests
     [InlineData("SocketPeer:MessageTimeout", "-00:00:01", "MessageTimeout")]
     [InlineData("SocketPeer:HandshakeTimeout", "00:00:00", "HandshakeTimeout")]
     [InlineData("SocketPeer:IdleTimeout", "-00:00:01", "IdleTimeout")]
+    [InlineData("SocketPeer:IdleTimeout", "100.00:00:00", "IdleTimeout")]
     [InlineData("SocketPeer:KeepAliveTimeout", "-00:00:01", "KeepAliveTimeout")]
     [InlineData("SocketPeer:OutboundQueueBytes", "1000", "OutboundQueueBytes")]
     [InlineData("SocketPeer:EmptyFramesPerMessage", "-1", "EmptyFramesPerMessage")]

@@ -12,11 +12,12 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
         Positive(nameof(o.PeerTimeout), o.PeerTimeout);
         Positive(nameof(o.KeepAliveInterval), o.KeepAliveInterval, allowZero: true);
         Positive(nameof(o.CloseTimeout), o.CloseTimeout);
-        Positive(nameof(o.SendTimeout), o.SendTimeout);
-        Positive(nameof(o.MessageTimeout), o.MessageTimeout);
-        Positive(nameof(o.HandshakeTimeout), o.HandshakeTimeout);
-        Positive(nameof(o.KeepAliveTimeout), o.KeepAliveTimeout, allowZero: true);
-        Positive(nameof(o.IdleTimeout), o.IdleTimeout, allowZero: true);
+        // Deadlines become timers, which take at most ~49 days; a day is already far past any use.
+        Deadline(nameof(o.SendTimeout), o.SendTimeout);
+        Deadline(nameof(o.MessageTimeout), o.MessageTimeout);
+        Deadline(nameof(o.HandshakeTimeout), o.HandshakeTimeout);
+        Deadline(nameof(o.KeepAliveTimeout), o.KeepAliveTimeout, allowZero: true);
+        Deadline(nameof(o.IdleTimeout), o.IdleTimeout, allowZero: true);
         if (o.KeepAliveTimeout > TimeSpan.Zero && o.KeepAliveInterval == TimeSpan.Zero)
             failures.Add("SocketPeer:KeepAliveTimeout is set but KeepAliveInterval is zero: no ping would be sent to time out.");
         if (o.OutboundQueueBytes < o.MaxFrameBytes)
@@ -85,6 +86,13 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
                 failures.Add($"{prefix}{nameof(t.AcceptableHeartbeatPause)} ({t.AcceptableHeartbeatPause}) is shorter than {nameof(t.HeartbeatInterval)} ({t.HeartbeatInterval}): every node would be suspected.");
             if (!(t.FailureDetectorThreshold is >= 1 and <= 100))
                 failures.Add($"{prefix}{nameof(t.FailureDetectorThreshold)} must be between 1 and 100 (got {t.FailureDetectorThreshold}).");
+        }
+
+        void Deadline(string key, TimeSpan value, bool allowZero = false)
+        {
+            Positive(key, value, allowZero);
+            if (value > TimeSpan.FromDays(1))
+                failures.Add($"SocketPeer:{key} must be at most a day (got {value}).");
         }
 
         void Positive(string key, TimeSpan value, bool allowZero = false)
