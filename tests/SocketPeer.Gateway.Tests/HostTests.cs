@@ -69,6 +69,15 @@ public sealed class OptionsValidationTests
     [InlineData("SocketPeer:OutboundQueueLength", "0", "OutboundQueueLength")]
     [InlineData("SocketPeer:Ice:TurnUrls:0", "turn:turn.example.net", "TurnSecret")]
     [InlineData("SocketPeer:Ice:StunUrls:0", "http://stun.example.net", "StunUrls")]
+    [InlineData("SocketPeer:SendTimeout", "00:00:00", "SendTimeout")]
+    [InlineData("SocketPeer:MessageTimeout", "-00:00:01", "MessageTimeout")]
+    [InlineData("SocketPeer:HandshakeTimeout", "00:00:00", "HandshakeTimeout")]
+    [InlineData("SocketPeer:IdleTimeout", "-00:00:01", "IdleTimeout")]
+    [InlineData("SocketPeer:IdleTimeout", "100.00:00:00", "IdleTimeout")]
+    [InlineData("SocketPeer:KeepAliveTimeout", "-00:00:01", "KeepAliveTimeout")]
+    [InlineData("SocketPeer:OutboundQueueBytes", "1000", "OutboundQueueBytes")]
+    [InlineData("SocketPeer:EmptyFramesPerMessage", "-1", "EmptyFramesPerMessage")]
+    [InlineData("SocketPeer:PairCode:Pattern", "a)(b", "Pattern")]
     public async Task An_invalid_option_stops_the_host_with_a_message_naming_it(string key, string value, string named)
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => SocketPeerServer.StartAsync((key, value)));

@@ -40,12 +40,21 @@ public sealed class SocketPeerServer : IAsyncDisposable
     public Akka.Actor.Address ClusterAddress => Akka.Cluster.Cluster.Get(System).SelfAddress;
 
     /// <param name="settings">Configuration overrides, e.g. <c>("SocketPeer:PeerTimeout", "00:00:01")</c>.</param>
-    public static async Task<SocketPeerServer> StartAsync(params (string Key, string Value)[] settings)
+    public static Task<SocketPeerServer> StartAsync(params (string Key, string Value)[] settings) =>
+        StartAsync(_ => { }, settings);
+
+    /// <param name="configure">changes to the host's services (a test double in place of a real one).</param>
+    public static async Task<SocketPeerServer> StartAsync(Action<WebApplicationBuilder> configure,
+        params (string Key, string Value)[] settings)
     {
         var args = new List<string> { "--urls", "http://127.0.0.1:0", "--SocketPeer:Cluster:Port=0" };
         args.AddRange(settings.Select(s => $"--{s.Key}={s.Value}"));
         var app = SocketPeerApp.Create([.. args],
-            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning),
+            builder =>
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                configure(builder);
+            },
             contentRoot: AppContext.BaseDirectory);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()

@@ -70,7 +70,7 @@ public sealed class ConnectionHandler(
 
     private async Task RunLoopsAsync(WebSocket socket, SessionId session, CancellationToken clientGone)
     {
-        var outbox = new ConnectionOutbox(system, _options.OutboundQueueLength, InboundWindow);
+        var outbox = new ConnectionOutbox(system, _options.OutboundQueueLength, InboundWindow, _options.OutboundQueueBytes);
         using var connectionOver = new CancellationTokenSource();
         try
         {
@@ -86,7 +86,14 @@ public sealed class ConnectionHandler(
     private async Task ServeAsync(WebSocket socket, SessionId session, ConnectionOutbox outbox,
         CancellationTokenSource connectionOver, CancellationToken clientGone)
     {
-        var writer = new WebSocketWriter(socket, metrics, ice);
+        using var idle = new IdleWatch(_options.IdleTimeout, time,
+            () => outbox.Tell(new CloseRequest(CloseCodes.Idle, "idle-timeout")));
+        var writer = new WebSocketWriter(socket, metrics, ice)
+        {
+            SendTimeout = _options.SendTimeout,
+            StopWaiting = outbox.OverflowedTask, // an overflow closes even while a send is blocked
+            Idle = idle,
+        };
         var outboundDone = WriteAllAsync(outbox, writer);
 
         // The host's stop (SIGTERM) begins the node's stop; so does coordinated shutdown started any
@@ -101,7 +108,7 @@ public sealed class ConnectionHandler(
         };
 
         var gate = new InboundGate(session, decoder,
-            new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time));
+            new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time)) { Idle = idle };
         var resuming = new ResumeContext(gate, session, outbox, writer, connectionOver.Token);
         var inboundDone = ReadAllAsync(socket, resuming, route);
 
@@ -112,7 +119,8 @@ public sealed class ConnectionHandler(
             // or a send failed because the socket broke (then the inbound side fails too).
             if (outboundDone.IsCompletedSuccessfully && outboundDone.Result == OutboundEnd.Overflowed)
             {
-                logger.LogInformation("Closing a slow consumer: {Queued} messages waiting", _options.OutboundQueueLength);
+                logger.LogInformation("Closing a slow consumer: its queue reached {Messages} messages or {Bytes} bytes",
+                    _options.OutboundQueueLength, _options.OutboundQueueBytes);
                 await writer.CloseAfterInFlightAsync(CloseCodes.SlowConsumer, "slow-consumer", _options.CloseTimeout);
             }
             await AwaitOrAbort(inboundDone, socket); // the client answers our close frame
@@ -120,10 +128,21 @@ public sealed class ConnectionHandler(
             // nothing reads the client's answer, and ending with its frames unread would reset the
             // connection, which can overtake our close frame.
             if (socket.State == WebSocketState.CloseSent)
-                await DrainUntilClosedAsync(socket);
+                await DrainUntilClosedAsync(socket, clientGone);
             return;
         }
 
+        if (inboundDone.Exception?.InnerException is { } failure
+            && failure is not (WebSocketException or IOException or OperationCanceledException))
+        {
+            // A bug, not the client: say so (1011) rather than leave the socket hanging unanswered.
+            logger.LogError(failure, "The inbound side of the connection failed");
+            outbox.Tell(new CloseRequest(CloseCodes.InternalError, "internal-error"));
+            outbox.Complete();
+            await AwaitOrAbort(outboundDone, socket);
+            await DrainUntilClosedAsync(socket, clientGone);
+            return;
+        }
         if (inboundDone.IsFaulted)
         {
             outbox.Complete(); // nothing more can be sent
@@ -141,7 +160,7 @@ public sealed class ConnectionHandler(
             : new CloseRequest(CloseCodes.Normal, ""));
         await AwaitOrAbort(outboundDone, socket);
         if (socket.State == WebSocketState.CloseSent)
-            await DrainUntilClosedAsync(socket);
+            await DrainUntilClosedAsync(socket, clientGone);
     }
 
     /// <summary>
@@ -182,11 +201,12 @@ public sealed class ConnectionHandler(
         var queue = outbox.Queue;
         while (await queue.WaitToReadAsync())
         {
-            while (queue.TryRead(out var message))
+            while (outbox.TryTake(out var message))
             {
                 // A client that let the queue fill is closed now, not after everything queued for it.
                 if (outbox.Overflowed) return OutboundEnd.Overflowed;
-                if (!await writer.WriteAsync(message)) return OutboundEnd.Closed;
+                if (!await writer.WriteAsync(message))
+                    return outbox.Overflowed ? OutboundEnd.Overflowed : OutboundEnd.Closed;
             }
         }
         return outbox.Overflowed ? OutboundEnd.Overflowed : OutboundEnd.Completed;
@@ -227,7 +247,8 @@ public sealed class ConnectionHandler(
     private async IAsyncEnumerable<InboundDecision> DecideAsync(WebSocket socket, ResumeContext context)
     {
         var first = true;
-        await foreach (var frame in FrameReader.ReadAsync(socket, _options.MaxFrameBytes, context.Over))
+        var limits = new FrameLimits(_options.MaxFrameBytes, _options.MessageTimeout, _options.EmptyFramesPerMessage);
+        await foreach (var frame in FrameReader.ReadAsync(socket, limits, context.Over))
         {
             var decision = context.Gate.Admit(frame);
             if (first && decision is InboundDecision.Resume resume)
@@ -365,7 +386,7 @@ public sealed class ConnectionHandler(
     }
 
     /// <summary>After our close frame: read (and discard) until the client's close, or give up.</summary>
-    private async Task DrainUntilClosedAsync(WebSocket socket)
+    private async Task DrainUntilClosedAsync(WebSocket socket, CancellationToken clientGone)
     {
         using var timeout = new CancellationTokenSource(_options.CloseTimeout);
         var scratch = new byte[256];
@@ -373,6 +394,14 @@ public sealed class ConnectionHandler(
         {
             while (socket.State == WebSocketState.CloseSent)
                 await socket.ReceiveAsync(scratch, timeout.Token);
+        }
+        catch (InvalidOperationException)
+        {
+            // A read is still pending: a message that stalled (MessageTimeout) mid-frame, whose
+            // declared rest would swallow the client's close frame. Give the client the close
+            // timeout to read ours and hang up, then reset.
+            await WaitAsync(clientGone, _options.CloseTimeout);
+            socket.Abort();
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {

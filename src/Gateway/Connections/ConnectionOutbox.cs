@@ -20,12 +20,23 @@ public sealed class ConnectionOutbox : MinimalActorRef
     private readonly Channel<object> _queue;
     private readonly SemaphoreSlim _window;
     private readonly int _windowSize;
+    private readonly long _maxBytes;
+    private readonly TaskCompletionSource _overflow = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _queuedBytes;
     private int _registered;
     private volatile bool _overflowed;
     private volatile bool _completed;
 
-    public ConnectionOutbox(ActorSystem system, int capacity, int inboundWindow)
+    /// <summary>
+    /// What a queued message other than a relayed payload is counted as: its encoded size is small and
+    /// varies little, and counting it keeps a flood of small notices bounded in bytes too.
+    /// </summary>
+    private const int NoticeBytes = 128;
+
+    /// <param name="maxBytes">queued bytes (relayed payloads) past which the outbox overflows, like past <paramref name="capacity"/> messages.</param>
+    public ConnectionOutbox(ActorSystem system, int capacity, int inboundWindow, long maxBytes = long.MaxValue)
     {
+        _maxBytes = maxBytes;
         _provider = ((ExtendedActorSystem)system).Provider;
         _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(capacity)
         {
@@ -52,6 +63,23 @@ public sealed class ConnectionOutbox : MinimalActorRef
     /// <summary>The queue filled: the client does not read what it is sent.</summary>
     public bool Overflowed => _overflowed;
 
+    /// <summary>Completes when the queue overflows, so that a send blocked on a full TCP window stops waiting.</summary>
+    public Task OverflowedTask => _overflow.Task;
+
+    /// <summary>Bytes queued and not yet taken by the writer.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>The next message for the writer, if any; its bytes no longer count against the queue.</summary>
+    public bool TryTake(out object message)
+    {
+        if (!_queue.Reader.TryRead(out message!)) return false;
+        Interlocked.Add(ref _queuedBytes, -SizeOf(message));
+        return true;
+    }
+
+    private static long SizeOf(object message) =>
+        message is RelayedNotice r ? r.Payload.Length + NoticeBytes : NoticeBytes;
+
     /// <summary>Waits for room in the window of messages in flight to the session (its backpressure).</summary>
     public ValueTask WaitForWindowAsync(CancellationToken cancel) => new(_window.WaitAsync(cancel));
 
@@ -76,9 +104,14 @@ public sealed class ConnectionOutbox : MinimalActorRef
                 Complete();
                 return;
         }
-        if (_queue.Writer.TryWrite(message) || _completed) return; // told after the end: dropped
+        if (_completed) return; // told after the end: dropped
+        var size = SizeOf(message);
+        if (Interlocked.Add(ref _queuedBytes, size) <= _maxBytes && _queue.Writer.TryWrite(message)) return;
+        Interlocked.Add(ref _queuedBytes, -size);
+        if (_completed) return;
         _overflowed = true;
         Complete();
+        _overflow.TrySetResult();
     }
 
     /// <summary>Stops answering to its path; messages still on their way are dropped.</summary>

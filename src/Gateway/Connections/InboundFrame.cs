@@ -19,4 +19,8 @@ public enum InboundFrameKind
     Binary,
     /// <summary>Longer than MaxFrameBytes; reading stopped part-way.</summary>
     TooLarge,
+    /// <summary>Its frames did not complete within MessageTimeout; its read is still pending.</summary>
+    Stalled,
+    /// <summary>More empty fragments than EmptyFramesPerMessage.</summary>
+    TooManyEmptyFrames,
 }

@@ -24,12 +24,29 @@ public sealed class InboundGate(SessionId session, WireDecoder decoder, MessageR
         set => _session = value.Value;
     }
 
+    /// <summary>Told of every message the client sends (the idle timeout), when set.</summary>
+    public IdleWatch? Idle { get; init; }
+
     public InboundDecision Admit(InboundFrame frame)
+    {
+        var decision = AdmitUnwatched(frame);
+        Idle?.Received(decision);
+        return decision;
+    }
+
+    private InboundDecision AdmitUnwatched(InboundFrame frame)
     {
         try
         {
-            if (frame.Kind == InboundFrameKind.TooLarge)
-                return new InboundDecision.Close(CloseCodes.TooLarge, "too-large");
+            switch (frame.Kind)
+            {
+                case InboundFrameKind.TooLarge:
+                    return new InboundDecision.Close(CloseCodes.TooLarge, "too-large");
+                case InboundFrameKind.Stalled:
+                    return new InboundDecision.Close(CloseCodes.PolicyViolation, "message-timeout");
+                case InboundFrameKind.TooManyEmptyFrames:
+                    return new InboundDecision.Close(CloseCodes.PolicyViolation, "too-many-empty-frames");
+            }
 
             switch (rate.Take())
             {

@@ -52,6 +52,23 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
     /// <summary>Called when a resumed session declines because its node is leaving (nothing is written).</summary>
     public Action<SessionId>? SessionLeaving { get; set; }
 
+    /// <summary>
+    /// How long one send may take (<c>SendTimeout</c>): a client that stops reading fills its TCP
+    /// window, and a send with no deadline would then wait for good, holding the socket and its queue.
+    /// </summary>
+    public TimeSpan SendTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Completes when the send in flight should stop being waited for (the outbox overflowed).</summary>
+    public Task StopWaiting { get; init; } = Never;
+
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
+    /// <summary>Told of every message sent to the client (the idle timeout), when set.</summary>
+    public IdleWatch? Idle { get; init; }
+
+    /// <summary>A send did not complete within <see cref="SendTimeout"/> and the socket was aborted.</summary>
+    public bool TimedOut { get; private set; }
+
     private Task _inFlight = Task.CompletedTask;
     private int _closed;
 
@@ -70,13 +87,19 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
                 await CloseAsync(CloseCodes.SessionResumed, "session-resumed");
                 return false;
             case IClientMessage m:
-                using (var frame = m is SessionStarted s ? WireEncoder.Session(s, ice.For(s.Id.Value)) : WireEncoder.Encode(m))
+                Idle?.Sent(m);
+                var frame = m is SessionStarted s ? WireEncoder.Session(s, ice.For(s.Id.Value)) : WireEncoder.Encode(m);
+                Count(m);
+                var send = socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, CancellationToken.None).AsTask();
+                _inFlight = send;
+                if (!await SentInTimeAsync(send))
                 {
-                    Count(m);
-                    var send = socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, CancellationToken.None).AsTask();
-                    _inFlight = send;
-                    await send;
+                    // The frame's pooled buffer goes back only once the send lets go of it (see below).
+                    _ = send.ContinueWith(_ => frame.Dispose(), CancellationToken.None,
+                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    return false;
                 }
+                frame.Dispose();
                 if (m is SessionStarted announced) Announce(announced.Id);
                 return true;
             case CloseRequest close:
@@ -115,7 +138,42 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
         if (Interlocked.Exchange(ref _closed, 1) == 1) return;
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
         metrics.Closed(code);
-        await socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
+        // A close frame is a send too: a client whose window is full would hold it for good.
+        await SentInTimeAsync(socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None), closing: true);
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="send"/> at most <see cref="SendTimeout"/>, and no longer once
+    /// <see cref="StopWaiting"/> completes. On the deadline the socket is aborted: no close frame
+    /// could pass a full window, and the abort fails the read side, so the session hears the
+    /// connection closed at once.
+    /// </summary>
+    /// <returns>false when the send was given up (the socket aborted, or the outbox overflowed).</returns>
+    /// <param name="closing">a close frame: already counted under its own code, and waited for even after an overflow.</param>
+    private async Task<bool> SentInTimeAsync(Task send, bool closing = false)
+    {
+        if (send.IsCompleted)
+        {
+            await send; // the usual case, a socket with room in its window: no timer
+            return true;
+        }
+        var waited = send.WaitAsync(SendTimeout);
+        if (await Task.WhenAny(waited, closing ? Never : StopWaiting) == waited)
+        {
+            try
+            {
+                await waited; // a failed send's exception is the caller's
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                TimedOut = true;
+                if (!closing) metrics.Closed(CloseCodes.SlowConsumer);
+                socket.Abort();
+            }
+        }
+        _ = send.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed: it fails after the abort
+        return false;
     }
 
     private void Count(IClientMessage message)

@@ -16,7 +16,13 @@ public static class SocketPeerEndpoints
     {
         var options = app.Services.GetRequiredService<IOptions<SocketPeerOptions>>().Value;
 
-        var webSockets = new WebSocketOptions { KeepAliveInterval = options.KeepAliveInterval };
+        var webSockets = new WebSocketOptions
+        {
+            KeepAliveInterval = options.KeepAliveInterval,
+            // A ping unanswered this long aborts the socket: a client that went silent (or one stuck
+            // inside a partial frame header, where no pong can be read) is not kept for good.
+            KeepAliveTimeout = options.KeepAliveTimeout > TimeSpan.Zero ? options.KeepAliveTimeout : Timeout.InfiniteTimeSpan,
+        };
         foreach (var origin in options.AllowedOrigins)
             webSockets.AllowedOrigins.Add(origin); // others get 403 before the upgrade
         app.UseWebSockets(webSockets);

@@ -41,6 +41,10 @@ public static class SocketPeerServices
             o.Cluster.Roles = CommaSeparated(configuration, "Roles") ?? o.Cluster.Roles;
         });
         services.AddSingleton<IValidateOptions<SocketPeerOptions>, SocketPeerOptionsValidator>();
+        // A client that opens a connection and trickles its upgrade request (slowloris) holds a
+        // connection slot until Kestrel's header timeout (30 s by default): bound it with ours.
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<SocketPeerOptions>>((kestrel, o) => kestrel.Limits.RequestHeadersTimeout = o.Value.HandshakeTimeout);
         services.TryAddSingleton<IPairCodeValidator, PairCodeValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WireDecoder>();

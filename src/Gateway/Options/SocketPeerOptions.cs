@@ -56,8 +56,55 @@ public sealed class SocketPeerOptions
     [Range(1, 100_000)]
     public int OutboundQueueLength { get; set; } = 256;
 
+    /// <summary>
+    /// Bytes queued toward one client that has not read them yet (relayed payloads). 256 queued
+    /// 64 KB messages would pin 16 MB per socket; past this many bytes the client is closed with 4000.
+    /// </summary>
+    [Range(64 * 1024, 256 * 1024 * 1024)]
+    public int OutboundQueueBytes { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// How long one send to a client may take. A client whose TCP window stays full (it stopped
+    /// reading) would otherwise hold the send, and with it the socket and its queue, for good:
+    /// past this the socket is aborted and its session told the connection closed.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a message may take from its first frame's header to its last frame. A header that
+    /// announces more than ever comes (ASP.NET Core does not expose a frame's declared length), or a
+    /// message left without its final fragment, is closed with 1008 after this.
+    /// </summary>
+    public TimeSpan MessageTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Empty fragments one message may have. Every other fragment carries at least a byte, so
+    /// <see cref="MaxFrameBytes"/> bounds them; empty ones cost a header each and nothing else bounds
+    /// them. More closes with 1008.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int EmptyFramesPerMessage { get; set; } = 16;
+
+    /// <summary>
+    /// How long a client may take to send the headers of its HTTP upgrade request (Kestrel's
+    /// <c>RequestHeadersTimeout</c>): a client that trickles them is dropped after this.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>WebSocket ping interval, which keeps proxies from dropping idle sockets.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a ping may wait for its pong before the socket is aborted (a client, or a path to
+    /// it, that went silent). Zero: never (pings are sent but not awaited).
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long a socket in no room (never paired, or left after <c>busy</c>, <c>peer-timeout</c> or
+    /// <c>leave</c>) may send nothing before it is closed with 4002. Zero: never.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);

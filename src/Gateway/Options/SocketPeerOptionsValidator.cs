@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using SocketPeer.Actors.Cluster;
 
@@ -13,9 +12,19 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
         Positive(nameof(o.PeerTimeout), o.PeerTimeout);
         Positive(nameof(o.KeepAliveInterval), o.KeepAliveInterval, allowZero: true);
         Positive(nameof(o.CloseTimeout), o.CloseTimeout);
+        // Deadlines become timers, which take at most ~49 days; a day is already far past any use.
+        Deadline(nameof(o.SendTimeout), o.SendTimeout);
+        Deadline(nameof(o.MessageTimeout), o.MessageTimeout);
+        Deadline(nameof(o.HandshakeTimeout), o.HandshakeTimeout);
+        Deadline(nameof(o.KeepAliveTimeout), o.KeepAliveTimeout, allowZero: true);
+        Deadline(nameof(o.IdleTimeout), o.IdleTimeout, allowZero: true);
+        if (o.KeepAliveTimeout > TimeSpan.Zero && o.KeepAliveInterval == TimeSpan.Zero)
+            failures.Add("SocketPeer:KeepAliveTimeout is set but KeepAliveInterval is zero: no ping would be sent to time out.");
+        if (o.OutboundQueueBytes < o.MaxFrameBytes)
+            failures.Add($"SocketPeer:OutboundQueueBytes ({o.OutboundQueueBytes}) is smaller than MaxFrameBytes ({o.MaxFrameBytes}): one relayed message would close its reader.");
         if (o.PairCode.MinLength > o.PairCode.MaxLength)
             failures.Add($"SocketPeer:PairCode:MinLength ({o.PairCode.MinLength}) is larger than MaxLength ({o.PairCode.MaxLength}).");
-        try { _ = new Regex(o.PairCode.Pattern); }
+        try { _ = Protocol.PairCodeValidator.Compile(o.PairCode.Pattern); }
         catch (ArgumentException e) { failures.Add($"SocketPeer:PairCode:Pattern is not a valid regular expression: {e.Message}"); }
         foreach (var origin in o.AllowedOrigins)
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.PathAndQuery != "/")
@@ -77,6 +86,13 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
                 failures.Add($"{prefix}{nameof(t.AcceptableHeartbeatPause)} ({t.AcceptableHeartbeatPause}) is shorter than {nameof(t.HeartbeatInterval)} ({t.HeartbeatInterval}): every node would be suspected.");
             if (!(t.FailureDetectorThreshold is >= 1 and <= 100))
                 failures.Add($"{prefix}{nameof(t.FailureDetectorThreshold)} must be between 1 and 100 (got {t.FailureDetectorThreshold}).");
+        }
+
+        void Deadline(string key, TimeSpan value, bool allowZero = false)
+        {
+            Positive(key, value, allowZero);
+            if (value > TimeSpan.FromDays(1))
+                failures.Add($"SocketPeer:{key} must be at most a day (got {value}).");
         }
 
         void Positive(string key, TimeSpan value, bool allowZero = false)

@@ -9,7 +9,10 @@ public static class CloseCodes
     public const int Normal = 1000;
     /// <summary>A text frame that is not valid UTF-8 (sent by the WebSocket layer itself).</summary>
     public const int InvalidPayload = 1007;
-    /// <summary>The client kept flooding past the rate limit after <c>rate-limited</c>.</summary>
+    /// <summary>
+    /// The client kept flooding past the rate limit after <c>rate-limited</c>; or a message did not
+    /// complete within <c>MessageTimeout</c>, or had more than <c>EmptyFramesPerMessage</c> empty fragments.
+    /// </summary>
     public const int PolicyViolation = 1008;
     /// <summary>A message over <c>MaxFrameBytes</c>.</summary>
     public const int TooLarge = 1009;
@@ -21,4 +24,6 @@ public static class CloseCodes
     public const int SlowConsumer = 4000;
     /// <summary>The session this socket served was resumed on another socket.</summary>
     public const int SessionResumed = 4001;
+    /// <summary>In no room and silent for <c>IdleTimeout</c>.</summary>
+    public const int Idle = 4002;
 }

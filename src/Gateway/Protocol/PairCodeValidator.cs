@@ -14,14 +14,36 @@ public interface IPairCodeValidator
 /// <summary>Length and pattern from <c>SocketPeer:PairCode</c>.</summary>
 public sealed class PairCodeValidator : IPairCodeValidator
 {
+    /// <summary>Only for a pattern the non-backtracking engine cannot run (back-references, lookarounds).</summary>
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(50);
+
     private readonly PairCodeOptions _rules;
     private readonly Regex _pattern;
 
     public PairCodeValidator(IOptions<SocketPeerOptions> options)
     {
         _rules = options.Value.PairCode;
-        _pattern = new Regex(_rules.Pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled,
-            TimeSpan.FromMilliseconds(50));
+        _pattern = Compile(_rules.Pattern);
+    }
+
+    /// <summary>
+    /// The operator's pattern, matched against the whole code: <c>$</c> also matches before a final
+    /// newline, so <c>\z</c> is added. It runs on the non-backtracking engine, whose time is linear
+    /// in the code's length whatever the pattern; a pattern that engine refuses runs with a match timeout.
+    /// </summary>
+    /// <exception cref="ArgumentException">not a regular expression.</exception>
+    public static Regex Compile(string pattern)
+    {
+        _ = new Regex(pattern); // alone, so that wrapping cannot balance an unbalanced pattern ("a)(b")
+        var whole = $@"\A(?:{pattern})\z";
+        try
+        {
+            return new Regex(whole, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(whole, RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout);
+        }
     }
 
     public string? Validate(string code)

@@ -15,7 +15,25 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
     private const int MaxTypeEcho = 40;
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
+    /// <summary>
+    /// The decision for one frame; never throws for anything the client sent. A JSON string whose
+    /// escapes are not text (an unpaired surrogate, <c>"\ud800"</c>) is valid JSON, yet
+    /// <see cref="Utf8JsonReader.GetString"/> throws <see cref="InvalidOperationException"/> on it: that,
+    /// like every other decode failure, is <c>bad-message</c>, and the socket goes on being served.
+    /// </summary>
     public InboundDecision Decode(ReadOnlySpan<byte> frame, SessionId session)
+    {
+        try
+        {
+            return DecodeUnchecked(frame, session);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            return InboundDecision.Error(BadMessage, "a message's strings must be valid text (no unpaired surrogate escapes)");
+        }
+    }
+
+    private InboundDecision DecodeUnchecked(ReadOnlySpan<byte> frame, SessionId session)
     {
         WireType type;
         Range data;

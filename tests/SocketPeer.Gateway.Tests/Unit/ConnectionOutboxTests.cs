@@ -71,6 +71,37 @@ public sealed class ConnectionOutboxTests : IAsyncLifetime
         Assert.False(outbox.Queue.TryRead(out _));
     }
 
+    [Fact]
+    public void Queued_payload_bytes_past_the_bound_overflow_it_and_signal_a_blocked_writer()
+    {
+        var outbox = new ConnectionOutbox(_system, capacity: 100, inboundWindow: 1, maxBytes: 150_000);
+        var large = new RelayedNotice(RelayKind.Data, new byte[60_000]);
+
+        outbox.Tell(large);
+        outbox.Tell(large);
+        Assert.False(outbox.Overflowed);
+        Assert.False(outbox.OverflowedTask.IsCompleted);
+        outbox.Tell(large);
+
+        Assert.True(outbox.Overflowed);
+        Assert.True(outbox.OverflowedTask.IsCompleted); // what WebSocketWriter stops waiting on
+    }
+
+    [Fact]
+    public void Taking_a_message_frees_its_bytes()
+    {
+        var outbox = new ConnectionOutbox(_system, capacity: 100, inboundWindow: 1, maxBytes: 150_000);
+        var large = new RelayedNotice(RelayKind.Data, new byte[60_000]);
+
+        outbox.Tell(large);
+        outbox.Tell(large);
+        Assert.True(outbox.TryTake(out _));
+        outbox.Tell(large);
+
+        Assert.False(outbox.Overflowed);
+        Assert.True(outbox.QueuedBytes < 150_000);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => _system.Terminate();

@@ -22,6 +22,17 @@ public sealed class WireCodecTests
         Assert.Equal("""[1, 2.50 , "\u00e9"]""", Encoding.UTF8.GetString(relay.Payload));
     }
 
+    [Theory]
+    [InlineData("""{"type":"\ud800"}""")]
+    [InlineData("""{"type":"pair","data":"a\udc00"}""")]
+    [InlineData("""{"type":"resume","data":{"token":"\ud800","seq":0}}""")]
+    [InlineData("""{"type":"ack","data":{"\ud800":1}}""")]
+    public void A_string_with_an_unpaired_surrogate_escape_is_bad_message(string json)
+    {
+        var refusal = Assert.IsType<InboundDecision.Refuse>(Decode(json));
+        Assert.Equal(ServerErrorCodes.BadMessage, refusal.Notice.Code);
+    }
+
     [Fact]
     public void Pair_carries_a_valid_code()
     {

@@ -38,8 +38,12 @@ public static class ChaosRun
         try
         {
             if (settings.Fault == FaultKind.StuckConsumer)
-                // The stuck clients must still find the 4000 close frame when they read again.
+            {
+                // The stuck clients must still find the 4000 close frame when they read again: neither
+                // the close's wait nor a blocked send (SendTimeout would reset them) may end first.
                 settings.NodeEnvironment.TryAdd("SocketPeer__CloseTimeout", "00:01:00");
+                settings.NodeEnvironment.TryAdd("SocketPeer__SendTimeout", "00:01:00");
+            }
             say($"starting {settings.Nodes} nodes ({BuildPaths.GatewayDll})");
             cluster = await NodeCluster.StartAsync(settings, inNamespaces: settings.Fault == FaultKind.Partition, stop);
             report.NodeLogs = cluster.LogDirectory;
