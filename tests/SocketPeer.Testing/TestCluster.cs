@@ -17,7 +17,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     public SocketPeerServer this[int index] => Nodes[index];
 
-    /// <param name="settings">Configuration overrides for every node (see <see cref="SocketPeerServer.StartAsync"/>).</param>
+    /// <param name="settings">Configuration overrides for every node (see <see cref="SocketPeerServer.StartAsync(ValueTuple{string, string}[])"/>).</param>
     public static async Task<TestCluster> StartAsync(int nodes, params (string Key, string Value)[] settings)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);

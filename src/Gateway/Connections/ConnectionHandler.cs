@@ -107,8 +107,8 @@ public sealed class ConnectionHandler(
             if (location.Session is not IInternalActorRef { IsLocal: true }) _ = ReconnectIfLostAsync(location.Session, outbox, connectionOver.Token);
         };
 
-        var gate = new InboundGate(session, decoder,
-            new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time)) { Idle = idle };
+        var rate = new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time);
+        var gate = new InboundGate(session, decoder, rate) { Idle = idle };
         var resuming = new ResumeContext(gate, session, outbox, writer, connectionOver.Token);
         var inboundDone = ReadAllAsync(socket, resuming, route);
 
