@@ -35,6 +35,9 @@ public sealed class IngressLane
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = false,
             SingleWriter = false,
+            // The lane's waiter only posts to its graph's actor (LaneSource). A writer released when
+            // the lane reads resumes on the lane's thread, so OfferAsync hops off it at once.
+            AllowSynchronousContinuations = true,
         });
     }
 
@@ -47,15 +50,20 @@ public sealed class IngressLane
     /// <summary>Waits for room in the lane; false once ingress has stopped.</summary>
     public async ValueTask<bool> OfferAsync(IngressItem item, CancellationToken cancel)
     {
+        if (_channel.Writer.TryWrite(item)) return true;
         try
         {
             await _channel.Writer.WriteAsync(item, cancel);
-            return true;
         }
         catch (ChannelClosedException)
         {
             return false;
         }
+        finally
+        {
+            await Task.Yield(); // off the lane's thread, whatever completed the wait
+        }
+        return true;
     }
 
     /// <summary>
@@ -96,7 +104,7 @@ public sealed class IngressLane
     }
 
     private Source<NotUsed, NotUsed> Graph() =>
-        ChannelSource.FromReader(_channel.Reader)
+        Source.FromGraph(new LaneSource(_channel.Reader))
             .Via(_killSwitch.Flow<IngressItem>())
             .Select(item =>
             {
