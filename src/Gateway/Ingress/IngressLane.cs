@@ -22,6 +22,7 @@ public sealed class IngressLane
     private readonly ILogger _logger;
     private readonly int _index;
     private volatile bool _stopped;
+    private UniqueKillSwitch? _graph;
 
     public IngressLane(int index, int capacity, SharedKillSwitch killSwitch, ILogger logger)
     {
@@ -85,7 +86,9 @@ public sealed class IngressLane
         {
             try
             {
-                await Graph().RunWith(Sink.Ignore<NotUsed>(), materializer);
+                var (graph, done) = Graph().ToMaterialized(Sink.Ignore<NotUsed>(), Keep.Both).Run(materializer);
+                _graph = graph;
+                await done;
             }
             catch (Exception e)
             {
@@ -103,9 +106,13 @@ public sealed class IngressLane
         }
     }
 
-    private Source<NotUsed, NotUsed> Graph() =>
+    /// <summary>Fails the lane's current graph, as a bug in a stage would (tests: the lane comes back).</summary>
+    internal void FailGraph(Exception reason) => _graph?.Abort(reason);
+
+    private Source<NotUsed, UniqueKillSwitch> Graph() =>
         Source.FromGraph(new LaneSource(_channel.Reader))
             .Via(_killSwitch.Flow<IngressItem>())
+            .ViaMaterialized(KillSwitches.Single<IngressItem>(), Keep.Right)
             .Select(item =>
             {
                 Handle(item);

@@ -58,6 +58,9 @@ public sealed class IngressLanes(IOptions<SocketPeerOptions> options, ILogger<In
         logger.LogInformation("Ingress stopped on {Lanes} lanes", _lanes.Length);
     }
 
+    /// <summary>Every lane, in order (tests).</summary>
+    internal IReadOnlyList<IngressLane> All => _lanes;
+
     /// <summary>Completes when every lane's stream has ended for good.</summary>
     public Task Completion => Task.WhenAll(_lanes.Select(l => l.Completion));
 }

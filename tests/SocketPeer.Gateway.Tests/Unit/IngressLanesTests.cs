@@ -96,6 +96,23 @@ public sealed class IngressLanesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lane_whose_graph_fails_is_materialized_again_and_serves_its_sockets()
+    {
+        var lanes = Started(lanes: 1);
+        var session = new RecordingRef("session");
+        var socket = Connect(lanes, "socket", session);
+        Assert.True(await socket.OfferAsync(Relay("socket", 0), CancellationToken.None));
+        Assert.Equal(0, Seq((await session.NextAsync(1))[0]));
+
+        lanes.All[0].FailGraph(new InvalidOperationException("a stage failed"));
+        for (var i = 1; i <= 20; i++)
+            Assert.True(await socket.OfferAsync(Relay("socket", i), CancellationToken.None));
+
+        Assert.Equal(Enumerable.Range(1, 20), (await session.NextAsync(20)).Select(Seq));
+        Assert.False(lanes.Completion.IsCompleted);
+    }
+
+    [Fact]
     public async Task Once_stopped_nothing_more_is_taken_in_and_the_sockets_last_words_still_reach_their_sessions()
     {
         var lanes = Started(lanes: 2);
