@@ -67,6 +67,8 @@ public sealed class OptionsValidationTests
     [InlineData("SocketPeer:AllowedOrigins:0", "not an origin", "AllowedOrigins")]
     [InlineData("SocketPeer:Cluster:SeedNodes:0", "http://elsewhere:4053", "SeedNodes")]
     [InlineData("SocketPeer:OutboundQueueLength", "0", "OutboundQueueLength")]
+    [InlineData("SocketPeer:IngressLanes", "0", "IngressLanes")]
+    [InlineData("SocketPeer:IngressLaneCapacity", "0", "IngressLaneCapacity")]
     [InlineData("SocketPeer:Ice:TurnUrls:0", "turn:turn.example.net", "TurnSecret")]
     [InlineData("SocketPeer:Ice:StunUrls:0", "http://stun.example.net", "StunUrls")]
     [InlineData("SocketPeer:SendTimeout", "00:00:00", "SendTimeout")]

@@ -17,6 +17,9 @@ public sealed class BenchSettings
     /// <summary>Drive a server someone else started instead (SocketPeer's protocol, loopback only).</summary>
     public string? Url { get; set; }
     public int? ServerPid { get; set; }
+
+    /// <summary>The gateway dll of the <c>socketpeer-base</c> target (another build, for before/after).</summary>
+    public string? BaseGateway { get; set; }
     /// <summary>Extra environment for the .NET servers started (experiments, e.g. thread-pool knobs); recorded in the results.</summary>
     public Dictionary<string, string> ServerEnvironment { get; set; } = [];
 
@@ -57,7 +60,9 @@ public sealed class BenchSettings
           pairs split over the nodes or on one node; not part of all)
 
         options:
-          --targets LIST        socketpeer,raw,peerjs (default all; peerjs needs npm ci --prefix bench/peerjs)
+          --targets LIST        socketpeer,raw,peerjs (default all; peerjs needs npm ci --prefix bench/peerjs),
+                                socketpeer-base (another gateway build, with --base-gateway)
+          --base-gateway DLL    the socketpeer-base build, e.g. an earlier commit built with -o
           --url WS_URL          drive a running server (SocketPeer protocol, 127.0.0.1 only) instead
           --server-pid PID      ...and measure that process
           --server-env K=V      extra environment for the .NET servers started (repeatable)
@@ -98,6 +103,7 @@ public sealed class BenchSettings
                     break;
                 case "--url": settings.Url = Value(); break;
                 case "--server-pid": settings.ServerPid = Int(); break;
+                case "--base-gateway": settings.BaseGateway = Path.GetFullPath(Value()); break;
                 case "--server-env":
                     var pair = Value().Split('=', 2);
                     if (pair.Length != 2) throw new ArgumentException("--server-env takes KEY=VALUE");

@@ -42,7 +42,7 @@ public static class BenchRunner
                     report.Results.AddRange(await ClusterRelay.RunAsync(settings, progress, repeat, cancel));
                 foreach (var kind in settings.Targets)
                 {
-                    if (kind != TargetKind.External && ServerLaunch.Unavailable(kind) is { } why)
+                    if (kind != TargetKind.External && ServerLaunch.Unavailable(kind, settings.BaseGateway) is { } why)
                     {
                         if (repeat == 1)
                             report.Results.AddRange(settings.Scenarios.Select(s => new ScenarioResult
@@ -75,7 +75,7 @@ public static class BenchRunner
     private static IEnumerable<(string Variant, bool Workstation)> IdleVariantsFor(TargetKind kind, BenchSettings settings)
     {
         yield return (IdleVariants.Default, false);
-        if (settings.GcVariants && kind is TargetKind.SocketPeer or TargetKind.Raw) yield return (IdleVariants.Workstation, true);
+        if (settings.GcVariants && kind is TargetKind.SocketPeer or TargetKind.SocketPeerBase or TargetKind.Raw) yield return (IdleVariants.Workstation, true);
     }
 
     /// <summary>Starts the server (or uses --url), runs <paramref name="body"/>, and always stops it.</summary>
@@ -92,7 +92,7 @@ public static class BenchRunner
         try
         {
             progress.Say($"starting {kind.Name()}{(workstationGc ? " (DOTNET_gcServer=0)" : "")} for repeat {repeat}");
-            server = await ServerProcess.StartAsync(kind, ServerLaunch.For(kind, workstationGc, settings.ServerEnvironment), cancel);
+            server = await ServerProcess.StartAsync(kind, ServerLaunch.For(kind, workstationGc, settings.ServerEnvironment, settings.BaseGateway), cancel);
         }
         catch (BenchException e)
         {

@@ -17,19 +17,21 @@ public sealed class ServerLaunch(Func<ProcessStartInfo> startInfo, string readyP
     /// </summary>
     /// <param name="workstationGc">Run a .NET server with DOTNET_gcServer=0 (the idle-footprint variant).</param>
     /// <param name="environment">Extra environment for the .NET servers (--server-env).</param>
-    public static ServerLaunch For(TargetKind kind, bool workstationGc, IReadOnlyDictionary<string, string>? environment = null) => kind switch
-    {
-        TargetKind.SocketPeer => Dotnet(BuildPaths.GatewayDll, workstationGc, environment, "/ready",
-            "--SocketPeer:MessagesPerSecond=100000", "--SocketPeer:MessageBurst=100000",
-            "--SocketPeer:ConnectionsPerAddress=100000", "--SocketPeer:Cluster:Port=0"),
-        TargetKind.Raw => Dotnet(BuildPaths.RawRelayDll, workstationGc, environment, "/ready"),
-        TargetKind.PeerJs => new ServerLaunch(() =>
-            new ProcessStartInfo("node", ["--expose-gc", Path.Combine(BuildPaths.PeerJsDir, "server.mjs"), "0"])
-            {
-                WorkingDirectory = BuildPaths.PeerJsDir,
-            }, "/"),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+    /// <param name="baseGatewayDll">The gateway build of <see cref="TargetKind.SocketPeerBase"/> (--base-gateway).</param>
+    public static ServerLaunch For(TargetKind kind, bool workstationGc, IReadOnlyDictionary<string, string>? environment = null,
+        string? baseGatewayDll = null) => kind switch
+        {
+            TargetKind.SocketPeer => Gateway(BuildPaths.GatewayDll, workstationGc, environment),
+            TargetKind.SocketPeerBase => Gateway(baseGatewayDll ?? throw new ArgumentException("socketpeer-base needs --base-gateway"),
+                workstationGc, environment),
+            TargetKind.Raw => Dotnet(BuildPaths.RawRelayDll, workstationGc, environment, "/ready"),
+            TargetKind.PeerJs => new ServerLaunch(() =>
+                new ProcessStartInfo("node", ["--expose-gc", Path.Combine(BuildPaths.PeerJsDir, "server.mjs"), "0"])
+                {
+                    WorkingDirectory = BuildPaths.PeerJsDir,
+                }, "/"),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
 
     /// <summary>
     /// One SocketPeer node of a loopback cluster: remoting on <paramref name="remotingPort"/>, joining
@@ -46,9 +48,16 @@ public sealed class ServerLaunch(Func<ProcessStartInfo> startInfo, string readyP
             .. seed is null ? Array.Empty<string>() : [$"--SocketPeer:Cluster:SeedNodes={seed}"],
         ]);
 
+    private static ServerLaunch Gateway(string dll, bool workstationGc, IReadOnlyDictionary<string, string>? environment) =>
+        Dotnet(dll, workstationGc, environment, "/ready",
+            "--SocketPeer:MessagesPerSecond=100000", "--SocketPeer:MessageBurst=100000",
+            "--SocketPeer:ConnectionsPerAddress=100000", "--SocketPeer:Cluster:Port=0");
+
     /// <summary>Why <paramref name="kind"/> cannot run here, or null when it can.</summary>
-    public static string? Unavailable(TargetKind kind) => kind switch
+    public static string? Unavailable(TargetKind kind, string? baseGatewayDll = null) => kind switch
     {
+        TargetKind.SocketPeerBase when baseGatewayDll is null || !File.Exists(baseGatewayDll) =>
+            $"--base-gateway {baseGatewayDll ?? "(not given)"}: no such gateway build",
         TargetKind.SocketPeer when !File.Exists(BuildPaths.GatewayDll) => $"{BuildPaths.GatewayDll} is not built",
         TargetKind.Raw when !File.Exists(BuildPaths.RawRelayDll) => $"{BuildPaths.RawRelayDll} is not built",
         TargetKind.PeerJs when !Directory.Exists(Path.Combine(BuildPaths.PeerJsDir, "node_modules", "peer")) =>

@@ -9,6 +9,11 @@ public enum TargetKind
     Raw,
     /// <summary>The PeerJS server (npm <c>peer</c>) on Node, from bench/peerjs.</summary>
     PeerJs,
+    /// <summary>
+    /// Another build of our gateway (<c>--base-gateway PATH</c>, e.g. an earlier commit built with
+    /// <c>-o</c>), started exactly like <see cref="SocketPeer"/>: before/after in one interleaved run.
+    /// </summary>
+    SocketPeerBase,
     /// <summary>A server the user started (<c>--url</c>), spoken to in SocketPeer's protocol.</summary>
     External,
 }
@@ -20,6 +25,7 @@ public static class TargetNames
         TargetKind.SocketPeer => "socketpeer",
         TargetKind.Raw => "raw",
         TargetKind.PeerJs => "peerjs",
+        TargetKind.SocketPeerBase => "socketpeer-base",
         _ => "external",
     };
 
@@ -28,6 +34,7 @@ public static class TargetNames
         "socketpeer" or "ours" => TargetKind.SocketPeer,
         "raw" or "kestrel" => TargetKind.Raw,
         "peerjs" or "peer" => TargetKind.PeerJs,
-        _ => throw new ArgumentException($"unknown target \"{name}\" (socketpeer, raw, peerjs)"),
+        "socketpeer-base" or "base" => TargetKind.SocketPeerBase,
+        _ => throw new ArgumentException($"unknown target \"{name}\" (socketpeer, raw, peerjs, socketpeer-base)"),
     };
 }

@@ -7,6 +7,7 @@ using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Ice;
+using SocketPeer.Gateway.Ingress;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
 using static SocketPeer.Actors.Sessions.ServerErrorCodes;
@@ -15,8 +16,9 @@ namespace SocketPeer.Gateway.Connections;
 
 /// <summary>
 /// Runs one WebSocket connection as two loops around its session entity, with no actor of its own:
-/// <para>inbound: frames → size, rate, decode (<see cref="InboundGate"/>) → session, a few messages in
-/// flight at a time (<see cref="SessionAck"/> is the backpressure);</para>
+/// <para>inbound: frames → size, rate, decode (<see cref="InboundGate"/>) → the socket's ingress lane
+/// (<see cref="IngressLanes"/>), which routes and delivers to the session, a few messages in flight at
+/// a time (<see cref="SessionAck"/> is the backpressure);</para>
 /// <para>outbound: the session tells the connection's <see cref="ConnectionOutbox"/> → a bounded queue
 /// → encode → socket. A client that lets the queue fill is closed with 4000 instead of being buffered
 /// without bound.</para>
@@ -24,6 +26,7 @@ namespace SocketPeer.Gateway.Connections;
 public sealed class ConnectionHandler(
     ActorSystem system,
     IRequiredActor<SessionRegion> sessionRegion,
+    IngressLanes lanes,
     WireDecoder decoder,
     IceServerProvider ice,
     ResumeSettings resumeSettings,
@@ -98,8 +101,13 @@ public sealed class ConnectionHandler(
 
         // The host's stop (SIGTERM) begins the node's stop; so does coordinated shutdown started any
         // other way (a node downed by the split brain resolver): either way, clients hear 1012.
-        using var restart = NodeStopping.Get(system).Token.Register(
-            () => outbox.Tell(new CloseRequest(CloseCodes.ServiceRestart, "service restart")));
+        // Ingress stops first (idempotent, whichever socket gets here first): no message read from
+        // now on reaches a session that is about to hand off.
+        using var restart = NodeStopping.Get(system).Token.Register(() =>
+        {
+            lanes.Stop();
+            outbox.Tell(new CloseRequest(CloseCodes.ServiceRestart, "service restart"));
+        });
         var route = new SessionRoute(sessionRegion.ActorRef);
         writer.SessionLocated = location =>
         {
@@ -110,7 +118,8 @@ public sealed class ConnectionHandler(
         var rate = new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time);
         var gate = new InboundGate(session, decoder, rate) { Idle = idle };
         var resuming = new ResumeContext(gate, session, outbox, writer, connectionOver.Token);
-        var inboundDone = ReadAllAsync(socket, resuming, route);
+        var ingress = new ConnectionIngress(lanes.For(session.Value), outbox, route, sessionRegion.ActorRef);
+        var inboundDone = ReadAllAsync(socket, resuming, ingress);
 
         var first = await Task.WhenAny(inboundDone, outboundDone);
         if (first == outboundDone)
@@ -164,24 +173,33 @@ public sealed class ConnectionHandler(
     }
 
     /// <summary>
-    /// Inbound: frames → size, rate, decode (<see cref="InboundGate"/>) → the session, at most
-    /// <see cref="InboundWindow"/> unacknowledged; refusals and closes go straight to the outbox.
+    /// Inbound: frames → size, rate, decode (<see cref="InboundGate"/>) → the socket's ingress lane,
+    /// which routes and tells the session, at most <see cref="InboundWindow"/> unacknowledged; refusals
+    /// and closes go straight to the outbox.
     /// </summary>
-    private async Task ReadAllAsync(WebSocket socket, ResumeContext context, SessionRoute route)
+    /// <remarks>
+    /// Decoding stays here, per socket, not in the lane: a frame's verdict decides what this loop does
+    /// next (a <c>resume</c> as the first frame is answered before the next frame is read; a close ends
+    /// reading), and refusals must reach the client in order with the session's own answers, which
+    /// they do by going straight to the outbox as before.
+    /// </remarks>
+    private async Task ReadAllAsync(WebSocket socket, ResumeContext context, ConnectionIngress ingress)
     {
         var outbox = context.Outbox;
-        var region = sessionRegion.ActorRef;
         try
         {
+            // Told directly, not through the lane: the resume's HandOver (also told directly) must not
+            // overtake it.
             await outbox.WaitForWindowAsync(context.Over);
-            region.Tell(new AttachConnection(context.Fresh, outbox), outbox);
+            outbox.Told();
+            sessionRegion.ActorRef.Tell(new AttachConnection(context.Fresh, outbox), outbox);
             await foreach (var decision in DecideAsync(socket, context))
             {
                 if (decision is InboundDecision.Forward forward)
                 {
-                    var target = route.For(forward.Message.Session, outbox.NothingInFlight);
-                    await outbox.WaitForWindowAsync(context.Over);
-                    target.Tell(forward.Message, outbox);
+                    // False once the node stopped taking messages: the frame is dropped and reading
+                    // goes on until the 1012 close handshake ends.
+                    await ingress.OfferAsync(forward.Message, context.Over);
                     continue;
                 }
                 TellClient(decision, outbox);
@@ -191,7 +209,7 @@ public sealed class ConnectionHandler(
         finally
         {
             // After a resume the first session passes this on to the one taken back (HandOver).
-            region.Tell(new ConnectionClosed(context.Fresh, outbox), ActorRefs.NoSender);
+            await ingress.FinishAsync(new ConnectionClosed(context.Fresh, outbox));
         }
     }
 

@@ -19,11 +19,11 @@ public sealed class ConnectionOutbox : MinimalActorRef
     private readonly IActorRefProvider _provider;
     private readonly Channel<object> _queue;
     private readonly SemaphoreSlim _window;
-    private readonly int _windowSize;
     private readonly long _maxBytes;
     private readonly TaskCompletionSource _overflow = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _queuedBytes;
     private int _registered;
+    private int _unacknowledged;
     private volatile bool _overflowed;
     private volatile bool _completed;
 
@@ -47,7 +47,6 @@ public sealed class ConnectionOutbox : MinimalActorRef
         // No maximum: an acknowledgement the window does not expect (a session that acked a message
         // twice across a hand-over) only widens it by one, which is harmless; throwing would not be.
         _window = new SemaphoreSlim(inboundWindow);
-        _windowSize = inboundWindow;
         Path = _provider.TempPath();
         _provider.RegisterTempActor(this, Path);
         _registered = 1;
@@ -83,8 +82,18 @@ public sealed class ConnectionOutbox : MinimalActorRef
     /// <summary>Waits for room in the window of messages in flight to the session (its backpressure).</summary>
     public ValueTask WaitForWindowAsync(CancellationToken cancel) => new(_window.WaitAsync(cancel));
 
-    /// <summary>Every message told to the session so far has been acknowledged.</summary>
-    public bool NothingInFlight => _window.CurrentCount >= _windowSize;
+    /// <summary>
+    /// Every message told to the session so far has been acknowledged. Counted from <see cref="Told"/>
+    /// rather than from the window: the window is taken before a message waits in its ingress lane,
+    /// so it also holds messages not told yet.
+    /// </summary>
+    public bool NothingInFlight => Volatile.Read(ref _unacknowledged) <= 0;
+
+    /// <summary>A message that the session will acknowledge was just told with this outbox as sender.</summary>
+    public void Told() => Interlocked.Increment(ref _unacknowledged);
+
+    /// <summary>Gives back a place taken in the window for a message that was never told.</summary>
+    public void ReturnWindow() => _window.Release();
 
     /// <summary>Nothing more will be sent: the writer ends after what is queued.</summary>
     public void Complete()
@@ -98,6 +107,7 @@ public sealed class ConnectionOutbox : MinimalActorRef
         switch (message)
         {
             case SessionAck:
+                Interlocked.Decrement(ref _unacknowledged);
                 _window.Release();
                 return;
             case PoisonPill:

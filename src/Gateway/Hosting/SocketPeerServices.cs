@@ -10,6 +10,7 @@ using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Connections;
 using SocketPeer.Gateway.Health;
 using SocketPeer.Gateway.Ice;
+using SocketPeer.Gateway.Ingress;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
 
@@ -51,6 +52,7 @@ public static class SocketPeerServices
         services.AddSingleton<IceServerProvider>();
         services.AddSingleton(ResumeSettingsFrom);
         services.AddSingleton<SocketPeerMetrics>();
+        services.AddSingleton<IngressLanes>();
         services.AddSingleton<ConnectionHandler>();
         services.AddSingleton<ConnectionDrain>();
         services.AddHealthChecks().AddCheck<StoppingCheck>(StoppingCheck.Name, tags: [ReadyTag]);
@@ -103,6 +105,7 @@ public static class SocketPeerServices
                 // and the system terminates under open sockets, which end with a bare 1000. Akka.Hosting
                 // has no typed option for this key.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
+                .AddStartup((system, _) => provider.GetRequiredService<IngressLanes>().Start(system))
                 .AddStartup((system, _) => DrainSocketsBeforeLeaving(system,
                     provider.GetRequiredService<ConnectionDrain>(), options.CloseTimeout))
                 .AddStartup((system, _) => provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping

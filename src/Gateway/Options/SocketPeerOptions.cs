@@ -91,6 +91,20 @@ public sealed class SocketPeerOptions
     /// </summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Ingress lanes on this node: long-lived Akka.Streams graphs that carry every socket's messages
+    /// into the sessions, each socket on one lane (docs/design.md, the edge). One per core by default.
+    /// </summary>
+    [Range(1, 1024)]
+    public int IngressLanes { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Messages one ingress lane holds before the sockets' readers wait for room (its bounded
+    /// channel): past it, backpressure reaches the socket reads.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int IngressLaneCapacity { get; set; } = 1024;
+
     /// <summary>WebSocket ping interval, which keeps proxies from dropping idle sockets.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 

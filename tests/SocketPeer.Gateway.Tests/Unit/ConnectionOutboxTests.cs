@@ -102,6 +102,20 @@ public sealed class ConnectionOutboxTests : IAsyncLifetime
         Assert.True(outbox.QueuedBytes < 150_000);
     }
 
+    [Fact]
+    public async Task In_flight_counts_messages_told_not_places_taken_in_the_window()
+    {
+        var outbox = new ConnectionOutbox(_system, capacity: 4, inboundWindow: 8);
+        await outbox.WaitForWindowAsync(CancellationToken.None); // waiting in its ingress lane
+        Assert.True(outbox.NothingInFlight);
+
+        outbox.Told();
+        Assert.False(outbox.NothingInFlight);
+        outbox.Tell(SessionAck.Instance);
+
+        Assert.True(outbox.NothingInFlight);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => _system.Terminate();
