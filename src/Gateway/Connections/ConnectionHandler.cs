@@ -91,10 +91,9 @@ public sealed class ConnectionHandler(
     {
         using var idle = new IdleWatch(_options.IdleTimeout, time,
             () => outbox.Tell(new CloseRequest(CloseCodes.Idle, "idle-timeout")));
-        var writer = new WebSocketWriter(socket, metrics, ice)
+        using var writer = new WebSocketWriter(socket, metrics, ice)
         {
             SendTimeout = _options.SendTimeout,
-            StopWaiting = outbox.OverflowedTask, // an overflow closes even while a send is blocked
             Idle = idle,
         };
         var outboundDone = WriteAllAsync(outbox, writer);

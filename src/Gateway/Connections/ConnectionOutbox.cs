@@ -20,7 +20,6 @@ public sealed class ConnectionOutbox : MinimalActorRef
     private readonly Channel<object> _queue;
     private readonly SemaphoreSlim _window;
     private readonly long _maxBytes;
-    private readonly TaskCompletionSource _overflow = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _queuedBytes;
     private int _registered;
     private int _unacknowledged;
@@ -61,9 +60,6 @@ public sealed class ConnectionOutbox : MinimalActorRef
 
     /// <summary>The queue filled: the client does not read what it is sent.</summary>
     public bool Overflowed => _overflowed;
-
-    /// <summary>Completes when the queue overflows, so that a send blocked on a full TCP window stops waiting.</summary>
-    public Task OverflowedTask => _overflow.Task;
 
     /// <summary>Bytes queued and not yet taken by the writer.</summary>
     public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
@@ -121,7 +117,6 @@ public sealed class ConnectionOutbox : MinimalActorRef
         if (_completed) return;
         _overflowed = true;
         Complete();
-        _overflow.TrySetResult();
     }
 
     /// <summary>Stops answering to its path; messages still on their way are dropped.</summary>

@@ -14,7 +14,7 @@ public sealed record CloseRequest(int Code, string Reason);
 /// time (WebSocket allows one send in flight), so no lock is needed; the send in flight is kept so a
 /// close can wait for it.
 /// </summary>
-public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics, IceServerProvider ice)
+public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics, IceServerProvider ice) : IDisposable
 {
     /// <summary>Called when the entity serving this socket says where it is.</summary>
     public Action<SessionLocation>? SessionLocated { get; set; }
@@ -58,10 +58,17 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
     /// </summary>
     public TimeSpan SendTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
-    /// <summary>Completes when the send in flight should stop being waited for (the outbox overflowed).</summary>
-    public Task StopWaiting { get; init; } = Never;
+    /// <summary>
+    /// The send deadline: one timer per socket, armed only while a send waits (most complete at once)
+    /// and re-armed for the next, rather than a timer and a task per waiting send, which a busy
+    /// socket pays for thousands of times a second.
+    /// </summary>
+    private ITimer? _deadline;
 
-    private static readonly Task Never = new TaskCompletionSource().Task;
+    /// <summary>1 while a send waits with the deadline armed; 2 once the deadline gave up on it.</summary>
+    private int _waiting;
+
+    private bool _waitingForClose;
 
     /// <summary>Told of every message sent to the client (the idle timeout), when set.</summary>
     public IdleWatch? Idle { get; init; }
@@ -143,38 +150,51 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
     }
 
     /// <summary>
-    /// Waits for <paramref name="send"/> at most <see cref="SendTimeout"/>, and no longer once
-    /// <see cref="StopWaiting"/> completes. On the deadline the socket is aborted: no close frame
-    /// could pass a full window, and the abort fails the read side, so the session hears the
-    /// connection closed at once.
+    /// Waits for <paramref name="send"/> at most <see cref="SendTimeout"/>. On the deadline the socket
+    /// is aborted: no close frame could pass a full window, and the abort fails the read side, so the
+    /// session hears the connection closed at once. An outbox that overflows meanwhile is closed once
+    /// this send ends, by its deadline at the latest.
     /// </summary>
-    /// <returns>false when the send was given up (the socket aborted, or the outbox overflowed).</returns>
-    /// <param name="closing">a close frame: already counted under its own code, and waited for even after an overflow.</param>
+    /// <returns>false when the send was given up (the socket aborted).</returns>
+    /// <param name="closing">a close frame: already counted under its own code.</param>
     private async Task<bool> SentInTimeAsync(Task send, bool closing = false)
     {
-        if (send.IsCompleted)
+        if (send.IsCompleted || SendTimeout == Timeout.InfiniteTimeSpan)
         {
             await send; // the usual case, a socket with room in its window: no timer
             return true;
         }
-        var waited = send.WaitAsync(SendTimeout);
-        if (await Task.WhenAny(waited, closing ? Never : StopWaiting) == waited)
+        _waitingForClose = closing;
+        _deadline ??= TimeProvider.System.CreateTimer(static w => ((WebSocketWriter)w!).SendTooSlow(), this,
+            Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        Volatile.Write(ref _waiting, 1);
+        _deadline.Change(SendTimeout, Timeout.InfiniteTimeSpan);
+        try
         {
-            try
-            {
-                await waited; // a failed send's exception is the caller's
-                return true;
-            }
-            catch (TimeoutException)
-            {
-                TimedOut = true;
-                if (!closing) metrics.Closed(CloseCodes.SlowConsumer);
-                socket.Abort();
-            }
+            await send;
+            return true;
         }
-        _ = send.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed: it fails after the abort
-        return false;
+        catch when (Volatile.Read(ref _waiting) == 2)
+        {
+            return false; // aborted by the deadline: the send's failure says nothing more
+        }
+        finally
+        {
+            if (Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
+                _deadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
+
+    private void SendTooSlow()
+    {
+        if (Interlocked.CompareExchange(ref _waiting, 2, 1) != 1) return; // the send ended just in time
+        TimedOut = true;
+        if (!_waitingForClose) metrics.Closed(CloseCodes.SlowConsumer);
+        socket.Abort();
+    }
+
+    /// <summary>The send deadline's timer; the socket is over.</summary>
+    public void Dispose() => _deadline?.Dispose();
 
     private void Count(IClientMessage message)
     {
