@@ -91,7 +91,7 @@ public sealed class ConnectionHandler(
     {
         using var idle = new IdleWatch(_options.IdleTimeout, time,
             () => outbox.Tell(new CloseRequest(CloseCodes.Idle, "idle-timeout")));
-        using var writer = new WebSocketWriter(socket, metrics, ice)
+        var writer = new WebSocketWriter(socket, metrics, ice)
         {
             SendTimeout = _options.SendTimeout,
             Idle = idle,

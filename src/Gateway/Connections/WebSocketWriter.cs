@@ -14,7 +14,7 @@ public sealed record CloseRequest(int Code, string Reason);
 /// time (WebSocket allows one send in flight), so no lock is needed; the send in flight is kept so a
 /// close can wait for it.
 /// </summary>
-public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics, IceServerProvider ice) : IDisposable
+public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics, IceServerProvider ice)
 {
     /// <summary>Called when the entity serving this socket says where it is.</summary>
     public Action<SessionLocation>? SessionLocated { get; set; }
@@ -61,7 +61,8 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
     /// <summary>
     /// The send deadline: one timer per socket, armed only while a send waits (most complete at once)
     /// and re-armed for the next, rather than a timer and a task per waiting send, which a busy
-    /// socket pays for thousands of times a second.
+    /// socket pays for thousands of times a second. Never disposed: the writer may still be draining
+    /// after the connection's loops return, and a timer that is not armed is collected with it.
     /// </summary>
     private ITimer? _deadline;
 
@@ -192,9 +193,6 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
         if (!_waitingForClose) metrics.Closed(CloseCodes.SlowConsumer);
         socket.Abort();
     }
-
-    /// <summary>The send deadline's timer; the socket is over.</summary>
-    public void Dispose() => _deadline?.Dispose();
 
     private void Count(IClientMessage message)
     {
