@@ -71,7 +71,7 @@ public sealed class CrashedProcessDowning : UntypedActor, IWithTimers
             case Probed p:
                 if (Downable(p.Node.Address) is { } member && member.UniqueAddress == p.Node && HasMajorityWithout(member))
                 {
-                    _log.Warning("Cluster member {0} refuses connections after its connection dropped: its process is gone; downing it", member.Address);
+                    _log.Warning("Cluster member {0} refuses connections after its connection dropped: its process is gone; quarantining and downing it", member.Address);
                     // Quarantine first: the cluster marks a quarantined incarnation terminated, so it no
                     // longer blocks convergence and is removed at the next leader action. A member merely
                     // downed stays "reachable" until the failure detector gives up on it (~3 s), and the

@@ -384,21 +384,29 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 return Next(rejoin.State, [started, new ToClient(new ResumedNotice(0, "waiting")), .. rejoin.Effects]);
             case ResumeState.Paired when claims is { Code: { } code, Partner: { } partner }:
                 // Paired on the token's word; `resumed` waits for the partner to confirm.
-                var attempt = Joins + 1;
-                var confirming = fresh with
-                {
-                    Phase = new Paired(code, partner, attempt),
-                    Joins = attempt,
-                    Confirming = true,
-                    Replaying = true,
-                    PartnerResumable = claims.PartnerResumable,
-                    InSeq = received,
-                    Acked = received,
-                };
-                return Next(confirming, started, new ToPartner(new PartnerResumed(partner, Id, code, received)));
+                return Next(fresh.ConfirmingPairing(code, partner, claims.PartnerResumable, received), started, new ToPartner(new PartnerResumed(partner, Id, code, received)));
             default:
                 return Next(fresh, started, new ToClient(new ResumedNotice(0, "idle")));
         }
+    }
+
+    /// <summary>
+    /// Paired on a token's word, with a new join attempt: the partner has not confirmed yet, and what
+    /// it replays waits for its answer. <paramref name="received"/> is what our client has of its messages.
+    /// </summary>
+    private SessionState ConfirmingPairing(PairCode code, SessionId partner, bool partnerResumable, long received)
+    {
+        var attempt = Joins + 1;
+        return this with
+        {
+            Phase = new Paired(code, partner, attempt),
+            Joins = attempt,
+            Confirming = true,
+            Replaying = true,
+            PartnerResumable = partnerResumable,
+            InSeq = received,
+            Acked = received,
+        };
     }
 
     /// <summary>
@@ -416,18 +424,8 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 var rejoin = successor.Join(code, replaces: claims.Session);
                 return Next(rejoin.State, [new ToClient(new ResumedNotice(0, "waiting")), .. rejoin.Effects]);
             case ResumeState.Paired when claims is { Code: { } code, Partner: { } partner }:
-                var attempt = Joins + 1;
-                var confirming = successor with
-                {
-                    Phase = new Paired(code, partner, attempt),
-                    Joins = attempt,
-                    Confirming = true,
-                    Replaying = true,
-                    PartnerResumable = claims.PartnerResumable,
-                    InSeq = received,
-                    Acked = received,
-                    Predecessor = claims.Session,
-                };
+                var confirming = successor.ConfirmingPairing(code, partner, claims.PartnerResumable, received);
+                confirming = confirming with { Predecessor = claims.Session };
                 return Next(confirming, new ToPartner(new PartnerResumed(partner, Id, code, received, claims.Session)));
             default:
                 return Next(successor, new ToClient(new ResumedNotice(0, "idle")));
