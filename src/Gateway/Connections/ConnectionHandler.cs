@@ -4,9 +4,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.Options;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
-using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Sessions;
-using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Ingress;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
@@ -20,16 +18,18 @@ namespace SocketPeer.Gateway.Connections;
 /// (<see cref="IngressLanes"/>), which routes and delivers to the session, a few messages in flight at
 /// a time (<see cref="SessionAck"/> is the backpressure);</para>
 /// <para>outbound: the session tells the connection's <see cref="ConnectionOutbox"/> → a bounded queue
-/// → encode → socket. A client that lets the queue fill is closed with 4000 instead of being buffered
-/// without bound.</para>
+/// → <see cref="OutboundPump"/> (encode) → <see cref="WebSocketWriter"/> → socket. A client that lets
+/// the queue fill is closed with 4000 instead of being buffered without bound.</para>
+/// <para>Which session the socket serves is its <see cref="ConnectionSession"/>'s to know; a resume
+/// is <see cref="ResumeCoordinator"/>'s to carry out. This class runs the loops and the close handshake.</para>
 /// </summary>
 public sealed class ConnectionHandler(
     ActorSystem system,
     IRequiredActor<SessionRegion> sessionRegion,
     IngressLanes lanes,
     WireDecoder decoder,
-    IceServerProvider ice,
-    ResumeSettings resumeSettings,
+    OutboundPump outbound,
+    ResumeCoordinator resume,
     SocketPeerMetrics metrics,
     IOptions<SocketPeerOptions> options,
     TimeProvider time,
@@ -43,7 +43,6 @@ public sealed class ConnectionHandler(
     private const int InboundWindow = 8;
 
     private readonly SocketPeerOptions _options = options.Value;
-    private readonly ResumeAnswerWait _resumeWait = new(time);
 
     public async Task RunAsync(WebSocket socket, HttpContext http)
     {
@@ -86,17 +85,14 @@ public sealed class ConnectionHandler(
         }
     }
 
-    private async Task ServeAsync(WebSocket socket, SessionId session, ConnectionOutbox outbox,
+    private async Task ServeAsync(WebSocket socket, SessionId own, ConnectionOutbox outbox,
         CancellationTokenSource connectionOver, CancellationToken clientGone)
     {
         using var idle = new IdleWatch(_options.IdleTimeout, time,
             () => outbox.Tell(new CloseRequest(CloseCodes.Idle, "idle-timeout")));
-        var writer = new WebSocketWriter(socket, metrics, ice)
-        {
-            SendTimeout = _options.SendTimeout,
-            Idle = idle,
-        };
-        var outboundDone = WriteAllAsync(outbox, writer);
+        var writer = new WebSocketWriter(socket, metrics) { SendTimeout = _options.SendTimeout };
+        var session = new ConnectionSession(own, sessionRegion.ActorRef);
+        var outboundDone = outbound.RunAsync(outbox, writer, session, idle, connectionOver.Token);
 
         // The host's stop (SIGTERM) begins the node's stop; so does coordinated shutdown started any
         // other way (a node downed by the split brain resolver): either way, clients hear 1012.
@@ -107,25 +103,18 @@ public sealed class ConnectionHandler(
             lanes.Stop();
             outbox.Tell(new CloseRequest(CloseCodes.ServiceRestart, "service restart"));
         });
-        var route = new SessionRoute(sessionRegion.ActorRef);
-        writer.SessionLocated = location =>
-        {
-            route.Located(location);
-            if (location.Session is not IInternalActorRef { IsLocal: true }) _ = ReconnectIfLostAsync(location.Session, outbox, connectionOver.Token);
-        };
 
         var rate = new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time);
         var gate = new InboundGate(session, decoder, rate) { Idle = idle };
-        var resuming = new ResumeContext(gate, session, outbox, writer, connectionOver.Token);
-        var ingress = new ConnectionIngress(lanes.For(session.Value), outbox, route, sessionRegion.ActorRef);
-        var inboundDone = ReadAllAsync(socket, resuming, ingress);
+        var ingress = new ConnectionIngress(lanes.For(own.Value), outbox, session);
+        var inboundDone = ReadAllAsync(socket, new Inbound(gate, session, outbox, ingress, connectionOver.Token));
 
         var first = await Task.WhenAny(inboundDone, outboundDone);
         if (first == outboundDone)
         {
             // The outbound side ended first: the server closed (restart), the client fell behind,
             // or a send failed because the socket broke (then the inbound side fails too).
-            if (outboundDone.IsCompletedSuccessfully && outboundDone.Result == OutboundEnd.Overflowed)
+            if (outboundDone.IsCompletedSuccessfully && outboundDone.Result) // the client fell behind
             {
                 logger.LogInformation("Closing a slow consumer: its queue reached {Messages} messages or {Bytes} bytes",
                     _options.OutboundQueueLength, _options.OutboundQueueBytes);
@@ -161,11 +150,10 @@ public sealed class ConnectionHandler(
             await WaitAsync(clientGone, _options.CloseTimeout);
             return;
         }
-        // The client closed (we answer its close frame), or the gate closed: then its own close went
-        // into the outbox first and this one is never written.
-        outbox.Tell(socket.State == WebSocketState.Open
-            ? new CloseRequest(CloseCodes.ServiceRestart, "service restart")
-            : new CloseRequest(CloseCodes.Normal, ""));
+        // The client closed: answer its close frame. Otherwise the gate closed, and its close
+        // request is in the outbox already.
+        if (socket.State == WebSocketState.CloseReceived) outbox.Tell(new CloseRequest(CloseCodes.Normal, ""));
+        outbox.Complete();
         await AwaitOrAbort(outboundDone, socket);
         if (socket.State == WebSocketState.CloseSent)
             await DrainUntilClosedAsync(socket, clientGone);
@@ -180,25 +168,25 @@ public sealed class ConnectionHandler(
     /// Decoding stays here, per socket, not in the lane: a frame's verdict decides what this loop does
     /// next (a <c>resume</c> as the first frame is answered before the next frame is read; a close ends
     /// reading), and refusals must reach the client in order with the session's own answers, which
-    /// they do by going straight to the outbox as before.
+    /// they do by going straight to the outbox.
     /// </remarks>
-    private async Task ReadAllAsync(WebSocket socket, ResumeContext context, ConnectionIngress ingress)
+    private async Task ReadAllAsync(WebSocket socket, Inbound inbound)
     {
-        var outbox = context.Outbox;
+        var (_, session, outbox, ingress, over) = inbound;
         try
         {
             // Told directly, not through the lane: the resume's HandOver (also told directly) must not
             // overtake it.
-            await outbox.WaitForWindowAsync(context.Over);
+            await outbox.WaitForWindowAsync(over);
             outbox.Told();
-            sessionRegion.ActorRef.Tell(new AttachConnection(context.Fresh, outbox), outbox);
-            await foreach (var decision in DecideAsync(socket, context))
+            session.Region.Tell(new AttachConnection(session.Own, outbox), outbox);
+            await foreach (var decision in DecideAsync(socket, inbound))
             {
                 if (decision is InboundDecision.Forward forward)
                 {
                     // False once the node stopped taking messages: the frame is dropped and reading
                     // goes on until the 1012 close handshake ends.
-                    await ingress.OfferAsync(forward.Message, context.Over);
+                    await ingress.OfferAsync(forward.Message, over);
                     continue;
                 }
                 TellClient(decision, outbox);
@@ -208,146 +196,36 @@ public sealed class ConnectionHandler(
         finally
         {
             // After a resume the first session passes this on to the one taken back (HandOver).
-            await ingress.FinishAsync(new ConnectionClosed(context.Fresh, outbox));
+            await ingress.FinishAsync(new ConnectionClosed(session.Own, outbox));
         }
     }
 
-    /// <summary>Outbound: the session's messages, in order, onto the socket until a close or the end.</summary>
-    private static async Task<OutboundEnd> WriteAllAsync(ConnectionOutbox outbox, WebSocketWriter writer)
-    {
-        var queue = outbox.Queue;
-        while (await queue.WaitToReadAsync())
-        {
-            while (outbox.TryTake(out var message))
-            {
-                // A client that let the queue fill is closed now, not after everything queued for it.
-                if (outbox.Overflowed) return OutboundEnd.Overflowed;
-                if (!await writer.WriteAsync(message))
-                    return outbox.Overflowed ? OutboundEnd.Overflowed : OutboundEnd.Closed;
-            }
-        }
-        return outbox.Overflowed ? OutboundEnd.Overflowed : OutboundEnd.Completed;
-    }
-
-    private enum OutboundEnd
-    {
-        Closed,
-        Completed,
-        Overflowed,
-    }
-
-    /// <summary>
-    /// The session of this socket lives on another node; if that node is lost while the socket
-    /// lives, close with 1012: the client reconnects and resumes, and its session is rebuilt from
-    /// its token on a live node (docs/design.md section 5, soft state refreshed from the edges).
-    /// </summary>
-    private async Task ReconnectIfLostAsync(IActorRef session, IActorRef outbound, CancellationToken connectionOver)
-    {
-        try
-        {
-            if (await session.WatchAsync(connectionOver))
-            {
-                logger.LogInformation("The session of this connection was lost with its node; asking the client to resume");
-                outbound.Tell(new CloseRequest(CloseCodes.ServiceRestart, "session lost; resume"));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The connection ended first.
-        }
-    }
+    /// <summary>What the inbound side of one socket works with.</summary>
+    private sealed record Inbound(InboundGate Gate, ConnectionSession Session, ConnectionOutbox Outbox,
+        ConnectionIngress Ingress, CancellationToken Over);
 
     /// <summary>
     /// Each frame's decision, in order. The first frame may be a <c>resume</c>: with a good token this
-    /// socket then serves the session taken back, and its own fresh session hands over to it.
+    /// socket then serves the session taken back (<see cref="ResumeCoordinator"/>).
     /// </summary>
-    private async IAsyncEnumerable<InboundDecision> DecideAsync(WebSocket socket, ResumeContext context)
+    private async IAsyncEnumerable<InboundDecision> DecideAsync(WebSocket socket, Inbound inbound)
     {
         var first = true;
         var limits = new FrameLimits(_options.MaxFrameBytes, _options.MessageTimeout, _options.EmptyFramesPerMessage);
-        await foreach (var frame in FrameReader.ReadAsync(socket, limits, context.Over))
+        await foreach (var frame in FrameReader.ReadAsync(socket, limits, inbound.Over))
         {
-            var decision = context.Gate.Admit(frame);
-            if (first && decision is InboundDecision.Resume resume)
+            var decision = inbound.Gate.Admit(frame);
+            if (first && decision is InboundDecision.Resume asked)
             {
                 // The socket's own `session` goes out first, so that the client can tell it from
                 // the resumed session's (docs/protocol.md, Resume); its entity may still be starting.
-                await WaitAsync(context.Writer.Announced(context.Fresh), _options.CloseTimeout);
-                decision = TakeBack(resume, context);
+                await WaitAsync(inbound.Session.Announced(inbound.Session.Own), _options.CloseTimeout);
+                decision = resume.TakeBack(asked, inbound.Session, inbound.Outbox, inbound.Over);
             }
             first = false;
             yield return decision;
         }
     }
-
-    private InboundDecision TakeBack(InboundDecision.Resume resume, ResumeContext context)
-    {
-        if (resumeSettings.Tokens.Read(resume.Token, out var problem) is not { } claims)
-            return InboundDecision.Error(ResumeFailed, $"resume: {problem}; this socket goes on with a new session");
-        if (SessionNodeStatus.IsUnreachable(system, claims.Session) && CanBeSucceeded(claims))
-        {
-            // Its node crashed and is not removed yet: its shard cannot move, so the session could
-            // answer only after the removal (seconds). This socket's fresh session succeeds it now.
-            logger.LogInformation("Session {Resumed} lives on an unreachable node; this connection's session succeeds it", claims.Session);
-            return new InboundDecision.Forward(new ResumeConnection(context.Fresh, context.Outbox, claims, resume.Seq));
-        }
-
-        // The session answers with a `session` message, unless its node died just now, when nothing
-        // answers: then this socket's session succeeds it (a client must never wait on a resume).
-        var answerBy = _resumeWait.NextDeadline();
-        var leaving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        context.Writer.SessionLeaving = id =>
-        {
-            if (id == claims.Session) leaving.TrySetResult();
-        };
-        _ = SucceedIfUnansweredAsync(claims, resume.Seq, context, context.Writer.Announced(claims.Session), leaving.Task, answerBy);
-
-        sessionRegion.ActorRef.Tell(new HandOver(context.Fresh, claims.Session), ActorRefs.NoSender);
-        context.Gate.Session = claims.Session;
-        logger.LogDebug("Connection resumes session {Resumed}", claims.Session);
-        // Told directly, outside the inbound window: a session that never answers would hold a
-        // place in the window for good, and with it, in the end, every later frame, also those for a successor. The
-        // client sends nothing more until the answer, so nothing can overtake this.
-        sessionRegion.ActorRef.Tell(new ResumeConnection(claims.Session, context.Outbox, claims, resume.Seq, answerBy), ActorRefs.NoSender);
-        return InboundDecision.Ignore.Instance;
-    }
-
-    /// <summary>Until the resumed session answers (see <see cref="ResumeAnswerWait"/>); then, if need be, succeeds it.</summary>
-    private async Task SucceedIfUnansweredAsync(ResumeClaims claims, long seq, ResumeContext context, Task answered,
-        Task leaving, DateTimeOffset answerBy)
-    {
-        try
-        {
-            var why = await _resumeWait.UntilSuccessionAsync(answered, leaving, answerBy,
-                () => SessionNodeStatus.IsUnreachable(system, claims.Session),
-                () => CanBeSucceeded(claims),
-                deadline => sessionRegion.ActorRef.Tell(
-                    new ResumeConnection(claims.Session, context.Outbox, claims, seq, deadline), ActorRefs.NoSender),
-                context.Over,
-                () => SessionNodeStatus.IsRemoved(system, claims.Session));
-            if (why is null) return;
-            logger.LogInformation("Session {Resumed} did not take the resume ({Why}); this connection's session succeeds it",
-                claims.Session, why);
-            context.Gate.Session = context.Fresh;
-            sessionRegion.ActorRef.Tell(new ResumeConnection(context.Fresh, context.Outbox, claims, seq), ActorRefs.NoSender);
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Waiting for the answer to a resume failed");
-        }
-    }
-
-    /// <summary>
-    /// A successor needs a live partner session to re-point to it. When the partner's node is gone
-    /// too (both ends of the pair were on the crashed node), neither successor could find the other;
-    /// both sessions are rebuilt under their own ids once the node is removed, each confirming the other.
-    /// </summary>
-    private bool CanBeSucceeded(ResumeClaims claims) =>
-        claims.Partner is not { } partner || SessionNodeStatus.IsOnLiveNode(system, partner);
-
-    /// <summary>What deciding a socket's first frame needs: its gate, its own session, its outbound side.</summary>
-    private sealed record ResumeContext(InboundGate Gate, SessionId Fresh, ConnectionOutbox Outbox, WebSocketWriter Writer,
-        CancellationToken Over);
 
     /// <summary>What does not go to the session: refusals and closes go straight back to the client.</summary>
     private static void TellClient(InboundDecision decision, IActorRef outbox)

@@ -1,4 +1,3 @@
-using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Protocol;
 using static SocketPeer.Actors.Sessions.ServerErrorCodes;
 
@@ -9,21 +8,9 @@ namespace SocketPeer.Gateway.Connections;
 /// decode and validate. The rate is checked before decoding, so a flood of garbage costs as
 /// little as possible and cannot be used to make the server write errors without bound.
 /// </summary>
-public sealed class InboundGate(SessionId session, WireDecoder decoder, MessageRateLimit rate)
+/// <param name="session">which session the decoded messages are for (it changes on a resume).</param>
+public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, MessageRateLimit rate)
 {
-    private volatile string _session = session.Value;
-
-    /// <summary>
-    /// The session the decoded messages are for: changes when the socket resumes one (in the
-    /// inbound loop), and back to the socket's own session if that succeeds it (from the task
-    /// that waits for the resume's answer), hence volatile.
-    /// </summary>
-    public SessionId Session
-    {
-        get => new(_session);
-        set => _session = value.Value;
-    }
-
     /// <summary>Told of every message the client sends (the idle timeout), when set.</summary>
     public IdleWatch? Idle { get; init; }
 
@@ -60,7 +47,7 @@ public sealed class InboundGate(SessionId session, WireDecoder decoder, MessageR
 
             return frame.Kind == InboundFrameKind.Binary
                 ? InboundDecision.Error(BinaryNotSupported, "binary frames are not part of the protocol; send JSON text")
-                : decoder.Decode(frame.Span, Session);
+                : decoder.Decode(frame.Span, session.Serving);
         }
         finally
         {

@@ -1,7 +1,5 @@
 using System.Net.WebSockets;
 using SocketPeer.Actors.Diagnostics;
-using SocketPeer.Actors.Sessions;
-using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Protocol;
 
 namespace SocketPeer.Gateway.Connections;
@@ -10,48 +8,12 @@ namespace SocketPeer.Gateway.Connections;
 public sealed record CloseRequest(int Code, string Reason);
 
 /// <summary>
-/// The send side of one socket. The outbound loop calls <see cref="WriteAsync"/> one message at a
-/// time (WebSocket allows one send in flight), so no lock is needed; the send in flight is kept so a
-/// close can wait for it.
+/// The send side of one socket: writes encoded frames and close frames, each under a deadline. The
+/// outbound loop (<see cref="OutboundPump"/>) calls it one frame at a time (WebSocket allows one send
+/// in flight), so no lock is needed; the send in flight is kept so a close can wait for it.
 /// </summary>
-public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics, IceServerProvider ice)
+public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics)
 {
-    /// <summary>Called when the entity serving this socket says where it is.</summary>
-    public Action<SessionLocation>? SessionLocated { get; set; }
-
-    private readonly List<(SessionId Id, TaskCompletionSource Written)> _announcements = [];
-
-    /// <summary>
-    /// Completes once a <c>session</c> message for <paramref name="session"/> has been written (a
-    /// socket's own session announces itself first; a resumed session answers with one).
-    /// </summary>
-    public Task Announced(SessionId session)
-    {
-        lock (_announcements)
-        {
-            foreach (var (id, written) in _announcements)
-                if (id == session) return written.Task;
-            var added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _announcements.Add((session, added));
-            return added.Task;
-        }
-    }
-
-    private void Announce(SessionId session)
-    {
-        TaskCompletionSource written;
-        lock (_announcements)
-        {
-            var index = _announcements.FindIndex(a => a.Id == session);
-            if (index < 0) _announcements.Add((session, written = new TaskCompletionSource()));
-            else written = _announcements[index].Written;
-        }
-        written.TrySetResult();
-    }
-
-    /// <summary>Called when a resumed session declines because its node is leaving (nothing is written).</summary>
-    public Action<SessionId>? SessionLeaving { get; set; }
-
     /// <summary>
     /// How long one send may take (<c>SendTimeout</c>): a client that stops reading fills its TCP
     /// window, and a send with no deadline would then wait for good, holding the socket and its queue.
@@ -71,51 +33,27 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
 
     private bool _waitingForClose;
 
-    /// <summary>Told of every message sent to the client (the idle timeout), when set.</summary>
-    public IdleWatch? Idle { get; init; }
-
     /// <summary>A send did not complete within <see cref="SendTimeout"/> and the socket was aborted.</summary>
     public bool TimedOut { get; private set; }
 
     private Task _inFlight = Task.CompletedTask;
     private int _closed;
 
-    /// <returns>false once the socket is closed: the outbound loop ends there.</returns>
-    public async Task<bool> WriteAsync(object message)
+    /// <summary>Sends one text frame; the frame is disposed once the socket lets go of it.</summary>
+    /// <returns>false when the send did not complete within <see cref="SendTimeout"/> (the socket is aborted).</returns>
+    public async Task<bool> SendAsync(EncodedFrame frame)
     {
-        switch (message)
+        var send = socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, CancellationToken.None).AsTask();
+        _inFlight = send;
+        if (!await SentInTimeAsync(send))
         {
-            case SessionLocation location:
-                SessionLocated?.Invoke(location);
-                return true;
-            case SessionLeavingNotice leaving:
-                SessionLeaving?.Invoke(leaving.Session);
-                return true;
-            case SessionMovedNotice:
-                await CloseAsync(CloseCodes.SessionResumed, "session-resumed");
-                return false;
-            case IClientMessage m:
-                Idle?.Sent(m);
-                var frame = m is SessionStarted s ? WireEncoder.Session(s, ice.For(s.Id.Value)) : WireEncoder.Encode(m);
-                Count(m);
-                var send = socket.SendAsync(frame.Memory, WebSocketMessageType.Text, true, CancellationToken.None).AsTask();
-                _inFlight = send;
-                if (!await SentInTimeAsync(send))
-                {
-                    // The frame's pooled buffer goes back only once the send lets go of it (see below).
-                    _ = send.ContinueWith(_ => frame.Dispose(), CancellationToken.None,
-                        TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                    return false;
-                }
-                frame.Dispose();
-                if (m is SessionStarted announced) Announce(announced.Id);
-                return true;
-            case CloseRequest close:
-                await CloseAsync(close.Code, close.Reason);
-                return false;
-            default:
-                return true;
+            // The frame's pooled buffer goes back only once the send lets go of it.
+            _ = send.ContinueWith(_ => frame.Dispose(), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return false;
         }
+        frame.Dispose();
+        return true;
     }
 
     /// <summary>
@@ -141,7 +79,8 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
         await CloseAsync(code, reason);
     }
 
-    private async Task CloseAsync(int code, string reason)
+    /// <summary>Sends a close frame (once; later calls do nothing), under the send deadline.</summary>
+    public async Task CloseAsync(int code, string reason)
     {
         if (Interlocked.Exchange(ref _closed, 1) == 1) return;
         if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
@@ -192,14 +131,5 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
         TimedOut = true;
         if (!_waitingForClose) metrics.Closed(CloseCodes.SlowConsumer);
         socket.Abort();
-    }
-
-    private void Count(IClientMessage message)
-    {
-        switch (message)
-        {
-            case RelayedNotice r: metrics.Relayed(r.Kind, r.Payload.Length); break;
-            case ServerErrorNotice e: metrics.Error(e.Code); break;
-        }
     }
 }

@@ -53,6 +53,9 @@ public static class SocketPeerServices
         services.AddSingleton(ResumeSettingsFrom);
         services.AddSingleton<SocketPeerMetrics>();
         services.AddSingleton<IngressLanes>();
+        services.AddSingleton<ClientFrameEncoder>();
+        services.AddSingleton<ResumeCoordinator>();
+        services.AddSingleton<OutboundPump>();
         services.AddSingleton<ConnectionHandler>();
         services.AddSingleton<ConnectionDrain>();
         services.AddHealthChecks().AddCheck<StoppingCheck>(StoppingCheck.Name, tags: [ReadyTag]);

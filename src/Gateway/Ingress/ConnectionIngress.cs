@@ -11,7 +11,7 @@ namespace SocketPeer.Gateway.Ingress;
 /// then for room in the lane's bounded channel; the lane routes and delivers. So a session that stops
 /// acknowledging holds only its own socket's reader, never the lane.
 /// </summary>
-public sealed class ConnectionIngress(IngressLane lane, ConnectionOutbox outbox, SessionRoute route, IActorRef region)
+public sealed class ConnectionIngress(IngressLane lane, ConnectionOutbox outbox, ConnectionSession session)
 {
     private volatile bool _failed;
 
@@ -40,7 +40,7 @@ public sealed class ConnectionIngress(IngressLane lane, ConnectionOutbox outbox,
     public async ValueTask FinishAsync(ConnectionClosed closed)
     {
         if (!await lane.OfferAsync(new IngressItem(this, closed, IsLast: true), CancellationToken.None))
-            region.Tell(closed, ActorRefs.NoSender);
+            session.Region.Tell(closed, ActorRefs.NoSender);
     }
 
     /// <summary>Called by the lane only, in this socket's order.</summary>
@@ -48,11 +48,11 @@ public sealed class ConnectionIngress(IngressLane lane, ConnectionOutbox outbox,
     {
         if (item.IsLast)
         {
-            region.Tell(item.Message, ActorRefs.NoSender);
+            session.Region.Tell(item.Message, ActorRefs.NoSender);
             return;
         }
         if (_failed) return;
-        var target = route.For(item.Message.Session, outbox.NothingInFlight);
+        var target = session.RouteFor(item.Message.Session, outbox.NothingInFlight);
         outbox.Told();
         target.Tell(item.Message, outbox);
     }

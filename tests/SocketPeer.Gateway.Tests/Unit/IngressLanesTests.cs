@@ -140,7 +140,7 @@ public sealed class IngressLanesTests : IAsyncLifetime
     }
 
     private ConnectionIngress Connect(IngressLanes lanes, string key, IActorRef region) =>
-        new(lanes.For(key), new ConnectionOutbox(_system, capacity: 16, inboundWindow: Window), new SessionRoute(region), region);
+        new(lanes.For(key), new ConnectionOutbox(_system, capacity: 16, inboundWindow: Window), new ConnectionSession(new SessionId(key), region));
 
     private static ClientRelay Relay(string session, int seq) => new(new SessionId(session), RelayKind.Data, [], seq);
 

@@ -1,0 +1,97 @@
+using Akka.Actor;
+using SocketPeer.Actors.Sessions;
+
+namespace SocketPeer.Gateway.Connections;
+
+/// <summary>
+/// Which session one socket serves, and how its messages reach that session. The socket's own
+/// session (<see cref="Own"/>) serves it from the start; a <c>resume</c> makes it serve the session
+/// taken back, and a successor makes it serve its own again (<see cref="Serve"/>). The one place that
+/// knows this: the inbound side reads it to decode and route, the outbound side tells it what the
+/// sessions said about themselves, and resume (<see cref="ResumeCoordinator"/>) changes it.
+/// </summary>
+/// <remarks>
+/// Routing: through the shard region until the serving entity has said where it is
+/// (<see cref="SessionLocation"/>), then straight to it, two mailboxes fewer per message (region,
+/// shard). The two paths are each in order but not with each other, so the switch waits until
+/// nothing is in flight through the region; and it is made again whenever the socket changes session.
+/// </remarks>
+public sealed class ConnectionSession(SessionId own, IActorRef region)
+{
+    // Written by resume (the inbound loop, or the task waiting for a resume's answer), read by the
+    // inbound loop: a string, so that it can be volatile (the id is a struct around one).
+    private volatile string _serving = own.Value;
+    private volatile SessionLocation? _located;
+    private SessionId? _direct;
+    private readonly List<(SessionId Id, TaskCompletionSource Done)> _announced = [];
+    private readonly List<(SessionId Id, TaskCompletionSource Done)> _leaving = [];
+
+    /// <summary>The socket's own session, started for it when it connected.</summary>
+    public SessionId Own { get; } = own;
+
+    /// <summary>The session this socket's messages are for now.</summary>
+    public SessionId Serving => new(_serving);
+
+    /// <summary>The session shard region: the way to any session, wherever it lives.</summary>
+    public IActorRef Region => region;
+
+    /// <summary>From now on the socket's messages are for <paramref name="session"/>.</summary>
+    public void Serve(SessionId session) => _serving = session.Value;
+
+    /// <summary>The entity serving <see cref="SessionLocation.Id"/> said where it is.</summary>
+    public void Located(SessionLocation location) => _located = location;
+
+    /// <summary>Where to tell the next message for <paramref name="session"/> (the ingress lane only, in the socket's order).</summary>
+    /// <param name="session">the session the message was decoded for.</param>
+    /// <param name="nothingInFlight">every message told so far has been acknowledged.</param>
+    public IActorRef RouteFor(SessionId session, bool nothingInFlight)
+    {
+        if (_direct != session) _direct = null;
+        if (_located is not { } located || located.Id != session) return region;
+        if (_direct is null)
+        {
+            if (!nothingInFlight) return region;
+            _direct = session;
+        }
+        return located.Session;
+    }
+
+    /// <summary>
+    /// Completes once a <c>session</c> message for <paramref name="session"/> has been written to the
+    /// client (a socket's own session announces itself first; a resumed session answers with one).
+    /// </summary>
+    public Task Announced(SessionId session) => Awaited(_announced, session);
+
+    /// <summary>A <c>session</c> message for <paramref name="session"/> was written.</summary>
+    public void Announce(SessionId session) => Complete(_announced, session);
+
+    /// <summary>Completes if <paramref name="session"/> declines this socket's resume because its node is leaving.</summary>
+    public Task Leaving(SessionId session) => Awaited(_leaving, session);
+
+    /// <summary><paramref name="session"/> declined this socket's resume: its node is leaving.</summary>
+    public void Left(SessionId session) => Complete(_leaving, session);
+
+    private static Task Awaited(List<(SessionId Id, TaskCompletionSource Done)> list, SessionId session)
+    {
+        lock (list)
+            return Entry(list, session).Task;
+    }
+
+    private static void Complete(List<(SessionId Id, TaskCompletionSource Done)> list, SessionId session)
+    {
+        TaskCompletionSource done;
+        lock (list)
+            done = Entry(list, session);
+        done.TrySetResult();
+    }
+
+    /// <summary>A socket sees one or two sessions in its life: a list, searched, is the smallest map.</summary>
+    private static TaskCompletionSource Entry(List<(SessionId Id, TaskCompletionSource Done)> list, SessionId session)
+    {
+        foreach (var (id, done) in list)
+            if (id == session) return done;
+        var added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        list.Add((session, added));
+        return added;
+    }
+}

@@ -1,0 +1,72 @@
+using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.Protocol;
+
+namespace SocketPeer.Gateway.Connections;
+
+/// <summary>
+/// The outbound side of a connection: what its sessions tell its <see cref="ConnectionOutbox"/>, in
+/// order. Client messages are encoded and written; what the sessions say about themselves goes to the
+/// socket's <see cref="ConnectionSession"/>; a close request or a moved session closes the socket.
+/// One per node: every connection's loop runs through it with its own parts.
+/// </summary>
+public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator resume, SocketPeerMetrics metrics)
+{
+    /// <summary>Writes until the queue ends, a close is written, or a send fails.</summary>
+    /// <returns>true when it ended because the client fell behind (the queue overflowed).</returns>
+    public async Task<bool> RunAsync(ConnectionOutbox outbox, WebSocketWriter writer, ConnectionSession session,
+        IdleWatch idle, CancellationToken over)
+    {
+        var queue = outbox.Queue;
+        while (await queue.WaitToReadAsync())
+        {
+            while (outbox.TryTake(out var message))
+            {
+                // A client that let the queue fill is closed now, not after everything queued for it.
+                if (outbox.Overflowed) return true;
+                if (!await HandleAsync(message, outbox, writer, session, idle, over)) return outbox.Overflowed;
+            }
+        }
+        return outbox.Overflowed;
+    }
+
+    /// <returns>false once the socket is closed (or its send given up): the loop ends there.</returns>
+    private async Task<bool> HandleAsync(object message, ConnectionOutbox outbox, WebSocketWriter writer,
+        ConnectionSession session, IdleWatch idle, CancellationToken over)
+    {
+        switch (message)
+        {
+            case SessionLocation location:
+                session.Located(location);
+                resume.WatchIfRemote(location, outbox, over);
+                return true;
+            case SessionLeavingNotice leaving:
+                session.Left(leaving.Session);
+                return true;
+            case SessionMovedNotice:
+                await writer.CloseAsync(CloseCodes.SessionResumed, "session-resumed");
+                return false;
+            case CloseRequest close:
+                await writer.CloseAsync(close.Code, close.Reason);
+                return false;
+            case IClientMessage m:
+                idle.Sent(m);
+                Count(m);
+                if (!await writer.SendAsync(encoder.Encode(m))) return false;
+                // After the write: a resume waits for the socket's own `session` to have gone out first.
+                if (m is SessionStarted started) session.Announce(started.Id);
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private void Count(IClientMessage message)
+    {
+        switch (message)
+        {
+            case RelayedNotice r: metrics.Relayed(r.Kind, r.Payload.Length); break;
+            case ServerErrorNotice e: metrics.Error(e.Code); break;
+        }
+    }
+}
