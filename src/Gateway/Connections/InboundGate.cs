@@ -1,6 +1,6 @@
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Protocol;
-using static SocketPeer.Actors.Sessions.ServerErrorCodes;
+using static SocketPeer.Gateway.Protocol.ServerErrorCodes;
 
 namespace SocketPeer.Gateway.Connections;
 

@@ -94,7 +94,8 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
             case SessionMovedNotice:
                 await CloseAsync(CloseCodes.SessionResumed, "session-resumed");
                 return false;
-            case IClientMessage m:
+            case IClientMessage or ServerErrorNotice:
+                var m = message;
                 Idle?.Sent(m);
                 var frame = m is SessionStarted s ? WireEncoder.Session(s, ice.For(s.Id.Value)) : WireEncoder.Encode(m);
                 Count(m);
@@ -194,12 +195,13 @@ public sealed class WebSocketWriter(WebSocket socket, SocketPeerMetrics metrics,
         socket.Abort();
     }
 
-    private void Count(IClientMessage message)
+    private void Count(object message)
     {
         switch (message)
         {
             case RelayedNotice r: metrics.Relayed(r.Kind, r.Payload.Length); break;
             case ServerErrorNotice e: metrics.Error(e.Code); break;
+            case RefusedNotice refused: metrics.Error(ServerErrors.For(refused).Code); break;
         }
     }
 }
