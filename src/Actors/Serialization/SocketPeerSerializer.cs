@@ -43,7 +43,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         BusyNotice => "NB",
         PeerLeftNotice => "NL",
         RelayedNotice => "NR",
-        ServerErrorNotice => "NE",
+        RefusedNotice => "NRF",
         ClientOptIn => "CO",
         ClientAck => "CK",
         ResumeConnection => "RC",
@@ -109,7 +109,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case SessionLocation m: WriteRef(w, m.Session); w.Write(m.Id?.Value ?? ""); break;
             case SessionLeavingNotice m: w.Write(m.Session.Value); break;
             case TokenNotice m: w.Write(m.Token); break;
-            case ResumedNotice m: w.Write(m.Seq); w.Write(m.State); break;
+            case ResumedNotice m: w.Write(m.Seq); w.Write(ResumeStateName(m.State)); break;
             case AckNotice m: w.Write(m.Seq); break;
             case WaitingForPeer m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
             case PeerFound m:
@@ -125,7 +125,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case SessionStarted m: w.Write(m.Id.Value); w.Write(m.Token); w.Write(m.ResumeGraceSeconds); break;
             case PeerFoundNotice m: w.Write(m.Initiator); break;
             case RelayedNotice m: w.Write((byte)m.Kind); WriteBytes(w, m.Payload); w.Write(m.Seq); break;
-            case ServerErrorNotice m: w.Write(m.Code); w.Write(m.Message); break;
+            case RefusedNotice m: w.Write((byte)m.Refusal); w.Write((byte)(m.Relay ?? 0)); w.Write(m.Code?.Value ?? ""); break;
             default: throw new ArgumentException($"{GetType().Name} cannot serialize {obj.GetType()}");
         }
         w.Flush();
@@ -171,7 +171,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "PG" => new PartnerGaveUp(Session(r), Session(r)),
             "PGN" => new PartnerGone(Session(r), Session(r)),
             "NT" => new TokenNotice(Text(r)),
-            "NRS" => new ResumedNotice(r.ReadInt64(), Text(r)),
+            "NRS" => new ResumedNotice(r.ReadInt64(), ResumeStateNamed(Text(r))),
             "NA" => new AckNotice(r.ReadInt64()),
             "NM" => SessionMovedNotice.Instance,
             "MA" => new MemberAway(Code(r), Session(r)),
@@ -194,11 +194,42 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "NB" => BusyNotice.Instance,
             "NL" => PeerLeftNotice.Instance,
             "NR" => new RelayedNotice(Enum<RelayKind>(r), ReadBytes(r), r.ReadInt64()),
-            "NE" => new ServerErrorNotice(Text(r), Text(r)),
+            "NRF" => Refused(r),
             _ => throw new SerializationException($"{GetType().Name} does not know manifest '{manifest}'"),
         };
 
     private static PairCode Code(BinaryReader r) => new(Text(r));
+
+    /// <summary>
+    /// <see cref="ResumedNotice.State"/> is written as a name, the form the previous release wrote, so
+    /// nodes of both releases read each other's during a rolling restart (when resumes cross nodes most).
+    /// </summary>
+    private static string ResumeStateName(ResumeState state) => state switch
+    {
+        ResumeState.Idle => "idle",
+        ResumeState.Waiting => "waiting",
+        ResumeState.Paired => "paired",
+        _ => throw new ArgumentException($"{state} is no {nameof(ResumeState)}", nameof(state)),
+    };
+
+    private static ResumeState ResumeStateNamed(string name) => name switch
+    {
+        "idle" => ResumeState.Idle,
+        "waiting" => ResumeState.Waiting,
+        "paired" => ResumeState.Paired,
+        _ => throw new SerializationException($"'{name}' is no {nameof(ResumeState)}"),
+    };
+
+    /// <summary>A refusal with what its wording needs: which relay, for not-paired; the code, for a peer timeout.</summary>
+    private static RefusedNotice Refused(BinaryReader r)
+    {
+        var refusal = Enum<Refusal>(r);
+        var relay = OptionalEnum<RelayKind>(r);
+        var code = Text(r) is { Length: > 0 } value ? new PairCode(value) : (PairCode?)null;
+        if ((refusal == Refusal.NotPaired && relay is null) || (refusal == Refusal.PeerTimeout && code is null))
+            throw new SerializationException($"a {refusal} refusal without what its wording needs");
+        return new RefusedNotice(refusal, relay, code);
+    }
 
     /// <summary>A flag added at the end of a message: false when a node of the previous release wrote it.</summary>
     private static bool OptionalFlag(BinaryReader r) => r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean();
@@ -257,9 +288,14 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     }
 
     /// <summary>An enum written as a byte: only the values this release knows.</summary>
-    private static T Enum<T>(BinaryReader r) where T : struct, Enum
+    private static T Enum<T>(BinaryReader r) where T : struct, Enum => Known<T>(r.ReadByte());
+
+    /// <summary>An enum field that may be absent, written as 0 (the enums written this way start at 1).</summary>
+    private static T? OptionalEnum<T>(BinaryReader r) where T : struct, Enum =>
+        r.ReadByte() is var value and not 0 ? Known<T>(value) : null;
+
+    private static T Known<T>(byte value) where T : struct, Enum
     {
-        var value = r.ReadByte();
         var parsed = (T)System.Enum.ToObject(typeof(T), value);
         return System.Enum.IsDefined(parsed) ? parsed : throw new SerializationException($"{value} is no {typeof(T).Name}");
     }

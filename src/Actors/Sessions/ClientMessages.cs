@@ -16,17 +16,10 @@ public sealed record SessionStarted(SessionId Id, string Token = "", int ResumeG
 public sealed record TokenNotice(string Token) : IClientMessage;
 
 /// <summary><c>resumed {seq, state}</c>: the session was taken back; re-send your messages after <see cref="Seq"/>.</summary>
-public sealed record ResumedNotice(long Seq, string State) : IClientMessage;
+public sealed record ResumedNotice(long Seq, ResumeState State) : IClientMessage;
 
 /// <summary><c>ack {seq}</c>: the partner's client has everything you sent up to <see cref="Seq"/>.</summary>
 public sealed record AckNotice(long Seq) : IClientMessage;
-
-/// <summary>Not a message: the session was resumed on another socket, so close this one (4001).</summary>
-public sealed record SessionMovedNotice : IClientMessage
-{
-    public static readonly SessionMovedNotice Instance = new();
-    private SessionMovedNotice() { }
-}
 
 /// <summary><c>peer.found {initiator}</c>.</summary>
 public sealed record PeerFoundNotice(bool Initiator) : IClientMessage;
@@ -50,21 +43,3 @@ public sealed record PeerLeftNotice : IClientMessage
 /// <see cref="Seq"/> is written only to a client that opted into resume (0: none).
 /// </summary>
 public sealed record RelayedNotice(RelayKind Kind, byte[] Payload, long Seq = 0) : IClientMessage;
-
-/// <summary><c>server.error {code, message}</c>: a request was refused; see <see cref="ServerErrorCodes"/>.</summary>
-public sealed record ServerErrorNotice(string Code, string Message) : IClientMessage;
-
-/// <summary>
-/// Not a message: the entity now serving this socket as session <see cref="Id"/>. The connection
-/// tells it the client's messages directly (once none is in flight through the shard region). On
-/// another node, the connection also watches it and, if it is lost while the socket lives, closes
-/// with 1012 so the client resumes (its session is then rebuilt from its token on a live node).
-/// </summary>
-public sealed record SessionLocation(Akka.Actor.IActorRef Session, SessionId? Id = null) : IClientMessage;
-
-/// <summary>
-/// Not a message: <see cref="Session"/> did not take this socket's resume because its node is
-/// shutting down (it would be handed off in a moment, and the socket closed with 1012 a second
-/// time). The connection lets its own session succeed it instead (docs/failover.md).
-/// </summary>
-public sealed record SessionLeavingNotice(SessionId Session) : IClientMessage;

@@ -326,8 +326,8 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
                 case ToPartner { Message: PartnerResumeAnswer { Verdict: not ResumeVerdict.Accepted } answer }:
                     _log.Info("Session {0} answered {1}'s resume: {2} (phase {3})", before.Id, answer.Session, answer.Verdict, before.Phase);
                     break;
-                case ToClient { Message: ServerErrorNotice { Code: ServerErrorCodes.ResumeFailed } error }:
-                    _log.Info("Session {0}: resume failed: {1} (phase {2})", before.Id, error.Message, before.Phase);
+                case ToClient { Message: RefusedNotice { Refusal: Refusal.PairingEnded or Refusal.PartnerDidNotReturn } failed }:
+                    _log.Info("Session {0}: resume failed: {1} (phase {2})", before.Id, failed.Refusal, before.Phase);
                     break;
             }
         }
@@ -359,7 +359,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             _awayNotices.Add(message);
     }
 
-    private void Deliver(IClientMessage message) => _connection.Tell(message);
+    private void Deliver(ISocketPeerMessage message) => _connection.Tell(message);
 
     private string IssueToken()
     {

@@ -4,7 +4,7 @@ using SocketPeer.Actors.Rooms;
 
 namespace SocketPeer.Actors.Sessions;
 
-/// <summary>Which pairing state a resume token was issued in.</summary>
+/// <summary>Which pairing state a resume token was issued in, or a resumed session is back in.</summary>
 public enum ResumeState : byte
 {
     Idle = 1,
@@ -18,17 +18,6 @@ public enum ResumeState : byte
 /// </summary>
 public sealed record ResumeClaims(SessionId Session, ResumeState State, PairCode? Code, SessionId? Partner,
     bool PartnerResumable, DateTimeOffset Expires);
-
-public static class ResumeStateNames
-{
-    /// <summary>The <c>state</c> of a <c>resumed</c> message.</summary>
-    public static string ToWire(this ResumeState state) => state switch
-    {
-        ResumeState.Waiting => "waiting",
-        ResumeState.Paired => "paired",
-        _ => "idle",
-    };
-}
 
 /// <summary>
 /// Issues and checks resume tokens: the claims, 128 random bits and an HMAC-SHA256 under a secret

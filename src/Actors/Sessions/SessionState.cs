@@ -121,12 +121,12 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
 
     public SessionTransition Handle(ClientLeave _) => Phase.Room is { } room
         ? Next(Enter(new Idle()), new ToRoom(new LeaveRoom(room, Id)))
-        : Next(this, Error(ServerErrorCodes.NotInRoom, "leave: this connection is in no room"));
+        : Next(this, new ToClient(new RefusedNotice(Refusal.NotInRoom)));
 
     public SessionTransition Handle(ClientRelay relay)
     {
         if (Phase is not Paired paired)
-            return Next(this, Error(ServerErrorCodes.NotPaired, $"{WireName(relay.Kind)}: no partner yet; send pair and wait for peer.found"));
+            return Next(this, new ToClient(new RefusedNotice(Refusal.NotPaired, relay.Kind)));
         if (relay.Seq > 0 && relay.Seq <= OutSeq)
             return Same(); // a re-send after a resume of something the partner's side already has
         var seq = relay.Seq > 0 ? relay.Seq : OutSeq + 1;
@@ -360,13 +360,13 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         var started = new ToClient(new SessionStarted(Id));
         SessionEffect[] back = Away && Phase.Room is { } room ? [new ToRoom(new MemberBack(room, Id))] : [];
         if (Phase is not Paired p)
-            return Next(next, [started, new ToClient(new ResumedNotice(OutSeq, next.Claims.State.ToWire())), .. back]);
+            return Next(next, [started, new ToClient(new ResumedNotice(OutSeq, next.Claims.State)), .. back]);
         // The partner's session re-sends what our client has not got; everything our client sent
         // that this session took is here, so the client re-sends only what came after OutSeq.
         return Next(next with { InSeq = resume.Received, Acked = resume.Received, Replaying = true },
         [
             started,
-            new ToClient(new ResumedNotice(OutSeq, "paired")),
+            new ToClient(new ResumedNotice(OutSeq, ResumeState.Paired)),
             new ToPartner(new PartnerResumed(p.Partner, Id, p.Code, resume.Received)),
             .. back,
         ]);
@@ -381,12 +381,12 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         {
             case ResumeState.Waiting when claims.Code is { } code:
                 var rejoin = fresh.Join(code);
-                return Next(rejoin.State, [started, new ToClient(new ResumedNotice(0, "waiting")), .. rejoin.Effects]);
+                return Next(rejoin.State, [started, new ToClient(new ResumedNotice(0, ResumeState.Waiting)), .. rejoin.Effects]);
             case ResumeState.Paired when claims is { Code: { } code, Partner: { } partner }:
                 // Paired on the token's word; `resumed` waits for the partner to confirm.
                 return Next(fresh.ConfirmingPairing(code, partner, claims.PartnerResumable, received), started, new ToPartner(new PartnerResumed(partner, Id, code, received)));
             default:
-                return Next(fresh, started, new ToClient(new ResumedNotice(0, "idle")));
+                return Next(fresh, started, new ToClient(new ResumedNotice(0, ResumeState.Idle)));
         }
     }
 
@@ -422,13 +422,13 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         {
             case ResumeState.Waiting when claims.Code is { } code:
                 var rejoin = successor.Join(code, replaces: claims.Session);
-                return Next(rejoin.State, [new ToClient(new ResumedNotice(0, "waiting")), .. rejoin.Effects]);
+                return Next(rejoin.State, [new ToClient(new ResumedNotice(0, ResumeState.Waiting)), .. rejoin.Effects]);
             case ResumeState.Paired when claims is { Code: { } code, Partner: { } partner }:
                 var confirming = successor.ConfirmingPairing(code, partner, claims.PartnerResumable, received);
                 confirming = confirming with { Predecessor = claims.Session };
                 return Next(confirming, new ToPartner(new PartnerResumed(partner, Id, code, received, claims.Session)));
             default:
-                return Next(successor, new ToClient(new ResumedNotice(0, "idle")));
+                return Next(successor, new ToClient(new ResumedNotice(0, ResumeState.Idle)));
         }
     }
 
@@ -474,7 +474,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         {
             // Both sessions were lost and rebuilt: each one's resume confirms the other.
             next = next with { Confirming = false, OutSeq = resumed.Received };
-            effects.Add(new ToClient(new ResumedNotice(resumed.Received, "paired")));
+            effects.Add(new ToClient(new ResumedNotice(resumed.Received, ResumeState.Paired)));
             effects.Add(new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner, Predecessor)));
         }
         return Next(next, effects.ToArray());
@@ -484,23 +484,23 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     {
         if (Phase is not Paired p || p.Partner != answer.From || !(Replaying || Confirming)) return Same();
         if (answer.Verdict == ResumeVerdict.Refused)
-            return ResumeFailed("the pairing ended while this client was away; send pair again");
+            return ResumeFailed(Refusal.PairingEnded);
         // Answered: the replay, if any, comes next, in order, from the same sender.
         var next = this with { Replaying = false };
         if (!Confirming || answer.Verdict != ResumeVerdict.Accepted)
             return Next(next); // Unknown: the partner was lost too; its own resume confirms us (or the grace period ends it)
         return Next(next with { Confirming = false, OutSeq = answer.Received },
-            new ToClient(new ResumedNotice(answer.Received, "paired")),
+            new ToClient(new ResumedNotice(answer.Received, ResumeState.Paired)),
             new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner, Predecessor)));
     }
 
     /// <summary>A rebuilt pairing the partner never confirmed within the grace period.</summary>
     public SessionTransition ConfirmExpired() => Confirming
-        ? ResumeFailed("the partner did not come back within the grace period; send pair again")
+        ? ResumeFailed(Refusal.PartnerDidNotReturn)
         : Same();
 
-    private SessionTransition ResumeFailed(string why) =>
-        Next(Enter(new Idle()) with { Confirming = false, Replaying = false }, Error(ServerErrorCodes.ResumeFailed, why));
+    private SessionTransition ResumeFailed(Refusal why) =>
+        Next(Enter(new Idle()) with { Confirming = false, Replaying = false }, new ToClient(new RefusedNotice(why)));
 
     /// <summary>The partner never answered a resume (its node died meanwhile): take live relays again.</summary>
     public SessionTransition ReplayWaitExpired() => Replaying ? Next(this with { Replaying = false }) : Same();
@@ -540,7 +540,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     public SessionTransition PeerTimedOut(PairCode code) => Phase is Waiting w && w.Code == code
         ? Next(Enter(new Idle()),
             new ToRoom(new LeaveRoom(code, Id)),
-            Error(ServerErrorCodes.PeerTimeout, $"no peer joined \"{code}\" in time; send pair to wait again"))
+            new ToClient(new RefusedNotice(Refusal.PeerTimeout, Code: code)))
         : Same();
 
     /// <summary>Leaves the current phase: early relays, the reported path and the pairing's numbers belong to it.</summary>
@@ -588,15 +588,6 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     private SessionTransition Same() => new(this, []);
 
     private static SessionTransition Next(SessionState state, params SessionEffect[] effects) => new(state, effects);
-
-    private static ToClient Error(string code, string message) => new(new ServerErrorNotice(code, message));
-
-    private static string WireName(RelayKind kind) => kind switch
-    {
-        RelayKind.Data => "data",
-        RelayKind.Signal => "rtc.signal",
-        _ => "rtc.connect",
-    };
 }
 
 /// <summary>A session after one input, and the effects its actor must perform, in order.</summary>

@@ -8,7 +8,7 @@ using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Ingress;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
-using static SocketPeer.Actors.Sessions.ServerErrorCodes;
+using static SocketPeer.Gateway.Protocol.ServerErrorCodes;
 
 namespace SocketPeer.Gateway.Connections;
 

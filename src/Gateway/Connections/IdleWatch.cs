@@ -51,14 +51,14 @@ public sealed class IdleWatch : IDisposable
     }
 
     /// <summary>A message is going to the client.</summary>
-    public void Sent(IClientMessage message)
+    public void Sent(object message)
     {
         var inRoom = message switch
         {
             PeerFoundNotice or PeerLeftNotice => true,
             BusyNotice => false,
-            ServerErrorNotice { Code: ServerErrorCodes.PeerTimeout } => false,
-            ResumedNotice r => r.State != "idle",
+            RefusedNotice { Refusal: Refusal.PeerTimeout } => false,
+            ResumedNotice r => r.State != ResumeState.Idle,
             _ => (bool?)null,
         };
         if (inRoom is { } now) InRoom(now);

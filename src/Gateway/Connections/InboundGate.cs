@@ -1,5 +1,5 @@
 using SocketPeer.Gateway.Protocol;
-using static SocketPeer.Actors.Sessions.ServerErrorCodes;
+using static SocketPeer.Gateway.Protocol.ServerErrorCodes;
 
 namespace SocketPeer.Gateway.Connections;
 

@@ -49,7 +49,8 @@ public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator r
             case CloseRequest close:
                 await writer.CloseAsync(close.Code, close.Reason);
                 return false;
-            case IClientMessage m:
+            case IClientMessage or ServerErrorNotice:
+                var m = message;
                 idle.Sent(m);
                 Count(m);
                 if (!await writer.SendAsync(encoder.Encode(m))) return false;
@@ -61,12 +62,13 @@ public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator r
         }
     }
 
-    private void Count(IClientMessage message)
+    private void Count(object message)
     {
         switch (message)
         {
             case RelayedNotice r: metrics.Relayed(r.Kind, r.Payload.Length); break;
             case ServerErrorNotice e: metrics.Error(e.Code); break;
+            case RefusedNotice refused: metrics.Error(ServerErrors.CodeOf(refused.Refusal)); break;
         }
     }
 }

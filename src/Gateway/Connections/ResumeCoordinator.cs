@@ -2,7 +2,7 @@ using Akka.Actor;
 using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Protocol;
-using static SocketPeer.Actors.Sessions.ServerErrorCodes;
+using static SocketPeer.Gateway.Protocol.ServerErrorCodes;
 
 namespace SocketPeer.Gateway.Connections;
 

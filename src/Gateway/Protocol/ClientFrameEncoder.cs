@@ -9,7 +9,7 @@ namespace SocketPeer.Gateway.Protocol;
 /// </summary>
 public sealed class ClientFrameEncoder(IceServerProvider ice)
 {
-    /// <summary>Encodes <paramref name="message"/>; dispose the frame to return its buffer.</summary>
-    public EncodedFrame Encode(IClientMessage message) =>
+    /// <summary>Encodes <paramref name="message"/> (a session's <see cref="IClientMessage"/> or the gateway's own <see cref="ServerErrorNotice"/>); dispose the frame to return its buffer.</summary>
+    public EncodedFrame Encode(object message) =>
         message is SessionStarted started ? WireEncoder.Session(started, ice.For(started.Id.Value)) : WireEncoder.Encode(message);
 }

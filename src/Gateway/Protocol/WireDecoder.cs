@@ -1,6 +1,6 @@
 using System.Text.Json;
 using SocketPeer.Actors.Sessions;
-using static SocketPeer.Actors.Sessions.ServerErrorCodes;
+using static SocketPeer.Gateway.Protocol.ServerErrorCodes;
 
 namespace SocketPeer.Gateway.Protocol;
 

@@ -22,8 +22,11 @@ public static class WireEncoder
     private static readonly byte[] PeerFoundInitiator = """{"type":"peer.found","data":{"initiator":true}}"""u8.ToArray();
     private static readonly byte[] PeerFoundWaiter = """{"type":"peer.found","data":{"initiator":false}}"""u8.ToArray();
 
-    /// <summary>Encodes <paramref name="message"/>; dispose the frame to return its buffer.</summary>
-    public static EncodedFrame Encode(IClientMessage message) => message switch
+    /// <summary>
+    /// Encodes <paramref name="message"/>, a session's <see cref="IClientMessage"/> or the gateway's own
+    /// <see cref="ServerErrorNotice"/>; dispose the frame to return its buffer.
+    /// </summary>
+    public static EncodedFrame Encode(object message) => message switch
     {
         RelayedNotice { Seq: > 0 } r => Numbered(r),
         RelayedNotice { Kind: RelayKind.Connect } => EncodedFrame.Of(Connect),
@@ -37,15 +40,24 @@ public static class WireEncoder
         ResumedNotice r => Written("resumed", w =>
         {
             w.WriteNumber("seq", r.Seq);
-            w.WriteString("state", r.State);
+            w.WriteString("state", StateName(r.State));
         }),
         AckNotice a => Written("ack", w => w.WriteNumber("seq", a.Seq)),
+        RefusedNotice refused => Encode(ServerErrors.For(refused)),
         ServerErrorNotice e => Written("server.error", w =>
         {
             w.WriteString("code", e.Code);
             w.WriteString("message", e.Message);
         }),
         _ => throw new ArgumentOutOfRangeException(nameof(message), message.GetType(), "no wire form"),
+    };
+
+    /// <summary><c>resumed</c>'s <c>state</c>: what the client is back in.</summary>
+    private static string StateName(ResumeState state) => state switch
+    {
+        ResumeState.Waiting => "waiting",
+        ResumeState.Paired => "paired",
+        _ => "idle",
     };
 
     /// <summary><c>session</c> with the client's ICE servers (and their TURN credential).</summary>

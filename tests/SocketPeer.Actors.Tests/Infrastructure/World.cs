@@ -132,7 +132,7 @@ internal sealed class World
     {
         client.Received.Add(message);
         if (message is PeerFoundNotice) client.ThinksItIsPaired = true;
-        else if (message is PeerLeftNotice or BusyNotice or ServerErrorNotice { Code: ServerErrorCodes.PeerTimeout })
+        else if (message is PeerLeftNotice or BusyNotice or RefusedNotice { Refusal: Refusal.PeerTimeout })
             client.ThinksItIsPaired = false;
     }
 

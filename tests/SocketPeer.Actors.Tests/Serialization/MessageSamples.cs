@@ -48,7 +48,7 @@ internal static class MessageSamples
         ["PartnerGaveUp"] = new PartnerGaveUp(Session, Other),
         ["PartnerGone"] = new PartnerGone(Session, Other),
         ["TokenNotice"] = new TokenNotice("AAAA.bbbb-_"),
-        ["ResumedNotice"] = new ResumedNotice(12, "paired"),
+        ["ResumedNotice"] = new ResumedNotice(12, ResumeState.Paired),
         ["AckNotice"] = new AckNotice(5),
         ["SessionMovedNotice"] = SessionMovedNotice.Instance,
         ["MemberAway"] = new MemberAway(Code, Session),
@@ -77,7 +77,10 @@ internal static class MessageSamples
         ["PeerLeftNotice"] = PeerLeftNotice.Instance,
         ["RelayedNotice"] = new RelayedNotice(RelayKind.Signal, Payload()),
         ["RelayedNotice, numbered"] = new RelayedNotice(RelayKind.Data, Payload(), 1),
-        ["ServerErrorNotice"] = new ServerErrorNotice(ServerErrorCodes.PeerTimeout, "no peer joined \"ü\" in time"),
+        ["RefusedNotice, not in room"] = new RefusedNotice(Refusal.NotInRoom),
+        ["RefusedNotice, not paired"] = new RefusedNotice(Refusal.NotPaired, RelayKind.Signal),
+        ["RefusedNotice, resume failed"] = new RefusedNotice(Refusal.PartnerDidNotReturn),
+        ["RefusedNotice, peer timeout"] = new RefusedNotice(Refusal.PeerTimeout, Code: Code),
     };
 
     public static TheoryData<string> Names()

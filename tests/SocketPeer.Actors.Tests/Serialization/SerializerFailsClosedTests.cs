@@ -89,6 +89,46 @@ public sealed class SerializerFailsClosedTests : TestKit
     }
 
     [Fact]
+    public void A_refusal_no_release_wrote_is_refused()
+    {
+        var bytes = _serializer.ToBinary(new RefusedNotice(Refusal.NotInRoom));
+        bytes[0] = 99;
+
+        var refused = Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "NRF"));
+        Assert.Contains(nameof(Refusal), refused.Message);
+    }
+
+    [Theory]
+    [InlineData(Refusal.NotPaired)]
+    [InlineData(Refusal.PeerTimeout)]
+    public void A_refusal_without_what_its_wording_needs_is_refused(Refusal refusal)
+    {
+        var bytes = _serializer.ToBinary(new RefusedNotice(refusal));
+
+        Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "NRF"));
+    }
+
+    [Fact]
+    public void A_resumed_state_no_release_wrote_is_refused()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream)) { w.Write(3L); w.Write("confused"); }
+
+        Assert.Throws<SerializationException>(() => _serializer.FromBinary(stream.ToArray(), "NRS"));
+    }
+
+    [Fact]
+    public void A_resumed_notice_is_written_as_the_previous_release_wrote_it()
+    {
+        // Nodes of both releases exchange it during a rolling restart: its state stays a name on the wire.
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream)) { w.Write(3L); w.Write("waiting"); }
+
+        Assert.Equal(stream.ToArray(), _serializer.ToBinary(new ResumedNotice(3, ResumeState.Waiting)));
+        Assert.Equal(new ResumedNotice(3, ResumeState.Waiting), _serializer.FromBinary(stream.ToArray(), "NRS"));
+    }
+
+    [Fact]
     public void Text_that_is_not_utf8_is_refused_not_replaced()
     {
         byte[] bytes = [3, (byte)'a', 0xC3, 0x28]; // a length of 3, then an invalid two-byte sequence

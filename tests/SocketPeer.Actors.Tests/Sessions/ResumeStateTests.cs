@@ -119,7 +119,7 @@ public sealed class ResumeStateTests
         Assert.Equal(
         [
             new ToClient(new SessionStarted(Me)),
-            new ToClient(new ResumedNotice(1, "paired")),
+            new ToClient(new ResumedNotice(1, ResumeState.Paired)),
             new ToPartner(new PartnerResumed(Partner, Me, Code, 4)),
             new ToRoom(new MemberBack(Code, Me)),
         ], resumed.Effects);
@@ -162,7 +162,7 @@ public sealed class ResumeStateTests
         Assert.Equal(3, confirmed.State.OutSeq); // the client re-sends from 4
         Assert.Equal(
         [
-            new ToClient(new ResumedNotice(3, "paired")),
+            new ToClient(new ResumedNotice(3, ResumeState.Paired)),
             new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Partner: Partner)),
         ], confirmed.Effects);
     }
@@ -217,8 +217,7 @@ public sealed class ResumeStateTests
         var refused = rebuilt.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Refused, 0));
 
         Assert.IsType<Idle>(refused.State.Phase);
-        var error = Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(Assert.Single(refused.Effects)).Message);
-        Assert.Equal(ServerErrorCodes.ResumeFailed, error.Code);
+        Assert.Equal(new ToClient(new RefusedNotice(Refusal.PairingEnded)), Assert.Single(refused.Effects));
     }
 
     [Fact]
@@ -231,7 +230,7 @@ public sealed class ResumeStateTests
         var partnerBack = unknown.State.Handle(new PartnerResumed(Me, Partner, Code, Received: 5));
 
         Assert.False(partnerBack.State.Confirming);
-        Assert.Contains(new ToClient(new ResumedNotice(5, "paired")), partnerBack.Effects);
+        Assert.Contains(new ToClient(new ResumedNotice(5, ResumeState.Paired)), partnerBack.Effects);
         Assert.Contains(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 2)), partnerBack.Effects);
     }
 
@@ -251,8 +250,7 @@ public sealed class ResumeStateTests
         var expired = rebuilt.ConfirmExpired();
 
         Assert.IsType<Idle>(expired.State.Phase);
-        Assert.Equal(ServerErrorCodes.ResumeFailed,
-            Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(Assert.Single(expired.Effects)).Message).Code);
+        Assert.Equal(new ToClient(new RefusedNotice(Refusal.PartnerDidNotReturn)), Assert.Single(expired.Effects));
     }
 
     [Fact]
@@ -263,7 +261,7 @@ public sealed class ResumeStateTests
 
         Assert.Equal(new Joining(Code, FirstJoin), rebuilt.State.Phase);
         Assert.Contains(new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true)), rebuilt.Effects);
-        Assert.Contains(new ToClient(new ResumedNotice(0, "waiting")), rebuilt.Effects);
+        Assert.Contains(new ToClient(new ResumedNotice(0, ResumeState.Waiting)), rebuilt.Effects);
     }
 
     [Fact]
@@ -442,7 +440,7 @@ public sealed class ResumeStateTests
 
         Assert.Equal(
         [
-            new ToClient(new ResumedNotice(3, "paired")),
+            new ToClient(new ResumedNotice(3, ResumeState.Paired)),
             new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Partner: Partner, Replaces: Predecessor)),
         ], confirmed.Effects);
     }
@@ -454,7 +452,7 @@ public sealed class ResumeStateTests
 
         Assert.Equal(
         [
-            new ToClient(new ResumedNotice(0, "waiting")),
+            new ToClient(new ResumedNotice(0, ResumeState.Waiting)),
             new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Replaces: Predecessor)),
         ], result.Effects);
     }

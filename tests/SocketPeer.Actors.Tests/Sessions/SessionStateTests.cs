@@ -95,8 +95,8 @@ public sealed class SessionStateTests
         var result = session.Handle(new ClientRelay(Me, RelayKind.Data, Utf8("\"hi\"")));
 
         Assert.Equal(session.Phase, result.State.Phase);
-        var error = Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(Assert.Single(result.WithoutHello())).Message);
-        Assert.Equal(ServerErrorCodes.NotPaired, error.Code);
+        var refused = Assert.IsType<ToClient>(Assert.Single(result.WithoutHello())).Message;
+        Assert.Equal(new RefusedNotice(Refusal.NotPaired, RelayKind.Data), refused);
     }
 
     [Theory]
@@ -191,8 +191,7 @@ public sealed class SessionStateTests
         Assert.IsType<Idle>(result.State.Phase);
         Assert.Equal(2, result.WithoutHello().Count);
         Assert.Equal(new ToRoom(new LeaveRoom(Code, Me)), result.WithoutHello()[0]);
-        var error = Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(result.WithoutHello()[1]).Message);
-        Assert.Equal(ServerErrorCodes.PeerTimeout, error.Code);
+        Assert.Equal(new ToClient(new RefusedNotice(Refusal.PeerTimeout, Code: Code)), result.WithoutHello()[1]);
     }
 
     [Fact]
@@ -238,8 +237,7 @@ public sealed class SessionStateTests
         var result = Idle().Handle(new ClientLeave(Me));
 
         Assert.IsType<Idle>(result.State.Phase);
-        var error = Assert.IsType<ServerErrorNotice>(Assert.IsType<ToClient>(Assert.Single(result.WithoutHello())).Message);
-        Assert.Equal(ServerErrorCodes.NotInRoom, error.Code);
+        Assert.Equal(new ToClient(new RefusedNotice(Refusal.NotInRoom)), Assert.Single(result.WithoutHello()));
     }
 
     [Theory]

@@ -30,7 +30,7 @@ public sealed class LostSessionTests(ITestOutputHelper output)
 
         connection.ExpectMsg<SessionStarted>(s => s.Id == a, Timeout);
         var resumed = connection.FishForMessage<ResumedNotice>(_ => true, Timeout);
-        Assert.Equal((0L, "paired"), (resumed.Seq, resumed.State));
+        Assert.Equal((0L, ResumeState.Paired), (resumed.Seq, resumed.State));
         var replayed = connection.FishForMessage<RelayedNotice>(_ => true, Timeout);
         Assert.Equal(("\"two\"", 2L), (Encoding.UTF8.GetString(replayed.Payload), replayed.Seq));
 
@@ -53,7 +53,7 @@ public sealed class LostSessionTests(ITestOutputHelper output)
         await Send(new ResumeConnection(successor, connection.Ref, claims, Received: 0));
 
         var resumed = connection.FishForMessage<ResumedNotice>(_ => true, Timeout);
-        Assert.Equal("paired", resumed.State);
+        Assert.Equal(ResumeState.Paired, resumed.State);
         var replayed = connection.FishForMessage<RelayedNotice>(_ => true, Timeout);
         Assert.Equal("\"while away\"", Encoding.UTF8.GetString(replayed.Payload));
         await Send(new ClientRelay(successor, RelayKind.Data, Utf8("back")));

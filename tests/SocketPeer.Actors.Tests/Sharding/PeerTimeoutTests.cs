@@ -17,12 +17,12 @@ public sealed class PeerTimeoutTests(ITestOutputHelper output)
 
         await Send(new ClientPair(a, code));
 
-        var error = aConnection.ExpectMsg<ServerErrorNotice>(Timeout);
-        Assert.Equal(ServerErrorCodes.PeerTimeout, error.Code);
+        var refused = aConnection.ExpectMsg<RefusedNotice>(Timeout);
+        Assert.Equal(new RefusedNotice(Refusal.PeerTimeout, Code: code), refused);
 
         // The room let it go: the next peer on the code waits alone (and times out) instead of pairing.
         await Send(new ClientPair(b, code));
         var next = bConnection.ExpectMsg<IClientMessage>(Timeout);
-        Assert.Equal(ServerErrorCodes.PeerTimeout, Assert.IsType<ServerErrorNotice>(next).Code);
+        Assert.Equal(new RefusedNotice(Refusal.PeerTimeout, Code: code), next);
     }
 }

@@ -63,7 +63,7 @@ public sealed class IdleWatchTests
         using var watch = Watch();
         watch.Received(Pair);
 
-        watch.Sent(new ServerErrorNotice(ServerErrorCodes.PeerTimeout, "alone too long"));
+        watch.Sent(new RefusedNotice(Refusal.PeerTimeout, Code: new PairCode("alone")));
         _time.Advance(Timeout * 2);
 
         Assert.Equal(1, _closes);

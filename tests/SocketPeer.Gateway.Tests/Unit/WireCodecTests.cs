@@ -75,6 +75,24 @@ public sealed class WireCodecTests
         Assert.Equal(wire, Encoding.UTF8.GetString(frame.Memory.Span));
     }
 
+    [Theory]
+    [InlineData(ResumeState.Idle, "idle")]
+    [InlineData(ResumeState.Waiting, "waiting")]
+    [InlineData(ResumeState.Paired, "paired")]
+    public void Resumed_names_its_state(ResumeState state, string wire)
+    {
+        using var frame = WireEncoder.Encode(new ResumedNotice(4, state));
+        Assert.Equal($$$"""{"type":"resumed","data":{"seq":4,"state":"{{{wire}}}"}}""", Encoding.UTF8.GetString(frame.Memory.Span));
+    }
+
+    [Fact]
+    public void A_session_refusal_is_written_as_a_server_error()
+    {
+        using var frame = WireEncoder.Encode(new RefusedNotice(Refusal.NotPaired, RelayKind.Signal));
+        Assert.Equal("""{"type":"server.error","data":{"code":"not-paired","message":"rtc.signal: no partner yet; send pair and wait for peer.found"}}""",
+            Encoding.UTF8.GetString(frame.Memory.Span));
+    }
+
     [Fact]
     public void Server_errors_escape_their_text()
     {

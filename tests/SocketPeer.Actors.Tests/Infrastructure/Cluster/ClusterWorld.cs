@@ -262,7 +262,7 @@ internal sealed partial class ClusterWorld
                 Note($"{client} hears busy");
                 Drop(client, "busy: it closes", tellSession: true);
                 break;
-            case ServerErrorNotice { Code: ServerErrorCodes.PeerTimeout }:
+            case RefusedNotice { Refusal: Refusal.PeerTimeout }:
                 Note($"{client} hears peer-timeout and pairs again");
                 client.ThinksItIsPaired = false;
                 FromClient(client, new ClientPair(client.Session, client.Code));

@@ -1,4 +1,4 @@
-namespace SocketPeer.Actors.Sessions;
+namespace SocketPeer.Gateway.Protocol;
 
 /// <summary>
 /// The stable <c>code</c> strings of <c>server.error</c>. Clients branch on them, so they never

@@ -1,0 +1,42 @@
+using SocketPeer.Actors.Sessions;
+
+namespace SocketPeer.Gateway.Protocol;
+
+/// <summary>
+/// Words a session's <see cref="RefusedNotice"/> as the <c>server.error</c> clients read. The codes
+/// and texts are the protocol (docs/protocol.md): clients branch on the code and show the message.
+/// </summary>
+public static class ServerErrors
+{
+    public static ServerErrorNotice For(RefusedNotice refused) => refused.Refusal switch
+    {
+        Refusal.NotInRoom => new(ServerErrorCodes.NotInRoom, "leave: this connection is in no room"),
+        Refusal.NotPaired => new(ServerErrorCodes.NotPaired,
+            $"{RelayName(refused.Relay)}: no partner yet; send pair and wait for peer.found"),
+        Refusal.PairingEnded => new(ServerErrorCodes.ResumeFailed,
+            "the pairing ended while this client was away; send pair again"),
+        Refusal.PartnerDidNotReturn => new(ServerErrorCodes.ResumeFailed,
+            "the partner did not come back within the grace period; send pair again"),
+        Refusal.PeerTimeout => new(ServerErrorCodes.PeerTimeout,
+            $"no peer joined \"{refused.Code}\" in time; send pair to wait again"),
+        _ => throw new ArgumentOutOfRangeException(nameof(refused), refused.Refusal, "no wording"),
+    };
+
+    /// <summary>The code alone (the metrics count refusals by code; no text needed).</summary>
+    public static string CodeOf(Refusal refusal) => refusal switch
+    {
+        Refusal.NotInRoom => ServerErrorCodes.NotInRoom,
+        Refusal.NotPaired => ServerErrorCodes.NotPaired,
+        Refusal.PairingEnded or Refusal.PartnerDidNotReturn => ServerErrorCodes.ResumeFailed,
+        Refusal.PeerTimeout => ServerErrorCodes.PeerTimeout,
+        _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "no code"),
+    };
+
+    /// <summary>The <c>type</c> of the relayed message that was refused.</summary>
+    private static string RelayName(RelayKind? kind) => kind switch
+    {
+        RelayKind.Data => "data",
+        RelayKind.Signal => "rtc.signal",
+        _ => "rtc.connect",
+    };
+}
