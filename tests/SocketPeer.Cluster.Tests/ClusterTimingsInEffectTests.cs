@@ -4,7 +4,7 @@ using SocketPeer.Testing;
 
 namespace SocketPeer.Cluster.Tests;
 
-/// <summary>The downing timings (docs/design.md section 6) reach the running actor system, typed or generated.</summary>
+/// <summary>The downing timings (docs/architecture.md section 6) reach the running actor system, typed or generated.</summary>
 public sealed class ClusterTimingsInEffectTests
 {
     [Fact]
@@ -27,7 +27,7 @@ public sealed class ClusterTimingsInEffectTests
         Assert.Equal(expected.UnreachableNodesReaperInterval, settings.UnreachableNodesReaperInterval);
         Assert.Equal(expected.GossipInterval, settings.GossipInterval);
         Assert.Equal(expected.HeartbeatInterval, settings.HeartbeatInterval);
-        Assert.Equal(TimeSpan.FromSeconds(1), expected.DownRemovalMargin); // docs/design.md section 6, the slower set
+        Assert.Equal(TimeSpan.FromSeconds(1), expected.DownRemovalMargin); // docs/architecture.md section 6, the slower set
         Assert.Equal(TimeSpan.FromSeconds(3), expected.StableAfter);
     }
 

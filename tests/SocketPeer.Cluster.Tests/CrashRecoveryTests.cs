@@ -13,7 +13,7 @@ namespace SocketPeer.Cluster.Tests;
 /// <summary>
 /// A node that vanishes without leaving (its remoting transport shut down under a running actor
 /// system: no coordinated shutdown, no leave, no word from its actors) on a three-node cluster: the others detect it, the split brain resolver downs it, and
-/// its session shards serve again from a survivor. The in-process stand-in for kill -9 (docs/design.md section 7:
+/// its session shards serve again from a survivor. The in-process stand-in for kill -9 (docs/architecture.md section 7:
 /// real processes are the chaos harness's job); the figure goes to docs/failover.md.
 /// </summary>
 public sealed class CrashRecoveryTests(ITestOutputHelper output)

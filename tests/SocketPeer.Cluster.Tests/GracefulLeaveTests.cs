@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 
 namespace SocketPeer.Cluster.Tests;
 
-/// <summary>A node told to stop (SIGTERM, a rolling update) on a three-node cluster (docs/design.md section 5).</summary>
+/// <summary>A node told to stop (SIGTERM, a rolling update) on a three-node cluster (docs/architecture.md section 5).</summary>
 public sealed class GracefulLeaveTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan RemovedWithin = TimeSpan.FromSeconds(20);

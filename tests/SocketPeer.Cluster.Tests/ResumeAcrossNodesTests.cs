@@ -4,7 +4,7 @@ using SocketPeer.Testing;
 namespace SocketPeer.Cluster.Tests;
 
 /// <summary>
-/// Resume across nodes (docs/protocol.md, Resume; docs/design.md section 5): a token from one node is
+/// Resume across nodes (docs/protocol.md, Resume; docs/architecture.md section 5): a token from one node is
 /// taken by another, and a socket whose session lives on a node that leaves is asked to resume.
 /// </summary>
 public sealed class ResumeAcrossNodesTests

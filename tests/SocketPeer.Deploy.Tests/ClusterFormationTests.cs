@@ -6,7 +6,7 @@ namespace SocketPeer.Deploy.Tests;
 
 /// <summary>
 /// The cluster forms from seed nodes that are the StatefulSet's stable pod DNS names
-/// (docs/design.md section 6): every name the manifests use must be one Kubernetes really creates.
+/// (docs/architecture.md section 6): every name the manifests use must be one Kubernetes really creates.
 /// </summary>
 public class ClusterFormationTests
 {

@@ -3,7 +3,7 @@ using Akka.Cluster;
 namespace SocketPeer.Testing;
 
 /// <summary>
-/// N SocketPeer servers in this process forming one cluster on loopback (docs/design.md section 7): the
+/// N SocketPeer servers in this process forming one cluster on loopback (docs/architecture.md section 7): the
 /// first joins itself, the others get it as their seed node; started when every node sees every
 /// node Up.
 /// </summary>

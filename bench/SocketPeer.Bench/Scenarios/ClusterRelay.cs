@@ -8,7 +8,7 @@ using SocketPeer.Bench.Servers;
 namespace SocketPeer.Bench.Scenarios;
 
 /// <summary>
-/// Relay on SocketPeer clusters (issue 7, docs/design.md section 6): the same closed- and open-loop relay as
+/// Relay on SocketPeer clusters (issue 7, docs/architecture.md section 6): the same closed- and open-loop relay as
 /// <see cref="RelayScenario"/>. Two nodes, for each session placement (<c>Local</c>: a session lives on
 /// its socket's node; <c>Hash</c>: plain hashing) and each layout (<c>split</c>: the two ends of every
 /// pair on different nodes; <c>one-node</c>: both ends on the first node); and three nodes with Local

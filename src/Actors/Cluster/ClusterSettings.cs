@@ -2,7 +2,7 @@ using SocketPeer.Actors.Placement;
 namespace SocketPeer.Actors.Cluster;
 
 /// <summary>
-/// Where this node lives in the cluster (docs/design.md section 8, <c>SocketPeer:Cluster</c>). With no
+/// Where this node lives in the cluster (docs/architecture.md section 8, <c>SocketPeer:Cluster</c>). With no
 /// seed nodes the node joins itself: a one-node cluster, which is what <c>dotnet run</c> starts.
 /// </summary>
 public sealed class ClusterSettings
@@ -33,7 +33,7 @@ public sealed class ClusterSettings
     /// <summary>Cluster roles; empty means this node is both gateway and shard host.</summary>
     public string[] Roles { get; set; } = [];
 
-    /// <summary>Failure detection and downing timings (docs/design.md section 6).</summary>
+    /// <summary>Failure detection and downing timings (docs/architecture.md section 6).</summary>
     public ClusterTimings Timings { get; set; } = new();
 
     /// <summary>

@@ -5,7 +5,7 @@ using Akka.Remote.Hosting;
 namespace SocketPeer.Actors.Cluster;
 
 /// <summary>
-/// How fast the cluster notices a lost node and moves on (docs/design.md section 6, <c>SocketPeer:Cluster:Timings</c>).
+/// How fast the cluster notices a lost node and moves on (docs/architecture.md section 6, <c>SocketPeer:Cluster:Timings</c>).
 /// The defaults are the slower set of docs/failover.md, "Timings" (a kill -9'd node's shards relay again in ~8.5 s;
 /// the Akka defaults take ~46 s): the faster set (300 ms / 1.5 s / 1.5 s / 300 ms, ~5.5 s) downed
 /// healthy nodes here on a 2-core box loaded 20 deep (docs/failover.md), and a node downed by
@@ -29,7 +29,7 @@ public sealed class ClusterTimings
 
     /// <summary>
     /// Extra wait after a node is downed before it is removed (and its shards move). Without it Akka
-    /// falls back to <see cref="StableAfter"/> and pays it twice (docs/design.md section 6).
+    /// falls back to <see cref="StableAfter"/> and pays it twice (docs/architecture.md section 6).
     /// </summary>
     public TimeSpan DownRemovalMargin { get; set; } = TimeSpan.FromSeconds(1);
 

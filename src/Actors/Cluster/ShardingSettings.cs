@@ -5,7 +5,7 @@ using SocketPeer.Actors.Placement;
 
 namespace SocketPeer.Actors.Cluster;
 
-/// <summary>How rooms and sessions are sharded. Both are soft state (docs/design.md section 5).</summary>
+/// <summary>How rooms and sessions are sharded. Both are soft state (docs/architecture.md section 5).</summary>
 /// <param name="MaxShards">Shards of rooms, and of sessions under <see cref="SessionPlacement.Hash"/>.</param>
 /// <param name="ShardsPerNode">Session shards per node under <see cref="SessionPlacement.Local"/>.</param>
 public sealed record ShardingSettings(
@@ -35,7 +35,7 @@ public sealed record ShardingSettings(
         Role = Role,
         StateStoreMode = StateStoreMode.DData,
         // Soft state, rebuilt from the edges: remembering entities would load
-        // LightningDB, which then delivers nothing (docs/design.md section 7).
+        // LightningDB, which then delivers nothing (docs/architecture.md section 7).
         RememberEntities = false,
         // A quiet but live session must keep its pairing, and a paired room hears nothing once
         // relay bypasses it: neither may be passivated for being idle. Rooms stop when empty,

@@ -37,7 +37,7 @@ public static class SocketPeerCluster
             .AddHocon(cluster.Timings.ToUntypedConfig(), HoconAddMode.Prepend)
             .WithShardingDistributedData(options =>
             {
-                // Soft state only: durable ddata keys would load LightningDB (docs/design.md section 7).
+                // Soft state only: durable ddata keys would load LightningDB (docs/architecture.md section 7).
                 options.Durable.Keys = [];
                 // See ShardingSettings.CoordinatorStateConfig: a plain majority, not every node.
                 options.MajorityMinimumCapacity = 2;

@@ -3,7 +3,7 @@ using Akka.Actor;
 namespace SocketPeer.Actors.Placement;
 
 /// <summary>
-/// The placement rule of <see cref="SessionPlacement.Local"/> (docs/design.md section 6), without Akka
+/// The placement rule of <see cref="SessionPlacement.Local"/> (docs/architecture.md section 6), without Akka
 /// around it: a session shard goes to the node its id names; when that node is gone or leaving, to
 /// the region that asked (the node the message came from: usually the one that holds the socket, for
 /// a resumed session the one that holds the new socket); failing that, to the least busy region.

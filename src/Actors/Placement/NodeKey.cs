@@ -6,7 +6,7 @@ namespace SocketPeer.Actors.Placement;
 
 /// <summary>
 /// A short name for one incarnation of a cluster node, the prefix of the session ids it makes
-/// (docs/design.md section 6). Derived from the node's unique address (host, port and the incarnation's
+/// (docs/architecture.md section 6). Derived from the node's unique address (host, port and the incarnation's
 /// uid), so every node computes the same key for it, and a pod restarted under the same DNS name gets
 /// a new key: sessions of the old incarnation never claim the new one's shards. 30 bits: two nodes of
 /// one cluster sharing a key is a one-in-millions event that costs placement, never correctness.

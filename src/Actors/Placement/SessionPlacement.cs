@@ -1,6 +1,6 @@
 namespace SocketPeer.Actors.Placement;
 
-/// <summary>Where a session's shard lives (docs/design.md section 6, <c>SocketPeer:Cluster:SessionPlacement</c>).</summary>
+/// <summary>Where a session's shard lives (docs/architecture.md section 6, <c>SocketPeer:Cluster:SessionPlacement</c>).</summary>
 public enum SessionPlacement
 {
     /// <summary>

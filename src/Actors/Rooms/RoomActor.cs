@@ -151,7 +151,7 @@ public static class RoomRegistration
 {
     public const string TypeName = "room";
 
-    /// <summary>Starts the room shard region (see docs/design.md section 4).</summary>
+    /// <summary>Starts the room shard region (see docs/architecture.md section 4).</summary>
     public static AkkaConfigurationBuilder AddRooms(this AkkaConfigurationBuilder builder, ShardingSettings sharding) =>
         builder.WithShardRegion<RoomRegion>(TypeName,
             (_, registry, _) => code =>

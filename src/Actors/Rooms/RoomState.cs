@@ -188,7 +188,7 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
     }
 
     /// <summary>
-    /// A newcomer takes the seat of a member whose client is away (docs/design.md section 5: a detached
+    /// A newcomer takes the seat of a member whose client is away (docs/architecture.md section 5: a detached
     /// member never blocks a newcomer): that session ends, its partner hears it left, then pairs.
     /// </summary>
     private RoomTransition TakeOver(int index, RoomSeat newcomer)

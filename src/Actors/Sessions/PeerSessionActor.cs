@@ -11,7 +11,7 @@ namespace SocketPeer.Actors.Sessions;
 
 /// <summary>
 /// The sharded entity of one peer session: a thin shell around <see cref="SessionState"/>. It is
-/// the only per-connection actor (docs/design.md section 7: a second one doubles the memory per socket).
+/// the only per-connection actor (docs/architecture.md section 7: a second one doubles the memory per socket).
 /// Connection messages are acknowledged with <see cref="SessionAck"/>, which is what gives the
 /// gateway's inbound side its backpressure.
 /// </summary>

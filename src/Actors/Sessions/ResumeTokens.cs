@@ -14,7 +14,7 @@ public enum ResumeState : byte
 
 /// <summary>
 /// What a resume token vouches for: enough to rebuild the session when its entity was lost with its
-/// node (docs/design.md section 5). The partner still has to confirm a pairing before it counts.
+/// node (docs/architecture.md section 5). The partner still has to confirm a pairing before it counts.
 /// </summary>
 public sealed record ResumeClaims(SessionId Session, ResumeState State, PairCode? Code, SessionId? Partner,
     bool PartnerResumable, DateTimeOffset Expires);

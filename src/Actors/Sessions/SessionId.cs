@@ -8,7 +8,7 @@ namespace SocketPeer.Actors.Sessions;
 /// Identifies one peer session (one client connection and what survives it). Made by the gateway at
 /// connect with <see cref="NewOn(Akka.Actor.ActorSystem)"/>: the key of the node that holds the socket, then 130 random bits
 /// (so an id cannot be guessed), 32 lower-case base32 characters in all. The node key is what places
-/// the session's shard on that node (<see cref="SessionPlacement.Local"/>, docs/design.md section 6).
+/// the session's shard on that node (<see cref="SessionPlacement.Local"/>, docs/architecture.md section 6).
 /// </summary>
 public readonly record struct SessionId(string Value)
 {

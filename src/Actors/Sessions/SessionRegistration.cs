@@ -14,7 +14,7 @@ public static class SessionRegistration
 {
     public const string TypeName = "session";
 
-    /// <summary>Starts the session shard region (see docs/design.md section 4).</summary>
+    /// <summary>Starts the session shard region (see docs/architecture.md section 4).</summary>
     public static AkkaConfigurationBuilder AddPeerSessions(this AkkaConfigurationBuilder builder,
         ShardingSettings sharding, SessionSettings settings, SocketPeerMetrics metrics) =>
         builder.WithSessionShardRegion<SessionRegion>(TypeName,

@@ -24,7 +24,7 @@ public static class FrameReader
 
     /// <summary>
     /// Yields each message until the client's close frame. Waits with a zero-byte read, so an idle
-    /// connection holds no receive buffer (docs/design.md section 7: 17.5 → 13.1 KB per socket). Stops
+    /// connection holds no receive buffer (docs/architecture.md section 7). Stops
     /// after a <see cref="InboundFrameKind.TooLarge"/>, <see cref="InboundFrameKind.Stalled"/> or
     /// <see cref="InboundFrameKind.TooManyEmptyFrames"/> frame, leaving the rest of it unread.
     /// </summary>

@@ -5,7 +5,7 @@ namespace SocketPeer.Gateway.Health;
 /// <summary>
 /// Readiness turns false the moment the host starts stopping (SIGTERM), before sockets close with
 /// 1012 and long before the node hands its shards off and leaves the cluster: load balancers stop
-/// sending new clients here first (docs/design.md section 5, "graceful stop").
+/// sending new clients here first (docs/architecture.md section 5, "graceful stop").
 /// </summary>
 public sealed class StoppingCheck(IHostApplicationLifetime lifetime) : IHealthCheck
 {

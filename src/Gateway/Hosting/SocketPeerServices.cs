@@ -34,7 +34,7 @@ public static class SocketPeerServices
             .BindConfiguration(SocketPeerOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        // docs/design.md section 8: SocketPeer__Cluster__SeedNodes (and __Roles) may be one comma-separated
+        // docs/architecture.md section 8: SocketPeer__Cluster__SeedNodes (and __Roles) may be one comma-separated
         // value as well as the indexed form (__0, __1, ...); the binder ignores a plain value for an array.
         services.AddOptions<SocketPeerOptions>().PostConfigure<IConfiguration>((o, configuration) =>
         {
@@ -118,7 +118,7 @@ public static class SocketPeerServices
     }
 
     /// <summary>
-    /// Graceful stop, in order (docs/design.md section 5): readiness is false from the first moment
+    /// Graceful stop, in order (docs/architecture.md section 5): readiness is false from the first moment
     /// (<see cref="StoppingCheck"/>) and every socket is told 1012 (ConnectionHandler, on
     /// ApplicationStopping); coordinated shutdown then waits here until they have closed (at most two
     /// close timeouts: the closing handshake, then reading the client's answer), and only then hands

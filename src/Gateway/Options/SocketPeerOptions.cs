@@ -93,7 +93,7 @@ public sealed class SocketPeerOptions
 
     /// <summary>
     /// Ingress lanes on this node: long-lived Akka.Streams graphs that carry every socket's messages
-    /// into the sessions, each socket on one lane (docs/design.md, the edge). One per core by default.
+    /// into the sessions, each socket on one lane (docs/architecture.md, the edge). One per core by default.
     /// </summary>
     [Range(1, 1024)]
     public int IngressLanes { get; set; } = Environment.ProcessorCount;
@@ -130,7 +130,7 @@ public sealed class SocketPeerOptions
     /// <summary>Resume: sessions that outlive a dropped socket (docs/protocol.md).</summary>
     public ResumeOptions Resume { get; set; } = new();
 
-    /// <summary>Cluster membership of this node (docs/design.md section 8).</summary>
+    /// <summary>Cluster membership of this node (docs/architecture.md section 8).</summary>
     [Required]
     public ClusterSettings Cluster { get; set; } = new();
 }

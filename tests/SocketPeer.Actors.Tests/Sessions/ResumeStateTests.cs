@@ -7,7 +7,7 @@ using static SocketPeer.Actors.Tests.Sessions.Given;
 
 namespace SocketPeer.Actors.Tests.Sessions;
 
-/// <summary>The session state machine's resume and soft-state transitions (docs/design.md section 5).</summary>
+/// <summary>The session state machine's resume and soft-state transitions (docs/architecture.md section 5).</summary>
 public sealed class ResumeStateTests
 {
     private static readonly DateTimeOffset Later = DateTimeOffset.UnixEpoch.AddYears(60);

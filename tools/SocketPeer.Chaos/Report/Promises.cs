@@ -4,7 +4,7 @@ using SocketPeer.Chaos.Faults;
 namespace SocketPeer.Chaos.Report;
 
 /// <summary>
-/// What the design promises under each fault (docs/design.md section 5, docs/chaos.md), checked against a
+/// What the design promises under each fault (docs/architecture.md section 5, docs/chaos.md), checked against a
 /// filled report. A promise is never softened to fit a run: a broken one fails the run.
 /// </summary>
 public static class Promises
@@ -27,7 +27,7 @@ public static class Promises
             var clean = stops.Count(e => e.Outcome == "exit 0");
             list.Add(new Promise("graceful stops exit 0 before the kubelet's SIGKILL", clean == stops.Count,
                 $"{clean} of {stops.Count}: " + string.Join(", ", stops.Select(e => $"node-{e.Node} {e.Outcome} in {e.StopMs / 1000:0.0} s"))));
-            // A stopping node tells its clients why (docs/design.md section 5): 1012, so they resume elsewhere.
+            // A stopping node tells its clients why (docs/architecture.md section 5): 1012, so they resume elsewhere.
             // Anything else (a bare 1000, a reset) means the node let go of sockets it should have closed.
             // An original client closes its own socket after busy: that is no node's doing.
             var closes = normalPeers.SelectMany(p => p.Counters.Closes).Where(kv => kv.Key != OriginalPeer.ClosedAfterBusy)
