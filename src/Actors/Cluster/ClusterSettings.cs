@@ -38,10 +38,11 @@ public sealed class ClusterSettings
 
     /// <summary>
     /// The cluster role whose nodes host room shards; empty: every node. A node without it starts
-    /// the room region as a proxy and hosts no room. Nothing checks that some node has the role: until one
-    /// is up, pairing goes unanswered (a node that would be alone says so in its log at start-up). Sessions take no role: under
-    /// <see cref="SessionPlacement.Local"/> a session lives on the node of its socket, so every
-    /// gateway hosts session shards, and a node without sockets hosts none anyway.
+    /// the room region as a proxy and hosts no room. Nothing checks that some node has the role:
+    /// until one is up, pairing goes unanswered (a node that would be alone says so in its log at
+    /// start-up). Sessions take no role: under <see cref="SessionPlacement.Local"/> a session lives
+    /// on the node of its socket, so every gateway hosts session shards, and a node without sockets
+    /// hosts none anyway.
     /// </summary>
     public string? RoomRole { get; set; }
 
