@@ -3,7 +3,11 @@ using SocketPeer.Testing;
 
 namespace SocketPeer.Cluster.Tests;
 
-/// <summary>Plain hashing (SocketPeer:Cluster:SessionPlacement=Hash), kept to measure Local against, still works.</summary>
+/// <summary>
+/// Plain hashing (SocketPeer:Cluster:SessionPlacement=Hash), which the benchmark launches the gateway with
+/// to measure Local against, still pairs and relays. Not a supported production option: resume and
+/// succession are tested under Local only (docs/failover.md, Session placement).
+/// </summary>
 public sealed class HashPlacementTests
 {
     [Fact]

@@ -66,6 +66,8 @@ public sealed class OptionsValidationTests
     [InlineData("SocketPeer:PairCode:Pattern", "([a-z", "Pattern")]
     [InlineData("SocketPeer:AllowedOrigins:0", "not an origin", "AllowedOrigins")]
     [InlineData("SocketPeer:Cluster:SeedNodes:0", "http://elsewhere:4053", "SeedNodes")]
+    [InlineData("SocketPeer:Cluster:RoomRole", "rooms,gateway", "RoomRole")]
+    [InlineData("SocketPeer:Cluster:Roles:0", "two words", "Roles")]
     [InlineData("SocketPeer:OutboundQueueLength", "0", "OutboundQueueLength")]
     [InlineData("SocketPeer:IngressLanes", "0", "IngressLanes")]
     [InlineData("SocketPeer:IngressLaneCapacity", "0", "IngressLaneCapacity")]

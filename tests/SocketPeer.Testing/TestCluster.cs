@@ -18,15 +18,19 @@ public sealed class TestCluster : IAsyncDisposable
     public SocketPeerServer this[int index] => Nodes[index];
 
     /// <param name="settings">Configuration overrides for every node (see <see cref="SocketPeerServer.StartAsync(ValueTuple{string, string}[])"/>).</param>
-    public static async Task<TestCluster> StartAsync(int nodes, params (string Key, string Value)[] settings)
+    public static Task<TestCluster> StartAsync(int nodes, params (string Key, string Value)[] settings) =>
+        StartAsync(nodes, _ => settings);
+
+    /// <param name="settingsOf">Configuration overrides for the node of each index (the first is the seed).</param>
+    public static async Task<TestCluster> StartAsync(int nodes, Func<int, (string Key, string Value)[]> settingsOf)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
-        var first = await SocketPeerServer.StartAsync(settings);
+        var first = await SocketPeerServer.StartAsync(settingsOf(0));
         var started = new List<SocketPeerServer> { first };
         try
         {
             var seed = ("SocketPeer:Cluster:SeedNodes", first.ClusterAddress.ToString());
-            var starting = Enumerable.Range(1, nodes - 1).Select(_ => SocketPeerServer.StartAsync([.. settings, seed])).ToList();
+            var starting = Enumerable.Range(1, nodes - 1).Select(i => SocketPeerServer.StartAsync([.. settingsOf(i), seed])).ToList();
             foreach (var node in starting)
                 started.Add(await node);
             var cluster = new TestCluster(started);

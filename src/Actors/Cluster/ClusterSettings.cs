@@ -30,8 +30,21 @@ public sealed class ClusterSettings
     /// <summary><c>akka.tcp://socketpeer@host:port</c> addresses; empty joins itself.</summary>
     public string[] SeedNodes { get; set; } = [];
 
-    /// <summary>Cluster roles; empty means this node is both gateway and shard host.</summary>
+    /// <summary>
+    /// This node's cluster roles. Every node is a gateway and hosts the sessions of its sockets; a
+    /// node hosts room shards when <see cref="RoomRole"/> is empty or among these.
+    /// </summary>
     public string[] Roles { get; set; } = [];
+
+    /// <summary>
+    /// The cluster role whose nodes host room shards; empty: every node. A node without it starts
+    /// the room region as a proxy and hosts no room. Nothing checks that some node has the role:
+    /// until one is up, pairing goes unanswered (a node that would be alone says so in its log at
+    /// start-up). Sessions take no role: under <see cref="SessionPlacement.Local"/> a session lives
+    /// on the node of its socket, so every gateway hosts session shards, and a node without sockets
+    /// hosts none anyway.
+    /// </summary>
+    public string? RoomRole { get; set; }
 
     /// <summary>Failure detection and downing timings (docs/architecture.md section 6).</summary>
     public ClusterTimings Timings { get; set; } = new();
@@ -43,7 +56,11 @@ public sealed class ClusterSettings
     /// </summary>
     public bool DownCrashedProcesses { get; set; } = true;
 
-    /// <summary>Where session entities live: with their socket (default) or wherever hashing puts them.</summary>
+    /// <summary>
+    /// Where session entities live: with their socket (<see cref="SessionPlacement.Local"/>, the
+    /// supported placement) or wherever hashing puts them (<see cref="SessionPlacement.Hash"/>, for
+    /// the benchmark's comparison only).
+    /// </summary>
     public SessionPlacement SessionPlacement { get; set; } = SessionPlacement.Local;
 
     /// <summary>The host name other nodes use to reach this one.</summary>

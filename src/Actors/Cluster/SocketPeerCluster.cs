@@ -1,5 +1,6 @@
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
+using Akka.Event;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using SocketPeer.Actors.Diagnostics;
@@ -18,7 +19,7 @@ public static class SocketPeerCluster
     public static AkkaConfigurationBuilder AddSocketPeerCluster(this AkkaConfigurationBuilder builder,
         ClusterSettings cluster, SessionSettings sessions, SocketPeerMetrics metrics)
     {
-        var sharding = new ShardingSettings(SessionPlacement: cluster.SessionPlacement);
+        var sharding = ShardingSettings.From(cluster);
         builder
             .WithRemoting(new RemoteOptions
             {
@@ -44,10 +45,12 @@ public static class SocketPeerCluster
             })
             .AddHocon(ShardingSettings.CoordinatorStateConfig, HoconAddMode.Prepend)
             .WithCustomSerializer("socketpeer", [typeof(ISocketPeerMessage)], system => new SocketPeerSerializer(system))
-            .AddRooms(sharding)
+            .AddRooms(sharding, cluster.Roles)
             .AddPeerSessions(sharding, sessions, metrics)
             // From the start: a connection lost before anyone asks must still count.
             .AddStartup((system, _) => LostConnections.Get(system));
+        if (!sharding.HostsRooms(cluster.Roles))
+            builder.AddStartup((system, _) => LogRoomProxy(system, sharding.RoomRole!, cluster.SeedNodes.Length == 0));
         if (cluster.DownCrashedProcesses)
             builder.AddStartup((system, _) => system.ActorOf(CrashedProcessDowning.Props(), "crashed-process-downing"));
 
@@ -62,5 +65,15 @@ public static class SocketPeerCluster
             });
         }
         return builder;
+    }
+
+    /// <summary>A node without <see cref="ShardingSettings.RoomRole"/> says that its rooms live elsewhere.</summary>
+    private static void LogRoomProxy(Akka.Actor.ActorSystem system, string role, bool alone)
+    {
+        if (alone)
+            system.Log.Warning("This node hosts no room shards (SocketPeer:Cluster:RoomRole={0} is not among its roles) " +
+                "and has no seed nodes: until a node with that role joins, no pairing is answered", role);
+        else
+            system.Log.Info("This node hosts no room shards: rooms live on the nodes with role {0} (SocketPeer:Cluster:RoomRole)", role);
     }
 }

@@ -10,6 +10,12 @@ public enum SessionPlacement
     /// </summary>
     Local,
 
-    /// <summary>Plain hashing of the id over the shards, balanced over the nodes (kept to measure against).</summary>
+    /// <summary>
+    /// Plain hashing of the id over the shards, balanced over the nodes and rebalanced as nodes join:
+    /// for the benchmark's comparison (bench/SocketPeer.Bench, <c>cluster</c> scenario), not supported
+    /// in production. Pairing and relay are tested under it; resume and succession only under
+    /// <see cref="Local"/>: they read a session's node from its id, which under hashing need not be
+    /// where the session lives.
+    /// </summary>
     Hash,
 }

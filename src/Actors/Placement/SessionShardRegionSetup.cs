@@ -22,14 +22,14 @@ public static class SessionShardRegionSetup
     {
         if (sharding.SessionPlacement == SessionPlacement.Hash)
             return builder.WithShardRegion<TKey>(typeName, entityProps,
-                new HashSessionMessageExtractor(sharding.MaxShards), sharding.ToShardOptions());
+                new HashSessionMessageExtractor(sharding.MaxShards), sharding.SessionShardOptions());
 
         builder.AddHocon(ClusterSharding.DefaultConfig()
             .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig())
             .WithFallback(Akka.Cluster.Tools.Singleton.ClusterSingleton.DefaultConfig()), HoconAddMode.Append);
         return builder.StartActors(async (system, registry, resolver) =>
         {
-            var options = sharding.ToShardOptions();
+            var options = sharding.SessionShardOptions();
             var config = ConfigurationFactory.ParseString(options.ToString())
                 .WithFallback(system.Settings.Config.GetConfig("akka.cluster.sharding"));
             var settings = ClusterShardingSettings.Create(config,

@@ -1,8 +1,5 @@
 using Akka.Actor;
-using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
-using Akka.Hosting;
-using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Sessions;
 
@@ -136,32 +133,4 @@ public sealed class RoomActor : UntypedActor, IWithTimers
         }
         return base.AroundReceive(receive, message);
     }
-}
-
-/// <summary>Registry key of the room shard region.</summary>
-public sealed class RoomRegion;
-
-/// <summary>Routes <see cref="IWithPairCode"/> messages; shard ids come from a stable hash of the code.</summary>
-public sealed class RoomMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
-{
-    public override string? EntityId(object message) => message is IWithPairCode m ? m.Code.Value : null;
-}
-
-public static class RoomRegistration
-{
-    public const string TypeName = "room";
-
-    /// <summary>Starts the room shard region (see docs/architecture.md section 4).</summary>
-    public static AkkaConfigurationBuilder AddRooms(this AkkaConfigurationBuilder builder, ShardingSettings sharding) =>
-        builder.WithShardRegion<RoomRegion>(TypeName,
-            (_, registry, _) => code =>
-            {
-                var sessions = registry.Get<SessionRegion>();
-                var rooms = registry.Get<RoomRegion>();
-                // Not Props.Create(() => new ...): that form evaluates its expression tree for every
-                // entity, which costs more than the rest of a pairing.
-                return Props.Create(typeof(RoomActor), new PairCode(code), sessions, rooms);
-            },
-            new RoomMessageExtractor(sharding.MaxShards),
-            sharding.ToShardOptions());
 }

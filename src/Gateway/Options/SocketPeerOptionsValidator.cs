@@ -38,6 +38,11 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
         foreach (var seed in o.Cluster.SeedNodes)
             if (!seed.StartsWith("akka.tcp://socketpeer@", StringComparison.Ordinal))
                 failures.Add($"SocketPeer:Cluster:SeedNodes: '{seed}' is not akka.tcp://socketpeer@host:port.");
+        foreach (var role in o.Cluster.Roles)
+            if (!IsRoleName(role))
+                failures.Add($"SocketPeer:Cluster:Roles: '{role}' is not a role name (no spaces or commas).");
+        if (!string.IsNullOrEmpty(o.Cluster.RoomRole) && !IsRoleName(o.Cluster.RoomRole))
+            failures.Add($"SocketPeer:Cluster:RoomRole: '{o.Cluster.RoomRole}' is not one role name (no spaces or commas).");
         ValidateTimings(o.Cluster.Timings, failures);
         ValidateIce(o.Ice, failures);
         if (!string.IsNullOrEmpty(o.Resume.Secret) && o.Resume.SecretBytes() is not { Length: >= 32 })
@@ -65,6 +70,9 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
             if (ice.CredentialLifetime <= TimeSpan.Zero || ice.CredentialLifetime > TimeSpan.FromDays(1))
                 failures.Add($"SocketPeer:Ice:CredentialLifetime must be more than zero and at most a day (got {ice.CredentialLifetime}).");
         }
+
+        static bool IsRoleName(string role) =>
+            role.Length > 0 && !role.Any(c => char.IsWhiteSpace(c) || c == ',');
 
         static void ValidateTimings(ClusterTimings t, List<string> failures)
         {

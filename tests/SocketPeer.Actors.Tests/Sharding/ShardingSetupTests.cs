@@ -60,11 +60,38 @@ public sealed class ShardingSetupTests
     [Fact]
     public void Shard_options_remember_no_entities_and_never_passivate_idle_ones()
     {
-        var options = new ShardingSettings().ToShardOptions();
+        var sharding = new ShardingSettings();
 
-        Assert.False(options.RememberEntities);
-        Assert.False(options.ShouldPassivateIdleEntities);
-        Assert.Null(options.PassivateIdleEntityAfter);
-        Assert.Equal(StateStoreMode.DData, options.StateStoreMode);
+        foreach (var options in new[] { sharding.RoomShardOptions(), sharding.SessionShardOptions() })
+        {
+            Assert.False(options.RememberEntities);
+            Assert.False(options.ShouldPassivateIdleEntities);
+            Assert.Null(options.PassivateIdleEntityAfter);
+            Assert.Equal(StateStoreMode.DData, options.StateStoreMode);
+        }
+    }
+
+    [Fact]
+    public void The_room_role_restricts_the_room_region_only()
+    {
+        var sharding = ShardingSettings.From(new ClusterSettings { RoomRole = "rooms" });
+
+        Assert.Equal("rooms", sharding.RoomShardOptions().Role);
+        Assert.Null(sharding.SessionShardOptions().Role);
+        Assert.True(sharding.HostsRooms(["gateway", "rooms"]));
+        Assert.False(sharding.HostsRooms(["gateway"]));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void Without_a_room_role_every_node_hosts_rooms(string? role)
+    {
+        var sharding = ShardingSettings.From(new ClusterSettings { RoomRole = role });
+
+        Assert.Null(sharding.RoomRole);
+        Assert.Null(sharding.RoomShardOptions().Role);
+        Assert.True(sharding.HostsRooms([]));
     }
 }

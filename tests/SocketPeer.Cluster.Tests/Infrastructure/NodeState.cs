@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Hosting;
 using SocketPeer.Testing;
@@ -28,6 +29,14 @@ internal static class NodeState
         var region = node.Services.GetRequiredService<ActorRegistry>().Get<SessionRegion>();
         var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, AnswerWithin);
         return state.Shards.Select(s => s.ShardId).ToHashSet();
+    }
+
+    /// <summary>The room entities (pair codes) running on this node, by the node's own room region or proxy.</summary>
+    public static async Task<IReadOnlySet<string>> RoomEntitiesAsync(this SocketPeerServer node)
+    {
+        var region = node.Services.GetRequiredService<ActorRegistry>().Get<RoomRegion>();
+        var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, AnswerWithin);
+        return state.Shards.SelectMany(s => s.EntityIds).ToHashSet();
     }
 
     /// <summary>The readiness checks (<c>/ready</c>) evaluated in-process, usable while the host stops.</summary>
