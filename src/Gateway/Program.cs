@@ -1,3 +1,4 @@
 using SocketPeer.Gateway.Hosting;
 
+// What the host is made of, in order, is SocketPeerApp.Create (tests build the same host).
 SocketPeerApp.Create(args).Run();

@@ -1,6 +1,9 @@
 namespace SocketPeer.Gateway.Hosting;
 
-/// <summary>Builds the host; <c>Program</c> runs it and tests start it on <c>127.0.0.1:0</c>.</summary>
+/// <summary>
+/// Builds the host, and reads as its table of contents: options, the edge, health and metrics,
+/// limits, the actors; then the endpoints. <c>Program</c> runs it; tests start it on <c>127.0.0.1:0</c>.
+/// </summary>
 public static class SocketPeerApp
 {
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null,
@@ -11,7 +14,11 @@ public static class SocketPeerApp
             Args = args,
             ContentRootPath = contentRoot,
         });
-        builder.AddSocketPeer();
+        builder.AddSocketPeerOptions()
+            .AddSocketPeerEdge()
+            .AddSocketPeerHealthAndMetrics()
+            .AddSocketPeerLimits()
+            .AddSocketPeerActors();
         configure?.Invoke(builder);
         var app = builder.Build();
         app.MapSocketPeer();

@@ -26,8 +26,8 @@ public static class SocketPeerServices
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
 
-    /// <summary>Options, the actor system with its shard regions, health checks, metrics and limits.</summary>
-    public static WebApplicationBuilder AddSocketPeer(this WebApplicationBuilder builder)
+    /// <summary>Binds and validates <see cref="SocketPeerOptions"/> at start-up, and what Kestrel takes from them.</summary>
+    public static WebApplicationBuilder AddSocketPeerOptions(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<SocketPeerOptions>()
@@ -46,6 +46,13 @@ public static class SocketPeerServices
         // connection slot until Kestrel's header timeout (30 s by default): bound it with ours.
         services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
             .Configure<IOptions<SocketPeerOptions>>((kestrel, o) => kestrel.Limits.RequestHeadersTimeout = o.Value.HandshakeTimeout);
+        return builder;
+    }
+
+    /// <summary>The WebSocket edge: decoding, the ingress lanes, the outbound pump, resume and the connection handler (one of each per node).</summary>
+    public static WebApplicationBuilder AddSocketPeerEdge(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
         services.TryAddSingleton<IPairCodeValidator, PairCodeValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WireDecoder>();
@@ -58,13 +65,26 @@ public static class SocketPeerServices
         services.AddSingleton<OutboundPump>();
         services.AddSingleton<ConnectionHandler>();
         services.AddSingleton<ConnectionDrain>();
+        return builder;
+    }
+
+    /// <summary>Health checks (liveness, readiness) and metrics (OpenTelemetry, Prometheus exporter).</summary>
+    public static WebApplicationBuilder AddSocketPeerHealthAndMetrics(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
         services.AddHealthChecks().AddCheck<StoppingCheck>(StoppingCheck.Name, tags: [ReadyTag]);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SocketPeerMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
+        return builder;
+    }
 
+    /// <summary>Per-address limits: open sockets and ICE list requests.</summary>
+    public static WebApplicationBuilder AddSocketPeerLimits(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -87,7 +107,13 @@ public static class SocketPeerServices
                         QueueLimit = 0,
                     }));
         });
+        return builder;
+    }
 
+    /// <summary>The actor system: the cluster, the session and room shard regions, their health checks, and the graceful stop.</summary>
+    public static WebApplicationBuilder AddSocketPeerActors(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
         services.AddAkka(ClusterSettings.SystemName, (akka, provider) =>
         {
             var options = provider.GetRequiredService<IOptions<SocketPeerOptions>>().Value;
