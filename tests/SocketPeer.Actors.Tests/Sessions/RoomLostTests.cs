@@ -1,0 +1,45 @@
+using SocketPeer.Actors.Rooms;
+using SocketPeer.Actors.Sessions;
+using static SocketPeer.Actors.Sessions.SessionEffect;
+using static SocketPeer.Actors.Sessions.SessionPhase;
+using static SocketPeer.Actors.Tests.Sessions.Given;
+
+namespace SocketPeer.Actors.Tests.Sessions;
+
+/// <summary>
+/// A session whose room was lost with its node joins the rebuilt room again with the same attempt
+/// (a paired one naming its partner, so the partner's seat is not given away), a rebuilt room that
+/// answers as before changes nothing, and the loss of a room that is not the session's is ignored.
+/// </summary>
+public sealed class RoomLostTests
+{
+    [Theory]
+    [InlineData(nameof(Waiting))]
+    [InlineData(nameof(Paired))]
+    public void A_lost_room_is_joined_again_with_the_same_attempt(string phase)
+    {
+        var result = InPhase(phase).RoomLost(Code);
+
+        // A paired member names its partner, so the rebuilt room never gives the partner's seat away.
+        var partner = phase == "Paired" ? Partner : (SessionId?)null;
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Partner: partner))], result.Effects);
+    }
+
+    [Fact]
+    public void A_rebuilt_room_answering_as_before_changes_nothing()
+    {
+        var paired = Paired();
+
+        var again = paired.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
+
+        Assert.Same(paired, again.State);
+        Assert.Empty(again.Effects); // no second peer.found
+    }
+
+    [Fact]
+    public void A_lost_room_of_another_code_is_none_of_our_business()
+    {
+        Assert.Empty(Paired().RoomLost(OtherCode).Effects);
+        Assert.Empty(Idle().RoomLost(Code).Effects);
+    }
+}
