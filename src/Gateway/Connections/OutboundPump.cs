@@ -50,12 +50,11 @@ public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator r
                 await writer.CloseAsync(close.Code, close.Reason);
                 return false;
             case IClientMessage or ServerErrorNotice:
-                var m = message;
-                idle.Sent(m);
-                Count(m);
-                if (!await writer.SendAsync(encoder.Encode(m))) return false;
+                idle.Sent(message);
+                Count(message);
+                if (!await writer.SendAsync(encoder.Encode(message))) return false;
                 // After the write: a resume waits for the socket's own `session` to have gone out first.
-                if (m is SessionStarted started) session.Announce(started.Id);
+                if (message is SessionStarted started) session.Announce(started.Id);
                 return true;
             default:
                 return true;

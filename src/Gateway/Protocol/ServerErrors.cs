@@ -8,21 +8,19 @@ namespace SocketPeer.Gateway.Protocol;
 /// </summary>
 public static class ServerErrors
 {
-    public static ServerErrorNotice For(RefusedNotice refused) => refused.Refusal switch
+    public static ServerErrorNotice For(RefusedNotice refused) => new(CodeOf(refused.Refusal), TextOf(refused));
+
+    private static string TextOf(RefusedNotice refused) => refused.Refusal switch
     {
-        Refusal.NotInRoom => new(ServerErrorCodes.NotInRoom, "leave: this connection is in no room"),
-        Refusal.NotPaired => new(ServerErrorCodes.NotPaired,
-            $"{RelayName(refused.Relay)}: no partner yet; send pair and wait for peer.found"),
-        Refusal.PairingEnded => new(ServerErrorCodes.ResumeFailed,
-            "the pairing ended while this client was away; send pair again"),
-        Refusal.PartnerDidNotReturn => new(ServerErrorCodes.ResumeFailed,
-            "the partner did not come back within the grace period; send pair again"),
-        Refusal.PeerTimeout => new(ServerErrorCodes.PeerTimeout,
-            $"no peer joined \"{refused.Code}\" in time; send pair to wait again"),
+        Refusal.NotInRoom => "leave: this connection is in no room",
+        Refusal.NotPaired => $"{RelayName(refused.Relay)}: no partner yet; send pair and wait for peer.found",
+        Refusal.PairingEnded => "the pairing ended while this client was away; send pair again",
+        Refusal.PartnerDidNotReturn => "the partner did not come back within the grace period; send pair again",
+        Refusal.PeerTimeout => $"no peer joined \"{refused.Code}\" in time; send pair to wait again",
         _ => throw new ArgumentOutOfRangeException(nameof(refused), refused.Refusal, "no wording"),
     };
 
-    /// <summary>The code alone (the metrics count refusals by code; no text needed).</summary>
+    /// <summary>The code alone (also what the metrics count a refusal as; no text needed).</summary>
     public static string CodeOf(Refusal refusal) => refusal switch
     {
         Refusal.NotInRoom => ServerErrorCodes.NotInRoom,
