@@ -26,7 +26,9 @@ public sealed class IngressLanes(IOptions<SocketPeerOptions> options, ILogger<In
     public void Start(ActorSystem system)
     {
         var o = options.Value;
-        var materializer = system.Materializer(namePrefix: "ingress");
+        CallerRunsDispatcher.Register(system.Dispatchers);
+        var materializer = system.Materializer(
+            ActorMaterializerSettings.Create(system).WithDispatcher(CallerRunsDispatcher.DispatcherId), namePrefix: "ingress");
         var lanes = new IngressLane[o.IngressLanes];
         for (var i = 0; i < lanes.Length; i++)
         {
