@@ -52,6 +52,12 @@ public sealed class TestClient : IAsyncDisposable
             socket.Dispose();
             throw;
         }
+        return await AttachAsync(socket, receive);
+    }
+
+    /// <summary>A client around a socket already connected (<see cref="Loopback.TryUpgradeAsync"/>), its <c>session</c> read.</summary>
+    public static async Task<TestClient> AttachAsync(ClientWebSocket socket, bool receive = true)
+    {
         var client = new TestClient(socket, receive);
         if (receive)
         {

@@ -55,7 +55,7 @@ public sealed class ManagementPort(IOptions<SocketPeerOptions> options, IConfigu
         {
             return e.Message;
         }
-        if (address.IsNamedPipe || address.UnixPipePath is not null)
+        if (address.IsNamedPipe || address.IsUnixPipe)
             return "a pipe or socket path, not host:port";
         if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
             return "not http (terminate TLS in front of the server, or leave ManagementUrl empty)";

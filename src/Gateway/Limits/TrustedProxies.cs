@@ -20,7 +20,11 @@ public static class TrustedProxies
             network = new System.Net.IPNetwork(address, address.GetAddressBytes().Length * 8);
             return true;
         }
-        return System.Net.IPNetwork.TryParse(value, out network);
+        // 10.1.2.3/8 names the /8 of 10.1.2.3 to .NET; here it is refused as a typo for a network
+        // (bits set past the prefix), not widened to trust sixteen million addresses.
+        return System.Net.IPNetwork.TryParse(value, out network)
+            && IPAddress.TryParse(value.AsSpan(0, value.IndexOf('/')), out var written)
+            && written.Equals(network.BaseAddress);
     }
 
     /// <summary>

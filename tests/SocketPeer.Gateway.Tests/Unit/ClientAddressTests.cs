@@ -73,7 +73,7 @@ public sealed class TrustedProxiesTests
     public void Only_the_listed_proxies_are_known_and_the_loopback_defaults_are_gone()
     {
         var options = new ForwardedHeadersOptions();
-        Assert.NotEmpty(options.KnownIPNetworks.Concat<object>(options.KnownProxies)); // ASP.NET Core trusts loopback by default
+        Assert.True(options.KnownIPNetworks.Count + options.KnownProxies.Count > 0); // ASP.NET Core trusts loopback by default
 
         TrustedProxies.Configure(options, ["10.0.0.0/8", "192.0.2.1"]);
 
