@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;

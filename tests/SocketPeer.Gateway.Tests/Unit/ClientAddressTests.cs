@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Options;
 using SocketPeer.Gateway.Limits;
 using SocketPeer.Gateway.Options;
 
