@@ -250,6 +250,23 @@ public sealed class ForwardedHeadersTests
     }
 
     [Fact]
+    public async Task On_a_real_IPv6_socket_the_per_address_limits_apply()
+    {
+        // Loopback has one IPv6 address, ::1, so this shows only the IPv6 path end to end (its key is
+        // ::/64); that other /64s count apart is shown through a trusted proxy above.
+        await using var server = await SocketPeerServer.StartAsync(("urls", "http://[::1]:0"), ("SocketPeer:ConnectionsPerAddress", "1"));
+        Assert.Equal("[::1]", server.Http.Host);
+        var key = Gateway.Limits.ClientAddress.KeyOf(IPAddress.IPv6Loopback, 32, new SocketPeerOptions().IPv6PrefixLength);
+
+        using var first = await Loopback.TryUpgradeAsync(server.Socket);
+        using var second = await Loopback.TryUpgradeAsync(server.Socket);
+
+        Assert.Equal("::/64", key);
+        Assert.True(first.Admitted);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.Status);
+    }
+
+    [Fact]
     public async Task Without_trusted_proxies_forwarded_for_is_ignored()
     {
         await using var server = await SocketPeerServer.StartAsync(("SocketPeer:ConnectionsPerAddress", "1"));
