@@ -34,6 +34,7 @@ public sealed class ConnectRateTests
         using var _ = refused;
         Assert.Equal(HttpStatusCode.TooManyRequests, refused!.Status);
         Assert.InRange(int.Parse(refused.RetryAfter!), 1, 60);
+        Assert.Equal(1, server.Metrics.Snapshot().Limited.GetValueOrDefault("new-sockets"));
 
         using var elsewhere = Loopback.From(IPAddress.Parse("127.0.0.2"));
         using var other = await Loopback.TryUpgradeAsync(server.Socket, elsewhere);
@@ -129,7 +130,8 @@ public sealed class PairLimitTests
         await partner.PairAsync(refused);
         await partner.ExpectNothingPendingAsync();
         await guesser.ExpectNothingPendingAsync();
-        Assert.True(server.Metrics.Snapshot().Errors.GetValueOrDefault("pair-limited") >= 1);
+        Assert.Equal(1, server.Metrics.Snapshot().Errors.GetValueOrDefault("pair-limited"));
+        Assert.Equal(1, server.Metrics.Snapshot().Limited.GetValueOrDefault("pairs"));
     }
 
     [Fact]
@@ -192,6 +194,7 @@ public sealed class TurnCredentialLimitTests
         using var refused = await http.GetAsync(IceEndpoint.Path);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal(2, server.Metrics.Snapshot().Limited.GetValueOrDefault("turn-credentials"));
 
         // Another address has its own credentials.
         using var elsewhere = Loopback.From(IPAddress.Parse("127.0.0.4"));
@@ -217,6 +220,7 @@ public sealed class ForwardedHeadersTests
         using var spoofed = await Loopback.TryUpgradeAsync(server.Socket, forwardedFor: "203.0.113.2");
         Assert.True(direct.Admitted);
         Assert.Equal(HttpStatusCode.TooManyRequests, spoofed.Status);
+        Assert.Equal(1, server.Metrics.Snapshot().Limited.GetValueOrDefault("open-sockets"));
 
         // Through the proxy, each forwarded client is its own address.
         using var viaProxy = await Loopback.TryUpgradeAsync(server.Socket, proxy, forwardedFor: "203.0.113.1");

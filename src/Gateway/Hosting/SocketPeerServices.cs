@@ -105,8 +105,13 @@ public static class SocketPeerServices
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = (context, cancel) =>
-                new ValueTask(context.HttpContext.Response.WriteAsync(
+            {
+                var http = context.HttpContext;
+                http.RequestServices.GetRequiredService<SocketPeerMetrics>().Limited(
+                    http.Request.Path.StartsWithSegments(IceEndpoint.Path) ? AddressLimits.IceRequests : AddressLimits.OpenSockets);
+                return new ValueTask(http.Response.WriteAsync(
                     "SocketPeer: too many requests or open connections from this address\n", cancel));
+            };
             limiter.AddPolicy(ConnectionsPerAddressPolicy, http =>
             {
                 var max = http.RequestServices.GetRequiredService<IOptions<SocketPeerOptions>>().Value.ConnectionsPerAddress;

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Gateway.Options;
 
 namespace SocketPeer.Gateway.Limits;
@@ -14,14 +15,17 @@ namespace SocketPeer.Gateway.Limits;
 public sealed class AddressLimits : IDisposable
 {
     private readonly SocketPeerOptions _options;
+    private readonly SocketPeerMetrics? _metrics;
     private readonly PartitionedRateLimiter<string> _connects;
     private readonly PartitionedRateLimiter<string> _pairs;
     private readonly PartitionedRateLimiter<string> _busy;
     private readonly PartitionedRateLimiter<string> _turnCredentials;
 
-    public AddressLimits(IOptions<SocketPeerOptions> options)
+    /// <param name="metrics">counts each refusal (<c>socketpeer_limited_total{limit}</c>), when given.</param>
+    public AddressLimits(IOptions<SocketPeerOptions> options, SocketPeerMetrics? metrics = null)
     {
         _options = options.Value;
+        _metrics = metrics;
         _connects = PerAddress(_options.ConnectBurst, _options.ConnectsPerMinute);
         _pairs = PerAddress(_options.PairBurst, _options.PairsPerMinute);
         _busy = PerAddress(_options.BusyBurst, _options.BusyPerMinute);
@@ -36,16 +40,32 @@ public sealed class AddressLimits : IDisposable
     public ClientBudget For(string key) => new(this, key);
 
     /// <summary>Takes a connect from <paramref name="key"/>'s bucket; null when admitted, else how long until one is free.</summary>
-    public TimeSpan? TryConnect(string key) => Take(_connects, key);
+    public TimeSpan? TryConnect(string key) => Counted(Take(_connects, key), NewSockets);
 
     internal bool TryPair(string key) =>
         // A pair attempt needs a token of its own and a busy bucket that is not empty: an address
         // that keeps hearing busy (it is guessing codes that are taken) stops pairing for a while.
-        Has(_busy, key) && Take(_pairs, key) is null;
+        Counted(Has(_busy, key) && Take(_pairs, key) is null, Pairs);
 
     internal void Busy(string key) => Take(_busy, key);
 
-    internal bool TryMintTurnCredential(string key) => Take(_turnCredentials, key) is null;
+    internal bool TryMintTurnCredential(string key) => Counted(Take(_turnCredentials, key) is null, TurnCredentials);
+
+    /// <summary>The <c>limit</c> tags of <c>socketpeer_limited_total</c>.</summary>
+    public const string OpenSockets = "open-sockets", NewSockets = "new-sockets", Pairs = "pairs",
+        TurnCredentials = "turn-credentials", IceRequests = "ice-requests";
+
+    private TimeSpan? Counted(TimeSpan? retryAfter, string limit)
+    {
+        if (retryAfter is not null) _metrics?.Limited(limit);
+        return retryAfter;
+    }
+
+    private bool Counted(bool allowed, string limit)
+    {
+        if (!allowed) _metrics?.Limited(limit);
+        return allowed;
+    }
 
     private static PartitionedRateLimiter<string> PerAddress(int burst, int perMinute) =>
         PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key,
