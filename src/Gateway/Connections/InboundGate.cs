@@ -7,8 +7,9 @@ namespace SocketPeer.Gateway.Connections;
 
 /// <summary>
 /// Everything a frame passes before it reaches the session, in order: size, rate, then
-/// decode and validate, then (a <c>pair</c>) the address's pair limit. The rate is checked before decoding, so a flood of garbage costs as
-/// little as possible and cannot be used to make the server write errors without bound.
+/// decode and validate, then (a <c>pair</c>) its address's pair limit. The rate is checked before
+/// decoding, so a flood of garbage costs as little as possible and cannot be used to make the server
+/// write errors without bound.
 /// </summary>
 /// <param name="session">which session the decoded messages are for (it changes on a resume).</param>
 public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, MessageRateLimit rate)
