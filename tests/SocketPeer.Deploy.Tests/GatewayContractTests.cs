@@ -60,6 +60,22 @@ public class GatewayContractTests
 
     [Theory]
     [MemberData(nameof(Rendering.All), MemberType = typeof(Rendering))]
+    public void The_management_port_is_where_health_and_metrics_listen(string kustomization)
+    {
+        var rendering = Rendering.Of(kustomization);
+        var gateway = GatewayHost.Of(rendering, 0);
+
+        Assert.False(string.IsNullOrEmpty(gateway.Options.ManagementUrl), $"{kustomization}: SocketPeer__ManagementUrl is not set.");
+        var address = BindingAddress.Parse(gateway.Options.ManagementUrl!);
+
+        Assert.Equal("http", address.Scheme);
+        Assert.Contains(address.Host, new[] { "+", "*", "0.0.0.0", "[::]" }); // the kubelet and Prometheus come from outside the pod
+        Assert.Equal(rendering.Port("management").ContainerPort, address.Port);
+        Assert.NotEqual(rendering.Port("http").ContainerPort, address.Port);
+    }
+
+    [Theory]
+    [MemberData(nameof(Rendering.All), MemberType = typeof(Rendering))]
     public void The_remoting_port_is_the_cluster_port(string kustomization)
     {
         var rendering = Rendering.Of(kustomization);
@@ -83,7 +99,8 @@ public class GatewayContractTests
         foreach (var probe in new[] { container.ReadinessProbe!, container.LivenessProbe!, container.StartupProbe! })
         {
             Assert.Contains(probe.HttpGet.Path, routes);
-            Assert.Equal("http", rendering.ResolvePort(probe.HttpGet.Port)?.Name);
+            // Health is served on the management listener only (the public one answers 404).
+            Assert.Equal("management", rendering.ResolvePort(probe.HttpGet.Port)?.Name);
         }
     }
 
@@ -95,7 +112,7 @@ public class GatewayContractTests
         var annotations = rendering.StatefulSet.Spec.Template.Metadata.Annotations;
 
         Assert.Equal("true", annotations["prometheus.io/scrape"]);
-        Assert.Equal(rendering.Port("http").ContainerPort.ToString(), annotations["prometheus.io/port"]);
+        Assert.Equal(rendering.Port("management").ContainerPort.ToString(), annotations["prometheus.io/port"]);
         Assert.Contains(annotations["prometheus.io/path"], GatewayHost.Of(rendering, 0).Routes);
     }
 
@@ -175,13 +192,20 @@ public class GatewayContractTests
 
     [Theory]
     [MemberData(nameof(Rendering.All), MemberType = typeof(Rendering))]
-    public void Client_addresses_come_from_the_proxy_headers(string kustomization)
+    public void Client_addresses_come_from_the_proxy_headers_of_trusted_proxies_only(string kustomization)
     {
         // Behind the Ingress every socket comes from the controller: without the forwarded headers,
-        // ConnectionsPerAddress would limit the controller, not each client.
-        var gateway = GatewayHost.Of(Rendering.Of(kustomization), 0);
+        // the per-address limits would limit the controller, not each client; believed from anyone,
+        // any client that reaches the port could choose the address its limits count.
+        var rendering = Rendering.Of(kustomization);
+        var gateway = GatewayHost.Of(rendering, 0);
+        var environment = PodEnvironment.Of(rendering, 0);
 
-        Assert.True(gateway.ForwardedHeaders.ForwardedHeaders.HasFlag(ForwardedHeaders.XForwardedFor),
-            $"{kustomization}: set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true.");
+        Assert.NotEmpty(gateway.Options.TrustedProxies);
+        Assert.True(gateway.ForwardedHeaders.ForwardedHeaders.HasFlag(ForwardedHeaders.XForwardedFor));
+        Assert.Equal(gateway.Options.TrustedProxies.Length, gateway.ForwardedHeaders.KnownIPNetworks.Count);
+        Assert.Empty(gateway.ForwardedHeaders.KnownProxies);
+        Assert.False(environment.ContainsKey("ASPNETCORE_FORWARDEDHEADERS_ENABLED"),
+            $"{kustomization}: ASPNETCORE_FORWARDEDHEADERS_ENABLED believes X-Forwarded-For from anyone; use SocketPeer__TrustedProxies.");
     }
 }

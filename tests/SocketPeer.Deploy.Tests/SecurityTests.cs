@@ -97,4 +97,34 @@ public class SecurityTests
         }
         Assert.Contains(rules, r => r.Ports.Any(p => rendering.ResolvePort(p.Port)?.Name == "http"));
     }
+
+    [Theory]
+    [MemberData(nameof(Rendering.All), MemberType = typeof(Rendering))]
+    public void Each_port_admits_only_the_peers_it_needs(string kustomization)
+    {
+        // Every rule names its peers (a rule without from admits everyone), and no rule opens two of
+        // the ports: the ingress controller does not reach metrics, Prometheus does not reach sockets.
+        var rendering = Rendering.Of(kustomization);
+        var rules = rendering.Single<V1NetworkPolicy>().Spec.Ingress.ToList();
+        var container = rendering.Container.Ports.Select(p => p.Name).ToHashSet();
+
+        foreach (var rule in rules)
+        {
+            Assert.True(rule.FromProperty is { Count: > 0 }, $"{kustomization}: a rule without from admits every source.");
+            Assert.All(rule.FromProperty, peer => Assert.Null(peer.IpBlock));
+            Assert.Single(rule.Ports.Select(p => rendering.ResolvePort(p.Port)?.Name).Distinct());
+        }
+        var opened = rules.SelectMany(r => r.Ports).Select(p => rendering.ResolvePort(p.Port)?.Name).ToList();
+        Assert.Equal(opened.Count, opened.Distinct().Count()); // one rule per port
+        Assert.Equal(container, opened.ToHashSet()!); // every port the container has, and nothing else
+        var management = Assert.Single(rules, r => rendering.ResolvePort(r.Ports[0].Port)?.Name == "management");
+        var http = Assert.Single(rules, r => rendering.ResolvePort(r.Ports[0].Port)?.Name == "http");
+        Assert.NotEqual(Peers(management), Peers(http));
+
+        static string Peers(V1NetworkPolicyIngressRule rule) =>
+            string.Join(";", rule.FromProperty.Select(p => $"{Labels(p.NamespaceSelector?.MatchLabels)}/{Labels(p.PodSelector?.MatchLabels)}"));
+
+        static string Labels(IDictionary<string, string>? labels) =>
+            labels is null ? "*" : string.Join(",", labels.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"));
+    }
 }

@@ -28,6 +28,18 @@ public sealed class SocketPeerServer : IAsyncDisposable
 
     public Uri Http { get; }
 
+    /// <summary>The management listener (health and metrics) when <c>SocketPeer:ManagementUrl</c> is set.</summary>
+    public Uri? Management { get; private init; }
+
+    /// <summary>The per-address rate limits <see cref="StartAsync(ValueTuple{string, string}[])"/> lifts unless a test sets them.</summary>
+    public static readonly string[] LiftedRateLimits =
+    [
+        "ConnectsPerMinute", "ConnectBurst", "PairsPerMinute", "PairBurst", "BusyPerMinute", "BusyBurst",
+        "Ice:CredentialsPerMinute", "Ice:CredentialBurst",
+    ];
+
+    private const int Lifted = 100_000;
+
     public Uri Socket => new UriBuilder(Http) { Scheme = "ws", Path = "/socketpeer/" }.Uri;
 
     public SocketPeerMetrics Metrics => _app.Services.GetRequiredService<SocketPeerMetrics>();
@@ -48,6 +60,9 @@ public sealed class SocketPeerServer : IAsyncDisposable
         params (string Key, string Value)[] settings)
     {
         var args = new List<string> { "--urls", "http://127.0.0.1:0", "--SocketPeer:Cluster:Port=0" };
+        // Every test connects from 127.0.0.1, many tests to one server: the per-address rate limits
+        // are lifted unless a test sets them (a later setting wins). The concurrent limit stays.
+        args.AddRange(LiftedRateLimits.Select(key => $"--SocketPeer:{key}={Lifted}"));
         args.AddRange(settings.Select(s => $"--{s.Key}={s.Value}"));
         var app = SocketPeerApp.Create([.. args],
             builder =>
@@ -57,9 +72,14 @@ public sealed class SocketPeerServer : IAsyncDisposable
             },
             contentRoot: AppContext.BaseDirectory);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
-            .Addresses.Single();
-        var server = new SocketPeerServer(app, new Uri(address));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses.Select(a => new Uri(a)).ToList();
+        // With a management URL, Kestrel binds two listeners; the public one is the other one.
+        var management = app.Services.GetRequiredService<ManagementPort>().Port;
+        var server = new SocketPeerServer(app, addresses.Single(a => a.Port != management))
+        {
+            Management = management is null ? null : addresses.Single(a => a.Port == management),
+        };
         await server.WaitUntilReadyAsync();
         return server;
     }
@@ -82,7 +102,7 @@ public sealed class SocketPeerServer : IAsyncDisposable
         await Task.WhenAll(
             registry.Get<RoomRegion>().Ask<CurrentShardRegionState>(GetShardRegionState.Instance, ReadyWithin),
             registry.Get<SessionRegion>().Ask<CurrentShardRegionState>(GetShardRegionState.Instance, ReadyWithin));
-        using var http = CreateHttpClient();
+        using var http = new HttpClient { BaseAddress = Management ?? Http };
         using var response = await http.GetAsync("/ready", CancellationToken.None);
         Assert.True(response.IsSuccessStatusCode, $"/ready answered {response.StatusCode} once the node was Up and its shard regions answered");
     }

@@ -36,20 +36,28 @@ public sealed class TestClient : IAsyncDisposable
     public string? PairCode { get; set; }
 
     /// <param name="receive">false makes a client that never reads: a stuck consumer.</param>
-    public static async Task<TestClient> ConnectAsync(Uri uri, string? origin = null, bool receive = true)
+    /// <param name="from">the HTTP client to connect through (<see cref="Loopback.From"/>: another source address).</param>
+    public static async Task<TestClient> ConnectAsync(Uri uri, string? origin = null, bool receive = true,
+        HttpMessageInvoker? from = null)
     {
         var socket = new ClientWebSocket();
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
         using var cancel = new CancellationTokenSource(Timeout);
         try
         {
-            await socket.ConnectAsync(uri, cancel.Token);
+            await socket.ConnectAsync(uri, from, cancel.Token);
         }
         catch
         {
             socket.Dispose();
             throw;
         }
+        return await AttachAsync(socket, receive);
+    }
+
+    /// <summary>A client around a socket already connected (<see cref="Loopback.TryUpgradeAsync"/>), its <c>session</c> read.</summary>
+    public static async Task<TestClient> AttachAsync(ClientWebSocket socket, bool receive = true)
+    {
         var client = new TestClient(socket, receive);
         if (receive)
         {

@@ -43,15 +43,21 @@ public sealed class ServerLaunch(Func<ProcessStartInfo> startInfo, string readyP
         Dotnet(BuildPaths.GatewayDll, workstationGc: false, environment, "/ready",
         [
             "--SocketPeer:MessagesPerSecond=100000", "--SocketPeer:MessageBurst=100000",
-            "--SocketPeer:ConnectionsPerAddress=100000", $"--SocketPeer:Cluster:Port={remotingPort}",
+            "--SocketPeer:ConnectionsPerAddress=100000", .. LiftedAddressLimits, $"--SocketPeer:Cluster:Port={remotingPort}",
             $"--SocketPeer:Cluster:SessionPlacement={placement}",
             .. seed is null ? Array.Empty<string>() : [$"--SocketPeer:Cluster:SeedNodes={seed}"],
         ]);
 
+    /// <summary>The per-address rate limits, lifted too: every load client comes from one address (an older gateway ignores them).</summary>
+    private static readonly string[] LiftedAddressLimits =
+        [.. new[] { "ConnectsPerMinute", "ConnectBurst", "PairsPerMinute", "PairBurst", "BusyPerMinute", "BusyBurst", "Ice:CredentialsPerMinute", "Ice:CredentialBurst" }.Select(key => $"--SocketPeer:{key}=100000")];
+
     private static ServerLaunch Gateway(string dll, bool workstationGc, IReadOnlyDictionary<string, string>? environment) =>
         Dotnet(dll, workstationGc, environment, "/ready",
+        [
             "--SocketPeer:MessagesPerSecond=100000", "--SocketPeer:MessageBurst=100000",
-            "--SocketPeer:ConnectionsPerAddress=100000", "--SocketPeer:Cluster:Port=0");
+            "--SocketPeer:ConnectionsPerAddress=100000", .. LiftedAddressLimits, "--SocketPeer:Cluster:Port=0",
+        ]);
 
     /// <summary>Why <paramref name="kind"/> cannot run here, or null when it can.</summary>
     public static string? Unavailable(TargetKind kind, string? baseGatewayDll = null) => kind switch

@@ -26,6 +26,7 @@ public sealed class SocketPeerMetrics : IDisposable
     private readonly long[] _relayedBytes = new long[4];
     private readonly ConcurrentDictionary<string, long> _errors = new();
     private readonly ConcurrentDictionary<int, long> _closes = new();
+    private readonly ConcurrentDictionary<string, long> _limited = new();
 
     public SocketPeerMetrics(IMeterFactory meterFactory)
     {
@@ -52,6 +53,8 @@ public sealed class SocketPeerMetrics : IDisposable
             description: "server.error messages sent, by code.");
         _meter.CreateObservableCounter("socketpeer.closes", () => Tagged(_closes),
             description: "Connections the server closed, by WebSocket close code.");
+        _meter.CreateObservableCounter("socketpeer.limited", () => Tagged(_limited, "limit"),
+            description: "Requests a per-address limit refused or trimmed, by limit (docs/security.md).");
     }
 
     public void ConnectionOpened() => Interlocked.Increment(ref _connections);
@@ -72,13 +75,16 @@ public sealed class SocketPeerMetrics : IDisposable
     public void Error(string code) => _errors.AddOrUpdate(code, 1, static (_, n) => n + 1);
     public void Closed(int closeCode) => _closes.AddOrUpdate(closeCode, 1, static (_, n) => n + 1);
 
+    /// <summary>A per-address limit refused a request: <c>open-sockets</c>, <c>new-sockets</c>, <c>pairs</c>, <c>turn-credentials</c>, <c>ice-requests</c>.</summary>
+    public void Limited(string limit) => _limited.AddOrUpdate(limit, 1, static (_, n) => n + 1);
+
     /// <summary>The current values, for tests and diagnostics.</summary>
     public MetricsSnapshot Snapshot() => new(
         Volatile.Read(ref _connections), Volatile.Read(ref _waiting), Volatile.Read(ref _paired), Volatile.Read(ref _away),
         Volatile.Read(ref _pairings), Volatile.Read(ref _resumes),
         Volatile.Read(ref _relayedMessages[(int)RelayKind.Data]),
         Volatile.Read(ref _relayedMessages[(int)RelayKind.Signal]),
-        new Dictionary<string, long>(_errors), new Dictionary<int, long>(_closes));
+        new Dictionary<string, long>(_errors), new Dictionary<int, long>(_closes), new Dictionary<string, long>(_limited));
 
     private static IEnumerable<Measurement<long>> ByKind(long[] values) =>
     [
@@ -87,13 +93,13 @@ public sealed class SocketPeerMetrics : IDisposable
         new(Volatile.Read(ref values[(int)RelayKind.Connect]), new KeyValuePair<string, object?>("type", "rtc.connect")),
     ];
 
-    private static IEnumerable<Measurement<long>> Tagged<TKey>(ConcurrentDictionary<TKey, long> values)
+    private static IEnumerable<Measurement<long>> Tagged<TKey>(ConcurrentDictionary<TKey, long> values, string tag = "code")
         where TKey : notnull =>
-        values.Select(e => new Measurement<long>(e.Value, new KeyValuePair<string, object?>("code", e.Key)));
+        values.Select(e => new Measurement<long>(e.Value, new KeyValuePair<string, object?>(tag, e.Key)));
 
     public void Dispose() => _meter.Dispose();
 }
 
 public sealed record MetricsSnapshot(
     long Connections, long Waiting, long Paired, long Away, long Pairings, long Resumes, long RelayedData, long RelayedSignals,
-    IReadOnlyDictionary<string, long> Errors, IReadOnlyDictionary<int, long> Closes);
+    IReadOnlyDictionary<string, long> Errors, IReadOnlyDictionary<int, long> Closes, IReadOnlyDictionary<string, long> Limited);

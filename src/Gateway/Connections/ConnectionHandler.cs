@@ -6,6 +6,7 @@ using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Ingress;
+using SocketPeer.Gateway.Limits;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
 using static SocketPeer.Gateway.Protocol.ServerErrorCodes;
@@ -44,7 +45,8 @@ public sealed class ConnectionHandler(
 
     private readonly SocketPeerOptions _options = options.Value;
 
-    public async Task RunAsync(WebSocket socket, HttpContext http)
+    /// <param name="budget">the client address's limits (pair attempts, busy answers, TURN credentials); null: none.</param>
+    public async Task RunAsync(WebSocket socket, HttpContext http, ClientBudget? budget = null)
     {
         var session = SessionId.NewOn(system);
         using var scope = logger.BeginScope(new ConnectionLogScope(http.Connection.Id, session.Value));
@@ -52,7 +54,7 @@ public sealed class ConnectionHandler(
         logger.LogDebug("Connection from {RemoteAddress} opened", http.Connection.RemoteIpAddress);
         try
         {
-            await RunLoopsAsync(socket, session, http.RequestAborted);
+            await RunLoopsAsync(socket, session, budget, http.RequestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -70,13 +72,13 @@ public sealed class ConnectionHandler(
         }
     }
 
-    private async Task RunLoopsAsync(WebSocket socket, SessionId session, CancellationToken clientGone)
+    private async Task RunLoopsAsync(WebSocket socket, SessionId session, ClientBudget? budget, CancellationToken clientGone)
     {
         var outbox = new ConnectionOutbox(system, _options.OutboundQueueLength, InboundWindow, _options.OutboundQueueBytes);
         using var connectionOver = new CancellationTokenSource();
         try
         {
-            await ServeAsync(socket, session, outbox, connectionOver, clientGone);
+            await ServeAsync(socket, session, outbox, budget, connectionOver, clientGone);
         }
         finally
         {
@@ -85,14 +87,14 @@ public sealed class ConnectionHandler(
         }
     }
 
-    private async Task ServeAsync(WebSocket socket, SessionId own, ConnectionOutbox outbox,
+    private async Task ServeAsync(WebSocket socket, SessionId own, ConnectionOutbox outbox, ClientBudget? budget,
         CancellationTokenSource connectionOver, CancellationToken clientGone)
     {
         using var idle = new IdleWatch(_options.IdleTimeout, time,
             () => outbox.Tell(new CloseRequest(CloseCodes.Idle, "idle-timeout")));
         var writer = new WebSocketWriter(socket, metrics) { SendTimeout = _options.SendTimeout };
         var session = new ConnectionSession(own, sessionRegion.ActorRef);
-        var outboundDone = outbound.RunAsync(outbox, writer, session, idle, connectionOver.Token);
+        var outboundDone = outbound.RunAsync(outbox, writer, session, idle, connectionOver.Token, budget);
 
         // The host's stop (SIGTERM) begins the node's stop; so does coordinated shutdown started any
         // other way (a node downed by the split brain resolver): either way, clients hear 1012.
@@ -105,7 +107,7 @@ public sealed class ConnectionHandler(
         });
 
         var rate = new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time);
-        var gate = new InboundGate(session, decoder, rate) { Idle = idle };
+        var gate = new InboundGate(session, decoder, rate) { Idle = idle, Budget = budget };
         var ingress = new ConnectionIngress(lanes.For(own.Value), outbox, session);
         var inboundDone = ReadAllAsync(socket, new Inbound(gate, session, outbox, ingress, connectionOver.Token));
 

@@ -1,3 +1,5 @@
+using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.Limits;
 using SocketPeer.Gateway.Protocol;
 using static SocketPeer.Gateway.Protocol.ServerErrorCodes;
 
@@ -5,8 +7,9 @@ namespace SocketPeer.Gateway.Connections;
 
 /// <summary>
 /// Everything a frame passes before it reaches the session, in order: size, rate, then
-/// decode and validate. The rate is checked before decoding, so a flood of garbage costs as
-/// little as possible and cannot be used to make the server write errors without bound.
+/// decode and validate, then (a <c>pair</c>) its address's pair limit. The rate is checked before
+/// decoding, so a flood of garbage costs as little as possible and cannot be used to make the server
+/// write errors without bound.
 /// </summary>
 /// <param name="session">which session the decoded messages are for (it changes on a resume).</param>
 public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, MessageRateLimit rate)
@@ -14,9 +17,14 @@ public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, 
     /// <summary>Told of every message the client sends (the idle timeout), when set.</summary>
     public IdleWatch? Idle { get; init; }
 
+    /// <summary>The client address's limits: a <c>pair</c> past them is refused with <c>pair-limited</c>, when set.</summary>
+    public ClientBudget? Budget { get; init; }
+
     public InboundDecision Admit(InboundFrame frame)
     {
         var decision = AdmitUnwatched(frame);
+        if (decision is InboundDecision.Forward { Message: ClientPair } && Budget?.TryPair() == false)
+            decision = InboundDecision.Error(PairLimited, "pair: too many pair attempts or busy answers from this address; wait, then pair again");
         Idle?.Received(decision);
         return decision;
     }

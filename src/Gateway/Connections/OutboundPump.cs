@@ -1,5 +1,6 @@
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.Limits;
 using SocketPeer.Gateway.Protocol;
 
 namespace SocketPeer.Gateway.Connections;
@@ -14,8 +15,9 @@ public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator r
 {
     /// <summary>Writes until the queue ends, a close is written, or a send fails.</summary>
     /// <returns>true when it ended because the client fell behind (the queue overflowed).</returns>
+    /// <param name="budget">the client address's limits: <c>busy</c> answers count against it, and the TURN credential of a <c>session</c> is minted from it.</param>
     public async Task<bool> RunAsync(ConnectionOutbox outbox, WebSocketWriter writer, ConnectionSession session,
-        IdleWatch idle, CancellationToken over)
+        IdleWatch idle, CancellationToken over, ClientBudget? budget = null)
     {
         var queue = outbox.Queue;
         while (await queue.WaitToReadAsync())
@@ -24,7 +26,7 @@ public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator r
             {
                 // A client that let the queue fill is closed now, not after everything queued for it.
                 if (outbox.Overflowed) return true;
-                if (!await HandleAsync(message, outbox, writer, session, idle, over)) return outbox.Overflowed;
+                if (!await HandleAsync(message, outbox, writer, session, idle, budget, over)) return outbox.Overflowed;
             }
         }
         return outbox.Overflowed;
@@ -32,7 +34,7 @@ public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator r
 
     /// <returns>false once the socket is closed (or its send given up): the loop ends there.</returns>
     private async Task<bool> HandleAsync(object message, ConnectionOutbox outbox, WebSocketWriter writer,
-        ConnectionSession session, IdleWatch idle, CancellationToken over)
+        ConnectionSession session, IdleWatch idle, ClientBudget? budget, CancellationToken over)
     {
         switch (message)
         {
@@ -52,7 +54,8 @@ public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator r
             case IClientMessage or ServerErrorNotice:
                 idle.Sent(message);
                 Count(message);
-                if (!await writer.SendAsync(encoder.Encode(message))) return false;
+                if (message is BusyNotice) budget?.Busy(); // pair-code guessing hears busy (AddressLimits)
+                if (!await writer.SendAsync(encoder.Encode(message, budget))) return false;
                 // After the write: a resume waits for the socket's own `session` to have gone out first.
                 if (message is SessionStarted started) session.Announce(started.Id);
                 return true;

@@ -1,8 +1,10 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.Options;
 using SocketPeer.Gateway.Connections;
 using SocketPeer.Gateway.Ice;
+using SocketPeer.Gateway.Limits;
 using SocketPeer.Gateway.Options;
 
 namespace SocketPeer.Gateway.Hosting;
@@ -15,6 +17,12 @@ public static class SocketPeerEndpoints
     public static WebApplication MapSocketPeer(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<SocketPeerOptions>>().Value;
+        // Before anything reads the client's address: the rate limiter, the connection handler.
+        if (options.TrustedProxies.Length > 0)
+            app.UseForwardedHeaders();
+        var management = app.Services.GetRequiredService<ManagementPort>();
+        if (management.Enabled)
+            app.Use(ServeOnTheirOwnListener(management));
 
         var webSockets = new WebSocketOptions
         {
@@ -41,7 +49,18 @@ public static class SocketPeerEndpoints
         return app;
     }
 
-    private static async Task AcceptAsync(HttpContext http, ConnectionHandler connections, ConnectionDrain drain)
+    /// <summary>Health and metrics on the management listener only, and nothing else there (404 both ways).</summary>
+    private static Func<HttpContext, RequestDelegate, Task> ServeOnTheirOwnListener(ManagementPort management) =>
+        (http, next) =>
+        {
+            if (management.Accepted(http.Connection) == ManagementPort.IsManagementPath(http.Request.Path))
+                return next(http);
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        };
+
+    private static async Task AcceptAsync(HttpContext http, ConnectionHandler connections, ConnectionDrain drain,
+        AddressLimits limits)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -53,9 +72,19 @@ public static class SocketPeerEndpoints
                 : "SocketPeer: this endpoint speaks WebSocket only; connect with Upgrade: websocket\n");
             return;
         }
+        // Open sockets per address are the rate limiter middleware's (ConnectionsPerAddress); new ones
+        // per minute are counted here, so a refusal there spends no connect.
+        var key = limits.KeyOf(http);
+        if (limits.TryConnect(key) is { } retryAfter)
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await http.Response.WriteAsync("SocketPeer: too many new connections from this address; retry later\n");
+            return;
+        }
         using var open = drain.Track(); // a graceful stop waits for it (ConnectionDrain)
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        await connections.RunAsync(socket, http);
+        await connections.RunAsync(socket, http, limits.For(key));
     }
 
     /// <summary>The demo at <c>/</c> and the client library at <c>/socketpeer/socketpeer.js</c>, with ETags.</summary>

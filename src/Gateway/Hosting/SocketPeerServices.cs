@@ -11,6 +11,7 @@ using SocketPeer.Gateway.Connections;
 using SocketPeer.Gateway.Health;
 using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Ingress;
+using SocketPeer.Gateway.Limits;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
 
@@ -42,10 +43,20 @@ public static class SocketPeerServices
             o.Cluster.Roles = CommaSeparated(configuration, "Roles") ?? o.Cluster.Roles;
         });
         services.AddSingleton<IValidateOptions<SocketPeerOptions>, SocketPeerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SocketPeerOptions>, HostingOptionsValidator>();
+        services.AddSingleton<ManagementPort>();
         // A client that opens a connection and trickles its upgrade request (slowloris) holds a
         // connection slot until Kestrel's header timeout (30 s by default): bound it with ours.
+        // With a management URL, the listeners are bound here (ManagementPort).
         services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
-            .Configure<IOptions<SocketPeerOptions>>((kestrel, o) => kestrel.Limits.RequestHeadersTimeout = o.Value.HandshakeTimeout);
+            .Configure<IOptions<SocketPeerOptions>, ManagementPort>((kestrel, o, management) =>
+            {
+                kestrel.Limits.RequestHeadersTimeout = o.Value.HandshakeTimeout;
+                management.Bind(kestrel);
+            });
+        // Forwarded headers from the configured proxies only (used when TrustedProxies is not empty).
+        services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<IOptions<SocketPeerOptions>>((forwarded, o) => TrustedProxies.Configure(forwarded, o.Value.TrustedProxies));
         return builder;
     }
 
@@ -81,25 +92,35 @@ public static class SocketPeerServices
         return builder;
     }
 
-    /// <summary>Per-address limits: open sockets and ICE list requests.</summary>
+    /// <summary>
+    /// Per-address limits, each keyed by the client's address prefix (<see cref="ClientAddress"/>):
+    /// open sockets and ICE list requests here (the rate limiter middleware); new sockets, pair
+    /// attempts, busy answers and TURN credentials in <see cref="AddressLimits"/>.
+    /// </summary>
     public static WebApplicationBuilder AddSocketPeerLimits(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddSingleton<AddressLimits>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = (context, cancel) =>
-                new ValueTask(context.HttpContext.Response.WriteAsync(
+            {
+                var http = context.HttpContext;
+                http.RequestServices.GetRequiredService<SocketPeerMetrics>().Limited(
+                    http.Request.Path.StartsWithSegments(IceEndpoint.Path) ? AddressLimits.IceRequests : AddressLimits.OpenSockets);
+                return new ValueTask(http.Response.WriteAsync(
                     "SocketPeer: too many requests or open connections from this address\n", cancel));
+            };
             limiter.AddPolicy(ConnectionsPerAddressPolicy, http =>
             {
                 var max = http.RequestServices.GetRequiredService<IOptions<SocketPeerOptions>>().Value.ConnectionsPerAddress;
                 // A WebSocket request lasts as long as its socket, so a concurrency lease is an open socket.
-                return RateLimitPartition.GetConcurrencyLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "",
+                return RateLimitPartition.GetConcurrencyLimiter(KeyOf(http),
                     _ => new ConcurrencyLimiterOptions { PermitLimit = max, QueueLimit = 0 });
             });
             limiter.AddPolicy(IceRequestsPolicy, http =>
-                RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "",
+                RateLimitPartition.GetFixedWindowLimiter(KeyOf(http),
                     _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = IceRequestsPerMinute,
@@ -108,6 +129,8 @@ public static class SocketPeerServices
                     }));
         });
         return builder;
+
+        static string KeyOf(HttpContext http) => http.RequestServices.GetRequiredService<AddressLimits>().KeyOf(http);
     }
 
     /// <summary>The actor system: the cluster, the session and room shard regions, their health checks, and the graceful stop.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SocketPeer.Gateway.Limits;
 using SocketPeer.Gateway.Options;
 
 namespace SocketPeer.Gateway.Ice;
@@ -34,17 +35,22 @@ public sealed class IceServerProvider(IOptions<SocketPeerOptions> options, TimeP
 {
     private readonly IceOptions _ice = options.Value.Ice;
 
+    /// <summary>Whether lists carry a TURN server (and so a credential minted per list).</summary>
+    public bool MintsCredentials => _ice.TurnUrls.Length > 0 && _ice.TurnSecret is not null;
+
     /// <param name="id">Names the client in the TURN username (its session id), for the TURN server's logs.</param>
-    public IceServerList For(string id)
+    /// <param name="budget">the client address's limits: past its credential rate (<c>Ice:CredentialsPerMinute</c>)
+    /// the list has no TURN server (null: no limit).</param>
+    public IceServerList For(string id, ClientBudget? budget = null)
     {
         var servers = new List<IceServer>(2);
         if (_ice.StunUrls.Length > 0)
             servers.Add(new IceServer(_ice.StunUrls));
-        if (_ice.TurnUrls.Length == 0 || _ice.TurnSecret is null)
+        if (!MintsCredentials || budget?.TryMintTurnCredential() == false)
             return new IceServerList(servers, null);
 
         var expiresAt = time.GetUtcNow() + _ice.CredentialLifetime;
-        var credential = TurnCredentials.Create(_ice.TurnSecret, id, expiresAt);
+        var credential = TurnCredentials.Create(_ice.TurnSecret!, id, expiresAt);
         servers.Add(new IceServer(_ice.TurnUrls, credential.Username, credential.Credential));
         return new IceServerList(servers, expiresAt);
     }

@@ -22,7 +22,20 @@ public sealed class IceOptions
     /// <summary>How long a minted TURN credential stays valid.</summary>
     public TimeSpan CredentialLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// TURN credentials minted per minute for one client address, sustained (in <c>session</c>
+    /// messages and from <c>/socketpeer/ice</c>); past it and <see cref="CredentialBurst"/>, a
+    /// <c>session</c> carries no TURN server and <c>/socketpeer/ice</c> answers 429.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000)]
+    public int CredentialsPerMinute { get; set; } = 30;
+
+    /// <summary>TURN credentials one client address may be given at once (a NAT's clients reconnecting together).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000)]
+    public int CredentialBurst { get; set; } = 100;
+
     public override string ToString() =>
         $"StunUrls=[{string.Join(", ", StunUrls)}], TurnUrls=[{string.Join(", ", TurnUrls)}], " +
-        $"TurnSecret={(TurnSecret is null ? "unset" : "set")}, CredentialLifetime={CredentialLifetime}";
+        $"TurnSecret={(TurnSecret is null ? "unset" : "set")}, CredentialLifetime={CredentialLifetime}, " +
+        $"CredentialsPerMinute={CredentialsPerMinute}, CredentialBurst={CredentialBurst}";
 }

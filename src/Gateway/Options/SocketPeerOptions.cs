@@ -50,6 +50,70 @@ public sealed class SocketPeerOptions
     public int ConnectionsPerAddress { get; set; } = 32;
 
     /// <summary>
+    /// New sockets one client address (<see cref="IPv6PrefixLength"/>) may open per minute, sustained
+    /// (token bucket refill); past it and <see cref="ConnectBurst"/>, the upgrade gets 429 with <c>Retry-After</c>.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int ConnectsPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// New sockets one client address may open at once (bucket size). It must admit a whole NAT's
+    /// clients (up to <see cref="ConnectionsPerAddress"/>) reconnecting together after a node crash,
+    /// with room for a retry each, so it is at least <see cref="ConnectionsPerAddress"/>.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int ConnectBurst { get; set; } = 100;
+
+    /// <summary>
+    /// <c>pair</c> messages one client address may send per minute, sustained; past it and
+    /// <see cref="PairBurst"/>, a <c>pair</c> is refused with <c>pair-limited</c> (pair-code guessing).
+    /// </summary>
+    [Range(1, 100_000)]
+    public int PairsPerMinute { get; set; } = 60;
+
+    /// <summary><c>pair</c> messages one client address may send at once (a NAT's clients pairing again after a crash).</summary>
+    [Range(1, 100_000)]
+    public int PairBurst { get; set; } = 100;
+
+    /// <summary>
+    /// <c>busy</c> answers one client address may hear per minute, sustained. An address that heard
+    /// <see cref="BusyBurst"/> of them (it keeps trying codes that are taken) has its <c>pair</c>
+    /// refused with <c>pair-limited</c> until the bucket refills.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int BusyPerMinute { get; set; } = 10;
+
+    /// <summary><c>busy</c> answers one client address may hear at once before its <c>pair</c> attempts are refused.</summary>
+    [Range(1, 100_000)]
+    public int BusyBurst { get; set; } = 20;
+
+    /// <summary>
+    /// Bits of an IPv6 client address that name one client for every per-address limit: one host
+    /// typically holds a whole /64, so a longer prefix lets it multiply its limits.
+    /// </summary>
+    [Range(16, 128)]
+    public int IPv6PrefixLength { get; set; } = 64;
+
+    /// <summary>Bits of an IPv4 client address that name one client for every per-address limit.</summary>
+    [Range(8, 32)]
+    public int IPv4PrefixLength { get; set; } = 32;
+
+    /// <summary>
+    /// Networks (<c>10.0.0.0/8</c>, <c>fd00::/8</c>) or addresses of the reverse proxies in front of
+    /// this server: only a connection from one of them has its <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> honoured (walking the chain right to left while each hop is trusted).
+    /// Empty: the headers are ignored and the client address is the connection's.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// Where health (<c>/healthz</c>, <c>/ready</c>) and metrics (<c>/metrics</c>) are served, as one
+    /// <c>http://host:port</c> URL (<c>http://+:9090</c>); they are then served there only, and the
+    /// public address serves everything else only. Empty: everything on the public address.
+    /// </summary>
+    public string? ManagementUrl { get; set; }
+
+    /// <summary>
     /// Messages queued toward one client that has not read them yet. A client that falls this far
     /// behind is closed with 4000 (slow consumer) rather than buffered without bound.
     /// </summary>
@@ -124,7 +188,7 @@ public sealed class SocketPeerOptions
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>STUN and TURN servers handed to clients.</summary>
-    [Required]
+    [Required, ValidateObjectMembers]
     public IceOptions Ice { get; set; } = new();
 
     /// <summary>Resume: sessions that outlive a dropped socket (docs/protocol.md).</summary>

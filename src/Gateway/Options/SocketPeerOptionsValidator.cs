@@ -43,6 +43,14 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
                 failures.Add($"SocketPeer:Cluster:Roles: '{role}' is not a role name (no spaces or commas).");
         if (!string.IsNullOrEmpty(o.Cluster.RoomRole) && !IsRoleName(o.Cluster.RoomRole))
             failures.Add($"SocketPeer:Cluster:RoomRole: '{o.Cluster.RoomRole}' is not one role name (no spaces or commas).");
+        // A NAT's clients reconnect together after a node crash (and the original client pairs again):
+        // the bursts must admit all of them (docs/security.md).
+        AtLeastConnections(nameof(o.ConnectBurst), o.ConnectBurst);
+        AtLeastConnections(nameof(o.PairBurst), o.PairBurst);
+        AtLeastConnections("Ice:CredentialBurst", o.Ice.CredentialBurst);
+        foreach (var proxy in o.TrustedProxies)
+            if (!Limits.TrustedProxies.TryParse(proxy, out _))
+                failures.Add($"SocketPeer:TrustedProxies: '{proxy}' is not an address or a network (10.0.0.0/8, fd00::/8).");
         ValidateTimings(o.Cluster.Timings, failures);
         ValidateIce(o.Ice, failures);
         if (!string.IsNullOrEmpty(o.Resume.Secret) && o.Resume.SecretBytes() is not { Length: >= 32 })
@@ -101,6 +109,12 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
             Positive(key, value, allowZero);
             if (value > TimeSpan.FromDays(1))
                 failures.Add($"SocketPeer:{key} must be at most a day (got {value}).");
+        }
+
+        void AtLeastConnections(string key, int burst)
+        {
+            if (burst < o.ConnectionsPerAddress)
+                failures.Add($"SocketPeer:{key} ({burst}) is smaller than ConnectionsPerAddress ({o.ConnectionsPerAddress}): a NAT's clients reconnecting together after a node crash would be refused.");
         }
 
         void Positive(string key, TimeSpan value, bool allowZero = false)

@@ -20,6 +20,8 @@ public static class ServerErrorCodes
     public const string NotInRoom = "not-in-room";
     /// <summary>Over the per-connection message rate; the message was dropped.</summary>
     public const string RateLimited = "rate-limited";
+    /// <summary>A <c>pair</c> over the client address's pair attempts (<c>PairsPerMinute</c>) or busy answers (<c>BusyPerMinute</c>); it was not sent on.</summary>
+    public const string PairLimited = "pair-limited";
     /// <summary>Waited <c>PeerTimeout</c> with no partner; the session left the room (the socket stays).</summary>
     public const string PeerTimeout = "peer-timeout";
     /// <summary>A <c>resume</c> that cannot be honoured: bad or expired token, or the session or its pairing ended.</summary>

@@ -97,6 +97,15 @@ public sealed class NodeCluster : IAsyncDisposable
             ["SocketPeer__MessagesPerSecond"] = "100000",
             ["SocketPeer__MessageBurst"] = "100000",
             ["SocketPeer__ConnectionsPerAddress"] = "100000",
+            // So would the per-address rate limits: every client comes from one address.
+            ["SocketPeer__ConnectsPerMinute"] = "100000",
+            ["SocketPeer__ConnectBurst"] = "100000",
+            ["SocketPeer__PairsPerMinute"] = "100000",
+            ["SocketPeer__PairBurst"] = "100000",
+            ["SocketPeer__BusyPerMinute"] = "100000",
+            ["SocketPeer__BusyBurst"] = "100000",
+            ["SocketPeer__Ice__CredentialsPerMinute"] = "100000",
+            ["SocketPeer__Ice__CredentialBurst"] = "100000",
             // One secret on every node, so any node accepts a token another node issued.
             ["SocketPeer__Resume__Secret"] = _resumeSecret,
             ["DOTNET_SHUTDOWNTIMEOUTSECONDS"] = _settings.Rollout.ShutdownTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
