@@ -14,18 +14,21 @@ namespace SocketPeer.Actors.Sessions;
 /// partner are different senders, so nothing orders them across nodes). Bounded by
 /// <see cref="MaxEarlyRelays"/>; delivered once the pairing is confirmed, dropped otherwise.
 /// </param>
-public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableList<PartnerRelay> Early, RtcPath? Path)
+public sealed partial record SessionState(SessionId Id, SessionPhase Phase, ImmutableList<PartnerRelay> Early, RtcPath? Path)
 {
     public const int MaxEarlyRelays = 32;
 
     /// <summary>Joins sent so far: numbers each <see cref="JoinRoom"/> so stale answers are recognised.</summary>
     public long Joins { get; init; }
 
+    /// <summary>Where the client stands: attached, attached and resumable, or away.</summary>
+    public ClientState Client { get; init; }
+
     /// <summary>The client opted into resume: the session outlives its socket for the grace period.</summary>
-    public bool Resumable { get; init; }
+    public bool Resumable => Client is not ClientState.Attached;
 
     /// <summary>A resumable session whose socket is gone, waiting (the grace period) for its client.</summary>
-    public bool Away { get; init; }
+    public bool Away => Client is ClientState.Away;
 
     /// <summary>The partner keeps its pairing through a reconnect: keep what is sent to it until it acks.</summary>
     public bool PartnerResumable { get; init; }
@@ -33,16 +36,26 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>The partner's session was lost (its node died); its client may still resume it.</summary>
     public bool PartnerAway { get; init; }
 
+    /// <summary>How far a resume of this pairing has got (see <see cref="ResumeProgress"/>).</summary>
+    public ResumeProgress Progress { get; init; }
+
     /// <summary>Rebuilt from a token; the partner has not confirmed the pairing yet.</summary>
-    public bool Confirming { get; init; }
+    public bool Confirming => Progress is ResumeProgress.Unconfirmed or ResumeProgress.AwaitingPartnerResume;
 
     /// <summary>
     /// This session asked its partner to replay (<see cref="PartnerResumed"/>, sent on a resume and on
-    /// a rebuild) and has no answer yet. The replay follows the answer, so live relays that arrive
-    /// before it are dropped: the partner keeps them and replays them after what they follow.
-    /// Delivering one would move <see cref="InSeq"/> past the replay and drop the replay as duplicates.
+    /// a rebuild) and has no answer yet: live relays are dropped until it comes.
     /// </summary>
-    public bool Replaying { get; init; }
+    public bool Replaying => Progress is ResumeProgress.AwaitingReplay or ResumeProgress.Unconfirmed;
+
+    /// <summary>The partner whose entity the actor watches (it said hello, or answered a resume), if any.</summary>
+    public SessionId? WatchedPartner { get; init; }
+
+    /// <summary>
+    /// The session this connection's socket serves instead (it resumed that one, <see cref="HandOver"/>):
+    /// the socket's end is passed on to it, and this session stops.
+    /// </summary>
+    public SessionId? HandedOverTo { get; init; }
 
     /// <summary>
     /// The session this one succeeds (its node is unreachable): the room seat to take over. Set by
@@ -98,11 +111,11 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         _ => (ResumeState.Idle, null, null),
     };
 
-    public SessionTransition Handle(AttachConnection _) => Phase is Unattached
+    private SessionTransition On(AttachConnection _) => Phase is Unattached
         ? Next(this with { Phase = new Idle() }, new ToClient(new SessionStarted(Id)))
         : Same();
 
-    public SessionTransition Handle(ClientPair pair) => Phase switch
+    private SessionTransition On(ClientPair pair) => Phase switch
     {
         Unattached => Same(),
         Idle => Join(pair.Code),
@@ -119,11 +132,11 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         return leaving is { } old ? Next(next, new ToRoom(new LeaveRoom(old, Id)), join) : Next(next, join);
     }
 
-    public SessionTransition Handle(ClientLeave _) => Phase.Room is { } room
+    private SessionTransition On(ClientLeave _) => Phase.Room is { } room
         ? Next(Enter(new Idle()), new ToRoom(new LeaveRoom(room, Id)))
         : Next(this, new ToClient(new RefusedNotice(Refusal.NotInRoom)));
 
-    public SessionTransition Handle(ClientRelay relay)
+    private SessionTransition On(ClientRelay relay)
     {
         if (Phase is not Paired paired)
             return Next(this, new ToClient(new RefusedNotice(Refusal.NotPaired, relay.Kind)));
@@ -140,18 +153,18 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     }
 
     /// <summary>The client sent <c>session {"resume": true}</c>.</summary>
-    public SessionTransition Handle(ClientOptIn _) => Resumable || Phase is Unattached
+    private SessionTransition On(ClientOptIn _) => Resumable || Phase is Unattached
         ? Same()
-        : Next(this with { Resumable = true });
+        : Next(this with { Client = ClientState.Resumable });
 
-    public SessionTransition Handle(ClientAck ack)
+    private SessionTransition On(ClientAck ack)
     {
         if (Phase is not Paired p || ack.Seq <= 0) return Same();
         var acked = Math.Min(ack.Seq, InSeq);
         return Next(this with { Acked = Math.Max(Acked, acked) }, new ToPartner(new PartnerAck(p.Partner, Id, acked)));
     }
 
-    public SessionTransition Handle(PartnerAck ack)
+    private SessionTransition On(PartnerAck ack)
     {
         if (Phase is not Paired p || p.Partner != ack.From) return Same();
         var (unacked, count) = Trim(ack.Seq);
@@ -171,22 +184,25 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         return (queue, count);
     }
 
-    public SessionTransition Handle(ClientRtcStatus status) =>
+    private SessionTransition On(ClientRtcStatus status) =>
         Phase is Paired ? Next(this with { Path = status.Path }) : Same();
 
-    public SessionTransition Handle(ConnectionClosed _)
+    private SessionTransition On(ConnectionClosed closed)
     {
+        // The socket ends here (its first session); the session it resumed hears it after its last message.
+        if (HandedOverTo is { } successor)
+            return Next(this, new ToPartner(new ConnectionClosed(successor, closed.Connection)), Stop.Instance);
         if (Resumable && Phase.Room is { } room)
-            return Away ? Same() : Next(this with { Away = true }, new ToRoom(new MemberAway(room, Id))); // keep the slot through the grace period
+            return Away ? Same() : Next(this with { Client = ClientState.Away }, new ToRoom(new MemberAway(room, Id))); // keep the slot through the grace period
         return End();
     }
 
     /// <summary>The grace period of an absent client ran out.</summary>
-    public SessionTransition GraceExpired() => Away ? End() : Same();
+    private SessionTransition GraceExpired() => Away ? End() : Same();
 
     /// <summary>The session is over: out of its room (the partner hears <c>peer.left</c>), then stop.</summary>
     private SessionTransition End() => Phase.Room is { } room
-        ? Next(Enter(new Idle()) with { Away = false }, new ToRoom(new LeaveRoom(room, Id)), Stop.Instance)
+        ? Next(Enter(new Idle()) with { Client = NotAway }, new ToRoom(new LeaveRoom(room, Id)), Stop.Instance)
         : Next(this, Stop.Instance);
 
     /// <summary>
@@ -195,11 +211,11 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <c>peer.left</c> and then <c>busy</c>, the original protocol's word for "this code is taken":
     /// the original client closes and pairs again after its back-off.
     /// </summary>
-    public SessionTransition Handle(SeatTaken taken)
+    private SessionTransition On(SeatTaken taken)
     {
         if (Phase.Room != taken.Code) return Same();
         return Away
-            ? Next(Enter(new Idle()) with { Away = false }, Stop.Instance)
+            ? Next(Enter(new Idle()) with { Client = NotAway }, Stop.Instance)
             : Next(Enter(new Idle()), new ToClient(PeerLeftNotice.Instance), new ToClient(BusyNotice.Instance));
     }
 
@@ -208,7 +224,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// that room: yes. Away, elsewhere, or a fresh incarnation made by this very question (the session
     /// was lost with its node): no, and the incarnation stops.
     /// </summary>
-    public SessionTransition Handle(CheckSeat check)
+    private SessionTransition On(CheckSeat check)
     {
         if (Phase is Unattached) return Next(this, new ToRoom(new SeatVacant(check.Code, Id)), Stop.Instance);
         return Phase.Room == check.Code && !Away
@@ -221,10 +237,10 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// join). Sharding delivers at most once: a join sent to a room whose node just died is lost, and
     /// the room is rebuilt on a survivor only when that node is removed.
     /// </summary>
-    public SessionTransition RetryJoin() => Phase switch
+    private SessionTransition RetryJoin() => Phase switch
     {
         Joining j => Next(this, new ToRoom(new JoinRoom(j.Code, Id, j.Attempt, Resumable, Replaces: Predecessor))),
-        _ when Rejoining && Phase.Room is { } code => RoomLost(code),
+        _ when Rejoining && Phase.Room is { } code => RejoinLostRoom(code),
         _ => Same(),
     };
 
@@ -235,7 +251,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// everything it sends, and the session joins the room again: <c>peer.left</c> means "you are
     /// waiting again" (docs/protocol.md), and the partner that gave up waits there too.
     /// </summary>
-    public SessionTransition Handle(PartnerGaveUp gaveUp)
+    private SessionTransition On(PartnerGaveUp gaveUp)
     {
         if (Phase is not Paired p || p.Partner != gaveUp.From) return Same();
         if (Away) return End();
@@ -247,7 +263,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     private SessionState Answered(PairCode code, long attempt) =>
         Rejoining && Phase.IsAbout(code, attempt) ? this with { Rejoining = false } : this;
 
-    public SessionTransition Handle(WaitingForPeer waiting) => Answered(waiting.Code, waiting.Attempt).WaitingFor(waiting);
+    private SessionTransition On(WaitingForPeer waiting) => Answered(waiting.Code, waiting.Attempt).WaitingFor(waiting);
 
     private SessionTransition WaitingFor(WaitingForPeer waiting) => Phase switch
     {
@@ -257,7 +273,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         _ => Same(), // stale: the answer to a join we have since abandoned
     };
 
-    public SessionTransition Handle(PeerFound found) => Answered(found.Code, found.Attempt).Found(found);
+    private SessionTransition On(PeerFound found) => Answered(found.Code, found.Attempt).Found(found);
 
     private SessionTransition Found(PeerFound found)
     {
@@ -290,7 +306,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         }
     }
 
-    public SessionTransition Handle(RoomBusy busy) => Answered(busy.Code, busy.Attempt).Busy(busy);
+    private SessionTransition On(RoomBusy busy) => Answered(busy.Code, busy.Attempt).Busy(busy);
 
     private SessionTransition Busy(RoomBusy busy) => Phase switch
     {
@@ -301,7 +317,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         _ => Same(),
     };
 
-    public SessionTransition Handle(PartnerLeft left) => Phase switch
+    private SessionTransition On(PartnerLeft left) => Phase switch
     {
         Paired p when p.IsAbout(left.Code, left.Attempt) && p.Partner == left.Partner =>
             Next(Enter(new Waiting(left.Code, left.Attempt)), new ToClient(PeerLeftNotice.Instance)),
@@ -309,7 +325,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         _ => Same(),
     };
 
-    public SessionTransition Handle(PartnerRelay relay) => Phase switch
+    private SessionTransition On(PartnerRelay relay) => Phase switch
     {
         Paired p when p.Partner == relay.From && p.Code == relay.Code =>
             // Duplicates (a replay overlapping what was delivered) and anything while the client is
@@ -327,7 +343,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// A hello reached this session: an unattached incarnation says the session it was is gone (see
     /// <see cref="PartnerGone"/>); any other session has nothing to say (its actor watches the sender).
     /// </summary>
-    public SessionTransition Handle(PartnerHello hello) => Phase switch
+    private SessionTransition On(PartnerHello hello) => Phase switch
     {
         Unattached => Next(this, new ToPartner(new PartnerGone(hello.From, Id))),
         Paired p when hello.AskBack && p.Partner == hello.From && p.Code == hello.Code =>
@@ -341,29 +357,33 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// noticed (its watch fires, or a fresh incarnation answers <see cref="PartnerGone"/>) even when
     /// no relay ever goes its way.
     /// </summary>
-    public SessionTransition HelloAgain() => Phase is Paired p && !Confirming
+    private SessionTransition HelloAgain() => Phase is Paired p && !Confirming
         ? Next(this, new ToPartner(new PartnerHello(p.Partner, Id, p.Code, AskBack: true)))
         : Same();
 
     /// <summary>Our partner's session is gone and a fresh incarnation answered in its place.</summary>
-    public SessionTransition Handle(PartnerGone gone) => PartnerLost(gone.From);
+    private SessionTransition On(PartnerGone gone) => LosePartner(gone.From);
 
     /// <summary>A new connection takes this session back (see docs/protocol.md, Resume).</summary>
-    public SessionTransition Handle(ResumeConnection resume)
+    private SessionTransition On(ResumeConnection resume)
     {
         if (resume.Claims.Session != Id)
-            return Phase is Idle ? Succeed(resume.Claims, resume.Received) : Same();
+        {
+            // This socket's own session succeeds the claimed one: it serves the socket from now on.
+            var serving = this with { HandedOverTo = null };
+            return Phase is Idle ? serving.Succeed(resume.Claims, resume.Received) : Next(serving);
+        }
         if (Phase is Unattached)
             return Rebuild(resume.Claims, resume.Received);
 
-        var next = this with { Away = false, Resumable = true };
+        var next = this with { Client = ClientState.Resumable };
         var started = new ToClient(new SessionStarted(Id));
         SessionEffect[] back = Away && Phase.Room is { } room ? [new ToRoom(new MemberBack(room, Id))] : [];
         if (Phase is not Paired p)
             return Next(next, [started, new ToClient(new ResumedNotice(OutSeq, next.Claims.State)), .. back]);
         // The partner's session re-sends what our client has not got; everything our client sent
         // that this session took is here, so the client re-sends only what came after OutSeq.
-        return Next(next with { InSeq = resume.Received, Acked = resume.Received, Replaying = true },
+        return Next(next with { InSeq = resume.Received, Acked = resume.Received, Progress = ReplayAsked },
         [
             started,
             new ToClient(new ResumedNotice(OutSeq, ResumeState.Paired)),
@@ -375,7 +395,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// <summary>The entity was lost with its node: rebuild it from what the token vouches for.</summary>
     private SessionTransition Rebuild(ResumeClaims claims, long received)
     {
-        var fresh = this with { Phase = new Idle(), Resumable = true };
+        var fresh = this with { Phase = new Idle(), Client = ClientState.Resumable };
         var started = new ToClient(new SessionStarted(Id));
         switch (claims.State)
         {
@@ -401,8 +421,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         {
             Phase = new Paired(code, partner, attempt),
             Joins = attempt,
-            Confirming = true,
-            Replaying = true,
+            Progress = ResumeProgress.Unconfirmed,
             PartnerResumable = partnerResumable,
             InSeq = received,
             Acked = received,
@@ -417,7 +436,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     /// </summary>
     private SessionTransition Succeed(ResumeClaims claims, long received)
     {
-        var successor = this with { Resumable = true };
+        var successor = this with { Client = ClientState.Resumable };
         switch (claims.State)
         {
             case ResumeState.Waiting when claims.Code is { } code:
@@ -433,7 +452,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     }
 
     /// <summary>Our partner's client took its session back (possibly rebuilt on another node, or succeeded).</summary>
-    public SessionTransition Handle(PartnerResumed resumed)
+    private SessionTransition On(PartnerResumed resumed)
     {
         if (Phase is Unattached)
             return Next(this, new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Unknown, 0)), Stop.Instance);
@@ -448,7 +467,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
                 PartnerPredecessor = predecessor,
                 Unacked = [.. Unacked.Select(m => m with { Session = resumed.From })],
             };
-            return repointed.Handle(resumed with { Replaces = null });
+            return repointed.On(resumed with { Replaces = null });
         }
         if (Phase is not Paired p || p.Partner != resumed.From || p.Code != resumed.Code)
             return Next(this, new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Refused, 0)));
@@ -473,47 +492,51 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         if (Confirming)
         {
             // Both sessions were lost and rebuilt: each one's resume confirms the other.
-            next = next with { Confirming = false, OutSeq = resumed.Received };
+            next = next with { Progress = Confirmed, OutSeq = resumed.Received };
             effects.Add(new ToClient(new ResumedNotice(resumed.Received, ResumeState.Paired)));
             effects.Add(new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner, Predecessor)));
         }
         return Next(next, effects.ToArray());
     }
 
-    public SessionTransition Handle(PartnerResumeAnswer answer)
+    private SessionTransition On(PartnerResumeAnswer answer)
     {
         if (Phase is not Paired p || p.Partner != answer.From || !(Replaying || Confirming)) return Same();
         if (answer.Verdict == ResumeVerdict.Refused)
             return ResumeFailed(Refusal.PairingEnded);
         // Answered: the replay, if any, comes next, in order, from the same sender.
-        var next = this with { Replaying = false };
+        var next = this with { Progress = ReplayAnswered };
         if (!Confirming || answer.Verdict != ResumeVerdict.Accepted)
             return Next(next); // Unknown: the partner was lost too; its own resume confirms us (or the grace period ends it)
-        return Next(next with { Confirming = false, OutSeq = answer.Received },
+        return Next(next with { Progress = ResumeProgress.None, OutSeq = answer.Received },
             new ToClient(new ResumedNotice(answer.Received, ResumeState.Paired)),
             new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner, Predecessor)));
     }
 
     /// <summary>A rebuilt pairing the partner never confirmed within the grace period.</summary>
-    public SessionTransition ConfirmExpired() => Confirming
+    private SessionTransition ConfirmExpired() => Confirming
         ? ResumeFailed(Refusal.PartnerDidNotReturn)
         : Same();
 
     private SessionTransition ResumeFailed(Refusal why) =>
-        Next(Enter(new Idle()) with { Confirming = false, Replaying = false }, new ToClient(new RefusedNotice(why)));
+        Next(Enter(new Idle()) with { Progress = ResumeProgress.None }, new ToClient(new RefusedNotice(why)));
 
     /// <summary>The partner never answered a resume (its node died meanwhile): take live relays again.</summary>
-    public SessionTransition ReplayWaitExpired() => Replaying ? Next(this with { Replaying = false }) : Same();
+    private SessionTransition ReplayWaitExpired() => Replaying ? Next(this with { Progress = ReplayAnswered }) : Same();
 
     /// <summary>The partner's session stopped (its node died, or it ended before the room told us).</summary>
-    public SessionTransition PartnerLost(SessionId partner)
+    private SessionTransition WatchLost() => WatchedPartner is { } partner
+        ? (this with { WatchedPartner = null }).LosePartner(partner)
+        : Same();
+
+    private SessionTransition LosePartner(SessionId partner)
     {
         if (Phase is not Paired p || p.Partner != partner || Confirming) return Same();
         return PartnerResumable ? Next(this with { PartnerAway = true }) : GiveUpOnPartner(p);
     }
 
     /// <summary>The partner's grace period ran out without its client coming back.</summary>
-    public SessionTransition PartnerGraceExpired(SessionId partner) =>
+    private SessionTransition PartnerGraceExpired(SessionId partner) =>
         PartnerAway && Phase is Paired p && p.Partner == partner ? GiveUpOnPartner(p) : Same();
 
     /// <summary>
@@ -527,7 +550,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
             new ToPartner(new PartnerGaveUp(p.Partner, Id)));
 
     /// <summary>The room this session is in stopped (its node died, or it was handed off): join it again.</summary>
-    public SessionTransition RoomLost(PairCode code) => Phase switch
+    private SessionTransition RejoinLostRoom(PairCode code) => Phase switch
     {
         Waiting w when w.Code == code =>
             Next(this with { Rejoining = true }, new ToRoom(new JoinRoom(code, Id, w.Attempt, Resumable))),
@@ -537,7 +560,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
     };
 
     /// <summary>The peer timeout fired for <paramref name="code"/>.</summary>
-    public SessionTransition PeerTimedOut(PairCode code) => Phase is Waiting w && w.Code == code
+    private SessionTransition PeerTimedOut(PairCode code) => Phase is Waiting w && w.Code == code
         ? Next(Enter(new Idle()),
             new ToRoom(new LeaveRoom(code, Id)),
             new ToClient(new RefusedNotice(Refusal.PeerTimeout, Code: code)))
@@ -552,7 +575,7 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
         Phase = phase,
         Early = [],
         Path = null,
-        Replaying = false,
+        Progress = ReplayAnswered, // a rebuilt pairing stays unconfirmed until confirmed or failed
         Predecessor = null,
         PartnerPredecessor = null,
         OutSeq = 0,
@@ -584,6 +607,28 @@ public sealed record SessionState(SessionId Id, SessionPhase Phase, ImmutableLis
             new ToRoom(new MemberAway(found.Code, Id)),
             new ToPartner(new PartnerHello(found.Partner, Id, found.Code)),
             Stop.Instance);
+
+    /// <summary>The client side once its socket is back, or the session ends: no longer away.</summary>
+    private ClientState NotAway => Client is ClientState.Away ? ClientState.Resumable : Client;
+
+    /// <summary>A replay asked for: on top of a confirmation still awaited, if any.</summary>
+    private ResumeProgress ReplayAsked => Confirming ? ResumeProgress.Unconfirmed : ResumeProgress.AwaitingReplay;
+
+    /// <summary>The partner answered (or will not): no replay awaited any more.</summary>
+    private ResumeProgress ReplayAnswered => Progress switch
+    {
+        ResumeProgress.AwaitingReplay => ResumeProgress.None,
+        ResumeProgress.Unconfirmed => ResumeProgress.AwaitingPartnerResume,
+        var p => p,
+    };
+
+    /// <summary>The partner confirmed the pairing; a replay it has not answered yet is still awaited.</summary>
+    private ResumeProgress Confirmed => Progress switch
+    {
+        ResumeProgress.Unconfirmed => ResumeProgress.AwaitingReplay,
+        ResumeProgress.AwaitingPartnerResume => ResumeProgress.None,
+        var p => p,
+    };
 
     private SessionTransition Same() => new(this, []);
 

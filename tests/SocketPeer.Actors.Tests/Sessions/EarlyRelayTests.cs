@@ -21,7 +21,7 @@ public sealed class EarlyRelayTests
         var buffered = session.Handle(early);
         var result = buffered.State.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
-        Assert.Empty(buffered.Effects);
+        Assert.Empty(buffered.Messages());
         Assert.Equal(2, result.WithoutHello().Count);
         Assert.Equal(new ToClient(new PeerFoundNotice(false)), result.WithoutHello()[0]);
         AssertRelayed(early, result.WithoutHello()[1]);

@@ -22,7 +22,7 @@ public sealed class ResumableRelayTests
 
         var result = optedIn.Handle(new ClientPair(Me, Code));
 
-        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true))], result.Effects);
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true))], result.Messages());
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class ResumableRelayTests
         var acked = s.Handle(new PartnerAck(Me, Partner, 2));
 
         Assert.Equal([3L], acked.State.Unacked.Select(m => m.Seq));
-        Assert.Equal([new ToClient(new AckNotice(2))], acked.Effects);
+        Assert.Equal([new ToClient(new AckNotice(2))], acked.Messages());
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class ResumableRelayTests
         var again = Send(s, "a", seq: 5);
         var next = Send(s, "b");
 
-        Assert.Empty(again.Effects);
-        Assert.Equal(6, Assert.IsType<PartnerRelay>(Assert.IsType<ToPartner>(Assert.Single(next.Effects)).Message).Seq);
+        Assert.Empty(again.Messages());
+        Assert.Equal(6, Assert.IsType<PartnerRelay>(Assert.IsType<ToPartner>(Assert.Single(next.Messages())).Message).Seq);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class ResumableRelayTests
 
         var again = s.Handle(RelayFrom(Partner, "1") with { Seq = 1 });
 
-        Assert.Empty(again.Effects);
+        Assert.Empty(again.Messages());
     }
 
     [Fact]
@@ -85,6 +85,6 @@ public sealed class ResumableRelayTests
             new ToClient(PeerLeftNotice.Instance),
             new ToRoom(new LeaveRoom(Code, Partner)),
             new ToPartner(new PartnerGaveUp(Partner, Me)),
-        ], over.Effects);
+        ], over.Messages());
     }
 }

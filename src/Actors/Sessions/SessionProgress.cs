@@ -1,0 +1,37 @@
+namespace SocketPeer.Actors.Sessions;
+
+/// <summary>Where the client of a session stands. Before a connection attaches (<see cref="SessionPhase.Unattached"/>) it says nothing.</summary>
+public enum ClientState
+{
+    /// <summary>A socket serves the session; the session ends with it.</summary>
+    Attached,
+
+    /// <summary>A socket serves the session, whose client opted into resume: the session outlives the socket.</summary>
+    Resumable,
+
+    /// <summary>A resumable session whose socket is gone, waiting (the grace period) for its client.</summary>
+    Away,
+}
+
+/// <summary>
+/// How far a resume of this pairing has got. While the partner's answer or its replay is awaited,
+/// live relays are dropped: the partner keeps them and replays them after what they follow
+/// (delivering one would move the delivered count past the replay and drop the replay as duplicates).
+/// </summary>
+public enum ResumeProgress
+{
+    /// <summary>Nothing pending.</summary>
+    None,
+
+    /// <summary>Resumed: asked the partner to replay (<see cref="PartnerResumed"/>), no answer yet.</summary>
+    AwaitingReplay,
+
+    /// <summary>Rebuilt on a token's word: asked the partner to confirm the pairing and replay, no answer yet.</summary>
+    Unconfirmed,
+
+    /// <summary>
+    /// Rebuilt on a token's word, and the partner is not replaying (it answered that it was lost too,
+    /// or never answered): only its own resume confirms the pairing now.
+    /// </summary>
+    AwaitingPartnerResume,
+}

@@ -1,0 +1,161 @@
+using static SocketPeer.Actors.Sessions.SessionEffect;
+using static SocketPeer.Actors.Sessions.SessionPhase;
+
+namespace SocketPeer.Actors.Sessions;
+
+public sealed partial record SessionState
+{
+    /// <summary>
+    /// The one way into the machine: the next state and the effects to perform, in order. Effects of
+    /// the input come first, then what follows from the change of state whatever caused it
+    /// (<see cref="Upkeep"/>: gauges, timers, a fresh token).
+    /// </summary>
+    public SessionTransition Handle(ISessionInput input)
+    {
+        var step = Step(input);
+        var upkeep = Upkeep(this, step.State);
+        return upkeep is null ? step : step with { Effects = [.. step.Effects, .. upkeep] };
+    }
+
+    private SessionTransition Step(ISessionInput input) => input switch
+    {
+        // The hot path first.
+        PartnerRelay m => On(m),
+        ClientRelay m => On(m),
+        ClientAck m => On(m),
+        PartnerAck m => On(m),
+
+        // From the client's connection.
+        AttachConnection m => On(m),
+        ResumeConnection m => SuccessorToken(On(m)),
+        HandOver m => Next(this with { HandedOverTo = m.To }),
+        ClientPair m => On(m),
+        ClientLeave m => On(m),
+        ClientOptIn m => On(m),
+        ClientRtcStatus m => On(m),
+        ConnectionClosed m => On(m),
+
+        // From a room.
+        WaitingForPeer m => On(m),
+        PeerFound m => On(m),
+        RoomBusy m => On(m),
+        PartnerLeft m => On(m),
+        SeatTaken m => On(m),
+        CheckSeat m => On(m),
+
+        // From the partner (or another session).
+        PartnerHello m => On(m),
+        PartnerGone m => On(m),
+        PartnerGaveUp m => On(m),
+        PartnerResumed m => SuccessorToken(On(m)),
+        PartnerResumeAnswer m => SuccessorToken(On(m)),
+
+        // From the actor: its watches, its timers, its end.
+        RoomLost m => RejoinLostRoom(m.Code),
+        PartnerWatched m => Next(this with { WatchedPartner = m.Partner }),
+        PartnerLost => WatchLost(),
+        PeerTimeoutElapsed m => PeerTimedOut(m.Code),
+        GraceElapsed => GraceExpired(),
+        PartnerGraceElapsed m => PartnerGraceExpired(m.Partner),
+        ConfirmElapsed => ConfirmExpired(),
+        ReplayElapsed => ReplayWaitExpired(),
+        JoinRetryElapsed => RetryJoin(),
+        HelloAgainElapsed => HelloAgain(),
+        TokenRefreshElapsed => Resumable ? Next(this, SendToken.Instance) : Same(),
+        NoConnectionCame => Next(this, Stop.Instance),
+        EntityStopped => Next(Quiet()),
+        _ => Same(),
+    };
+
+    /// <summary>
+    /// A successor's client holds the new socket's first token (an idle one) and may take that one on
+    /// <c>resumed</c>: the token that counts comes right after it.
+    /// </summary>
+    private static SessionTransition SuccessorToken(SessionTransition t)
+    {
+        if (t.State.Predecessor is null || !t.State.Resumable) return t;
+        var effects = new List<SessionEffect>(t.Effects.Count + 1);
+        foreach (var effect in t.Effects)
+        {
+            effects.Add(effect);
+            if (effect is ToClient { Message: ResumedNotice }) effects.Add(SendToken.Instance);
+        }
+        return t with { Effects = effects };
+    }
+
+    /// <summary>A stopped entity counts in no gauge and runs no timer.</summary>
+    private SessionState Quiet() => this with
+    {
+        Phase = new Idle(),
+        Path = null,
+        Client = ClientState.Attached,
+        Progress = ResumeProgress.None,
+        PartnerAway = false,
+        Rejoining = false,
+        WatchedPartner = null,
+    };
+
+    /// <summary>
+    /// What a change of state brings whatever caused it, or null for nothing: each gauge follows what
+    /// it counts; each timer runs exactly while what it waits for lasts; the client gets a fresh token
+    /// when it opts in and whenever what its token vouches for changes (a rebuilt session's
+    /// <c>session</c> message carries one already).
+    /// </summary>
+    private static List<SessionEffect>? Upkeep(SessionState before, SessionState after)
+    {
+        if (ReferenceEquals(before.Phase, after.Phase) && before.Client == after.Client
+            && before.Progress == after.Progress && before.PartnerAway == after.PartnerAway && before.Path == after.Path
+            && before.Rejoining == after.Rejoining && before.WatchedPartner == after.WatchedPartner
+            && before.PartnerResumable == after.PartnerResumable)
+            return null; // every relay passes here: nothing this looks at changed
+
+        var effects = new List<SessionEffect>();
+        if (before.Phase is Waiting != after.Phase is Waiting)
+        {
+            effects.Add(new Gauge(SessionGauge.Waiting, after.Phase is Waiting ? 1 : -1));
+            effects.Add(after.Phase is Waiting w
+                ? new StartTimer(SessionTimer.PeerTimeout, new PeerTimeoutElapsed(w.Code))
+                : new CancelTimer(SessionTimer.PeerTimeout));
+        }
+        if (before.Phase is Paired != after.Phase is Paired)
+            effects.Add(new Gauge(SessionGauge.Paired, after.Phase is Paired ? 1 : -1));
+        Toggle(effects, before.AwaitsRoom, after.AwaitsRoom, SessionTimer.JoinRetry, JoinRetryElapsed.Instance);
+        if (before.Path == RtcPath.Upgraded != (after.Path == RtcPath.Upgraded))
+            effects.Add(new Gauge(SessionGauge.Upgraded, after.Path == RtcPath.Upgraded ? 1 : -1));
+        if (before.Away != after.Away)
+            effects.Add(new Gauge(SessionGauge.Away, after.Away ? 1 : -1));
+        Toggle(effects, before.Away, after.Away, SessionTimer.Grace, GraceElapsed.Instance);
+        Toggle(effects, before.Confirming, after.Confirming, SessionTimer.Confirm, ConfirmElapsed.Instance);
+        Toggle(effects, before.Replaying, after.Replaying, SessionTimer.Replay, ReplayElapsed.Instance);
+        if (after.PartnerAway && !before.PartnerAway && after.Phase is Paired p)
+            effects.Add(new StartTimer(SessionTimer.PartnerGrace, new PartnerGraceElapsed(p.Partner)));
+        else if (!after.PartnerAway && before.PartnerAway)
+            effects.Add(new CancelTimer(SessionTimer.PartnerGrace));
+
+        if (after.Resumable && !before.Resumable)
+            effects.Add(new StartTimer(SessionTimer.TokenRefresh, TokenRefreshElapsed.Instance));
+        else if (!after.Resumable && before.Resumable)
+            effects.Add(new CancelTimer(SessionTimer.TokenRefresh));
+        var optedIn = after.Resumable && !before.Resumable && before.Phase is not Unattached;
+        if (optedIn || (after.Resumable && before.Resumable && before.Claims != after.Claims && !after.Away))
+            effects.Add(SendToken.Instance);
+
+        Toggle(effects, before.Helloing, after.Helloing, SessionTimer.HelloAgain, HelloAgainElapsed.Instance);
+        return effects.Count == 0 ? null : effects;
+    }
+
+    private static void Toggle(List<SessionEffect> effects, bool before, bool after, SessionTimer timer, ISessionInput fires)
+    {
+        if (after && !before) effects.Add(new StartTimer(timer, fires));
+        else if (!after && before) effects.Add(new CancelTimer(timer));
+    }
+
+    /// <summary>A join (or a re-join of a lost room) the room has not answered yet: asked again until it does.</summary>
+    private bool AwaitsRoom => Phase is Joining || Rejoining;
+
+    /// <summary>
+    /// Paired, but the actor watches no partner yet: hello again (see <see cref="HelloAgain"/>) until
+    /// the partner's own hello, which normally comes within milliseconds of the pairing, or the pairing ends.
+    /// </summary>
+    private bool Helloing => Phase is Paired p && !Confirming && WatchedPartner != p.Partner;
+}
