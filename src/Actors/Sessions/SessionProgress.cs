@@ -35,3 +35,27 @@ public enum ResumeProgress
     /// </summary>
     AwaitingPartnerResume,
 }
+
+/// <summary>How a <see cref="ResumeProgress"/> moves.</summary>
+public static class ResumeProgressSteps
+{
+    /// <summary>A replay asked for: on top of a confirmation still awaited, if any.</summary>
+    public static ResumeProgress ReplayAsked(this ResumeProgress p) =>
+        p is ResumeProgress.Unconfirmed or ResumeProgress.AwaitingPartnerResume ? ResumeProgress.Unconfirmed : ResumeProgress.AwaitingReplay;
+
+    /// <summary>The partner answered (or will not): no replay awaited any more.</summary>
+    public static ResumeProgress ReplayAnswered(this ResumeProgress p) => p switch
+    {
+        ResumeProgress.AwaitingReplay => ResumeProgress.None,
+        ResumeProgress.Unconfirmed => ResumeProgress.AwaitingPartnerResume,
+        _ => p,
+    };
+
+    /// <summary>The partner confirmed the pairing; a replay it has not answered yet is still awaited.</summary>
+    public static ResumeProgress Confirmed(this ResumeProgress p) => p switch
+    {
+        ResumeProgress.Unconfirmed => ResumeProgress.AwaitingReplay,
+        ResumeProgress.AwaitingPartnerResume => ResumeProgress.None,
+        _ => p,
+    };
+}

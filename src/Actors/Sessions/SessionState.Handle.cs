@@ -84,70 +84,57 @@ public sealed partial record SessionState
     }
 
     /// <summary>A stopped entity counts in no gauge and runs no timer.</summary>
-    private SessionState Quiet() => this with
-    {
-        Phase = new Idle(),
-        Path = null,
-        Client = ClientState.Attached,
-        Progress = ResumeProgress.None,
-        PartnerAway = false,
-        Rejoining = false,
-        WatchedPartner = null,
-    };
+    private SessionState Quiet() => this with { Phase = new Idle(), Client = ClientState.Attached, WatchedPartner = null };
 
     /// <summary>
     /// What a change of state brings whatever caused it, or null for nothing: each gauge follows what
     /// it counts; each timer runs exactly while what it waits for lasts; the client gets a fresh token
     /// when it opts in and whenever what its token vouches for changes (a rebuilt session's
-    /// <c>session</c> message carries one already).
+    /// <c>session</c> message carries one already). Every relay passes here: nothing is allocated
+    /// unless something is due.
     /// </summary>
     private static List<SessionEffect>? Upkeep(SessionState before, SessionState after)
     {
-        if (ReferenceEquals(before.Phase, after.Phase) && before.Client == after.Client
-            && before.Progress == after.Progress && before.PartnerAway == after.PartnerAway && before.Path == after.Path
-            && before.Rejoining == after.Rejoining && before.WatchedPartner == after.WatchedPartner
-            && before.PartnerResumable == after.PartnerResumable)
-            return null; // every relay passes here: nothing this looks at changed
+        if (ReferenceEquals(before, after)) return null;
 
-        var effects = new List<SessionEffect>();
+        List<SessionEffect>? effects = null;
         if (before.Phase is Waiting != after.Phase is Waiting)
         {
-            effects.Add(new Gauge(SessionGauge.Waiting, after.Phase is Waiting ? 1 : -1));
-            effects.Add(after.Phase is Waiting w
+            Add(ref effects, new Gauge(SessionGauge.Waiting, after.Phase is Waiting ? 1 : -1));
+            Add(ref effects, after.Phase is Waiting w
                 ? new StartTimer(SessionTimer.PeerTimeout, new PeerTimeoutElapsed(w.Code))
                 : new CancelTimer(SessionTimer.PeerTimeout));
         }
         if (before.Phase is Paired != after.Phase is Paired)
-            effects.Add(new Gauge(SessionGauge.Paired, after.Phase is Paired ? 1 : -1));
-        Toggle(effects, before.AwaitsRoom, after.AwaitsRoom, SessionTimer.JoinRetry, JoinRetryElapsed.Instance);
+            Add(ref effects, new Gauge(SessionGauge.Paired, after.Phase is Paired ? 1 : -1));
+        Toggle(ref effects, before.AwaitsRoom, after.AwaitsRoom, SessionTimer.JoinRetry, JoinRetryElapsed.Instance);
         if (before.Path == RtcPath.Upgraded != (after.Path == RtcPath.Upgraded))
-            effects.Add(new Gauge(SessionGauge.Upgraded, after.Path == RtcPath.Upgraded ? 1 : -1));
+            Add(ref effects, new Gauge(SessionGauge.Upgraded, after.Path == RtcPath.Upgraded ? 1 : -1));
         if (before.Away != after.Away)
-            effects.Add(new Gauge(SessionGauge.Away, after.Away ? 1 : -1));
-        Toggle(effects, before.Away, after.Away, SessionTimer.Grace, GraceElapsed.Instance);
-        Toggle(effects, before.Confirming, after.Confirming, SessionTimer.Confirm, ConfirmElapsed.Instance);
-        Toggle(effects, before.Replaying, after.Replaying, SessionTimer.Replay, ReplayElapsed.Instance);
+            Add(ref effects, new Gauge(SessionGauge.Away, after.Away ? 1 : -1));
+        Toggle(ref effects, before.Away, after.Away, SessionTimer.Grace, GraceElapsed.Instance);
+        Toggle(ref effects, before.Confirming, after.Confirming, SessionTimer.Confirm, ConfirmElapsed.Instance);
+        Toggle(ref effects, before.Replaying, after.Replaying, SessionTimer.Replay, ReplayElapsed.Instance);
         if (after.PartnerAway && !before.PartnerAway && after.Phase is Paired p)
-            effects.Add(new StartTimer(SessionTimer.PartnerGrace, new PartnerGraceElapsed(p.Partner)));
+            Add(ref effects, new StartTimer(SessionTimer.PartnerGrace, new PartnerGraceElapsed(p.Partner)));
         else if (!after.PartnerAway && before.PartnerAway)
-            effects.Add(new CancelTimer(SessionTimer.PartnerGrace));
+            Add(ref effects, new CancelTimer(SessionTimer.PartnerGrace));
 
-        if (after.Resumable && !before.Resumable)
-            effects.Add(new StartTimer(SessionTimer.TokenRefresh, TokenRefreshElapsed.Instance));
-        else if (!after.Resumable && before.Resumable)
-            effects.Add(new CancelTimer(SessionTimer.TokenRefresh));
+        Toggle(ref effects, before.Resumable, after.Resumable, SessionTimer.TokenRefresh, TokenRefreshElapsed.Instance);
         var optedIn = after.Resumable && !before.Resumable && before.Phase is not Unattached;
         if (optedIn || (after.Resumable && before.Resumable && before.Claims != after.Claims && !after.Away))
-            effects.Add(SendToken.Instance);
+            Add(ref effects, SendToken.Instance);
 
-        Toggle(effects, before.Helloing, after.Helloing, SessionTimer.HelloAgain, HelloAgainElapsed.Instance);
-        return effects.Count == 0 ? null : effects;
+        Toggle(ref effects, before.Helloing, after.Helloing, SessionTimer.HelloAgain, HelloAgainElapsed.Instance);
+        return effects;
     }
 
-    private static void Toggle(List<SessionEffect> effects, bool before, bool after, SessionTimer timer, ISessionInput fires)
+    private static void Add(ref List<SessionEffect>? effects, SessionEffect effect) => (effects ??= []).Add(effect);
+
+    private static void Toggle(ref List<SessionEffect>? effects, bool before, bool after, SessionTimer timer, ISessionInput fires)
     {
-        if (after && !before) effects.Add(new StartTimer(timer, fires));
-        else if (!after && before) effects.Add(new CancelTimer(timer));
+        if (after && !before) Add(ref effects, new StartTimer(timer, fires));
+        else if (!after && before) Add(ref effects, new CancelTimer(timer));
     }
 
     /// <summary>A join (or a re-join of a lost room) the room has not answered yet: asked again until it does.</summary>

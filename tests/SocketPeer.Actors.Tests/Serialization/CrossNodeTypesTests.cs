@@ -19,7 +19,7 @@ public sealed class CrossNodeTypesTests
         "PairCode", "SessionId", "NodeKey", "ResumeClaims", "RoomSeat", "PartnerRoute", "RegionCandidate",
         // pure state machines, their phases, effects and transitions (inside one actor)
         "SessionState", "SessionPhase", "SessionPhase+Unattached", "SessionPhase+Idle", "SessionPhase+Joining",
-        "SessionPhase+Waiting", "SessionPhase+Paired", "SessionEffect", "SessionEffect+ToClient", "SessionEffect+ToRoom",
+        "SessionPhase+Waiting", "SessionPhase+Paired", "SessionPhase+InRoom", "SessionEffect", "SessionEffect+ToClient", "SessionEffect+ToRoom",
         "SessionEffect+ToPartner", "SessionEffect+Stop", "SessionEffect+SendToken", "SessionEffect+StartTimer",
         "SessionEffect+CancelTimer", "SessionEffect+Gauge", "SessionTransition", "RoomState", "RoomTransition", "SeatCheck",
         // a session's own inputs: its actor's watches and timers, told to itself

@@ -40,7 +40,7 @@ public sealed class RebuiltSessionTests
         var confirmed = rebuilt.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Accepted, Received: 3));
 
         Assert.False(confirmed.State.Confirming);
-        Assert.Equal(3, confirmed.State.OutSeq); // the client re-sends from 4
+        Assert.Equal(3, confirmed.State.Pairing().OutSeq); // the client re-sends from 4
         Assert.Equal(
         [
             new ToClient(new ResumedNotice(3, ResumeState.Paired)),
@@ -149,5 +149,28 @@ public sealed class RebuiltSessionTests
         Assert.Equal(new Joining(Code, FirstJoin), rebuilt.State.Phase);
         Assert.Contains(new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true)), rebuilt.Messages());
         Assert.Contains(new ToClient(new ResumedNotice(0, ResumeState.Waiting)), rebuilt.Messages());
+    }
+
+    [Fact]
+    public void Leaving_an_unconfirmed_pairing_ends_its_confirmation_with_it()
+    {
+        var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 0)).State;
+
+        var left = rebuilt.Handle(new ClientLeave(Me));
+
+        Assert.Contains(new CancelTimer(SessionTimer.Confirm), left.Effects);
+        Assert.Empty(left.State.Handle(ConfirmElapsed.Instance).Effects);
+    }
+
+    [Fact]
+    public void A_new_pairing_after_an_unconfirmed_one_delivers_relays_at_once()
+    {
+        var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 0)).State;
+        var joining = rebuilt.Handle(new ClientPair(Me, OtherCode)).State;
+        var paired = joining.Handle(new PeerFound(Me, OtherCode, Stranger, Initiator: true, joining.Joins)).State;
+
+        var relayed = paired.Handle(RelayFrom(Stranger, "1", OtherCode) with { Seq = 1 });
+
+        Assert.Contains(relayed.Effects, e => e is ToClient { Message: RelayedNotice });
     }
 }

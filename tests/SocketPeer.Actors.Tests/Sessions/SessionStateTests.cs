@@ -151,7 +151,7 @@ public sealed class SessionStateTests
         var result = Idle().Handle(RelayFrom(Partner, "\"late\""));
 
         Assert.Empty(result.WithoutHello());
-        Assert.Empty(result.State.Early);
+        Assert.Empty(result.State.Early());
     }
 
     [Fact]

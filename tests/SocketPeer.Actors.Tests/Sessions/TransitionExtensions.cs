@@ -20,3 +20,18 @@ public static class TransitionExtensions
     public static SessionTransition WatchedPartnerLost(this SessionState s, SessionId partner) =>
         s.Handle(new PartnerWatched(partner)).State.Handle(PartnerLost.Instance);
 }
+
+/// <summary>What a session's phase holds, for tests that look at it.</summary>
+internal static class PhaseViews
+{
+    /// <summary>The pairing this session is in (fails the test if it is in none).</summary>
+    public static SessionPhase.Paired Pairing(this SessionState s) => Assert.IsType<SessionPhase.Paired>(s.Phase);
+
+    /// <summary>The early relays the phase keeps (none outside joining and waiting).</summary>
+    public static System.Collections.Immutable.ImmutableList<PartnerRelay> Early(this SessionState s) => s.Phase switch
+    {
+        SessionPhase.Joining j => j.Early,
+        SessionPhase.Waiting w => w.Early,
+        _ => [],
+    };
+}
