@@ -17,9 +17,6 @@ namespace SocketPeer.Actors.Sessions;
 /// </summary>
 public sealed class PeerSessionActor : UntypedActor, IWithTimers
 {
-    /// <summary>How long an entity made by a stray message waits for a connection before stopping.</summary>
-    private static readonly TimeSpan UnattachedLifetime = TimeSpan.FromSeconds(30);
-
     /// <summary>Notices kept for an absent client (peer.found, peer.left, errors); relays wait at the sender.</summary>
     private const int MaxAwayNotices = 16;
 
@@ -44,7 +41,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         _settings = settings;
         _metrics = metrics;
         _state = SessionState.New(id, settings.Resume.BufferMessages);
-        Context.SetReceiveTimeout(UnattachedLifetime);
+        Context.SetReceiveTimeout(SessionSettings.UnattachedLifetime);
     }
 
     /// <summary>

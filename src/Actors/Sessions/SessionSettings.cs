@@ -17,6 +17,9 @@ public sealed record SessionSettings(TimeSpan PeerTimeout, ResumeSettings? Resum
     /// <summary>How often a paired session that watches no partner yet says hello again.</summary>
     public static readonly TimeSpan HelloAgainEvery = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long an entity made by a stray message waits for a connection before stopping.</summary>
+    public static readonly TimeSpan UnattachedLifetime = TimeSpan.FromSeconds(30);
+
     public ResumeSettings Resume { get; } = ResumeOptions ?? ResumeSettings.Default();
 
     /// <summary>How long <paramref name="timer"/> runs, and whether it fires again every as long.</summary>

@@ -15,7 +15,7 @@ namespace SocketPeer.Actors.Tests.Infrastructure.Cluster;
 internal sealed partial class ClusterWorld
 {
     /// <summary>PeerSessionActor's receive timeout for an entity no connection attached to.</summary>
-    public static readonly TimeSpan UnattachedLifetime = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan UnattachedLifetime = SessionSettings.UnattachedLifetime;
 
     /// <summary>An unanswered join or re-join is sent again this often.</summary>
     public static readonly TimeSpan JoinRetry = SessionSettings.JoinRetry;

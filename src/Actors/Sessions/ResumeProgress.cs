@@ -1,18 +1,5 @@
 namespace SocketPeer.Actors.Sessions;
 
-/// <summary>Where the client of a session stands. Before a connection attaches (<see cref="SessionPhase.Unattached"/>) it says nothing.</summary>
-public enum ClientState
-{
-    /// <summary>A socket serves the session; the session ends with it.</summary>
-    Attached,
-
-    /// <summary>A socket serves the session, whose client opted into resume: the session outlives the socket.</summary>
-    Resumable,
-
-    /// <summary>A resumable session whose socket is gone, waiting (the grace period) for its client.</summary>
-    Away,
-}
-
 /// <summary>
 /// How far a resume of this pairing has got. While the partner's answer or its replay is awaited,
 /// live relays are dropped: the partner keeps them and replays them after what they follow
