@@ -17,15 +17,11 @@ namespace SocketPeer.Actors.Sessions;
 /// </summary>
 public sealed class PeerSessionActor : UntypedActor, IWithTimers
 {
-    /// <summary>Notices kept for an absent client (peer.found, peer.left, errors); relays wait at the sender.</summary>
-    private const int MaxAwayNotices = 16;
-
     private readonly IActorRef _rooms;
     private readonly IActorRef _sessions;
     private readonly SessionSettings _settings;
     private readonly SocketPeerMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly List<IClientMessage> _awayNotices = [];
     private SessionState _state;
     private IActorRef _connection = ActorRefs.Nobody;
     private SessionLinks _links = SessionLinks.None;
@@ -253,6 +249,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
                 case StartTimer m: StartTimer(m.Timer, m.Fires); break;
                 case CancelTimer m: Timers.Cancel(m.Timer); break;
                 case Gauge m: Move(m.Which, m.By); break;
+                case PairFormed: _metrics.PairFormed(); break;
                 case Stop: BeginStop(); break;
             }
             Explain(before, effect);
@@ -291,24 +288,12 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         }
     }
 
+    /// <summary>What the client hears goes to its socket, if one serves it; <c>session</c> gets its token here.</summary>
     private void ToClient(IClientMessage message)
     {
-        switch (message)
-        {
-            case SessionStarted s:
-                Deliver(s with { Token = IssueToken(), ResumeGraceSeconds = (int)_settings.Resume.Grace.TotalSeconds });
-                // What happened while the client was away comes right after the session is back.
-                foreach (var notice in _awayNotices) Deliver(notice);
-                _awayNotices.Clear();
-                return;
-            case PeerFoundNotice { Initiator: true }:
-                _metrics.PairFormed(); // each pair has exactly one initiator, so this counts pairs once
-                break;
-        }
-        if (!_connection.IsNobody())
-            Deliver(message);
-        else if (_state.Away && message is not (AckNotice or RelayedNotice) && _awayNotices.Count < MaxAwayNotices)
-            _awayNotices.Add(message);
+        if (message is SessionStarted started)
+            message = started with { Token = IssueToken(), ResumeGraceSeconds = (int)_settings.Resume.Grace.TotalSeconds };
+        if (!_connection.IsNobody()) Deliver(message);
     }
 
     private void Deliver(ISocketPeerMessage message) => _connection.Tell(message);

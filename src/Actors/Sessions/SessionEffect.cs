@@ -28,6 +28,13 @@ public abstract record SessionEffect
     /// <summary>Move a gauge of the node's session metrics by <see cref="By"/> (+1 or -1).</summary>
     public sealed record Gauge(SessionGauge Which, int By) : SessionEffect;
 
+    /// <summary>Count a pair formed: each pair has exactly one initiator, whose session counts it.</summary>
+    public sealed record PairFormed : SessionEffect
+    {
+        public static readonly PairFormed Instance = new();
+        private PairFormed() { }
+    }
+
     /// <summary>The session is over: passivate.</summary>
     public sealed record Stop : SessionEffect
     {

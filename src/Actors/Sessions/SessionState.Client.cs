@@ -50,7 +50,7 @@ public sealed partial record SessionState
     /// <summary>The client sent <c>session {"resume": true}</c>.</summary>
     private SessionTransition On(ClientOptIn _) => Resumable || Phase is Unattached
         ? Same()
-        : Next(this with { Client = ClientState.Resumable });
+        : Next(this with { Client = ClientState.Resumable.Instance });
 
     private SessionTransition On(ClientAck ack)
     {
@@ -68,7 +68,7 @@ public sealed partial record SessionState
         if (HandedOverTo is { } successor)
             return Next(this, new ToPartner(new ConnectionClosed(successor, closed.Connection)), Stop.Instance);
         if (Resumable && Phase.Room is { } room) // keep the slot through the grace period
-            return Away ? Same() : Next(this with { Client = ClientState.Away }, new ToRoom(new Rooms.MemberAway(room, Id)));
+            return Away ? Same() : Next(this with { Client = ClientState.Away.Fresh }, new ToRoom(new Rooms.MemberAway(room, Id)));
         return End();
     }
 

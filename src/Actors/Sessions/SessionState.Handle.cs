@@ -12,7 +12,7 @@ public sealed partial record SessionState
     /// </summary>
     public SessionTransition Handle(ISessionInput input)
     {
-        var step = Step(input);
+        var step = ThroughSocket(Step(input));
         var upkeep = Upkeep(this, step.State);
         return upkeep is null ? step : step with { Effects = [.. step.Effects, .. upkeep] };
     }
@@ -68,6 +68,40 @@ public sealed partial record SessionState
     };
 
     /// <summary>
+    /// What the client hears goes through its socket. An absent client's notices are kept (relays and
+    /// acks are not: the partner keeps those, and a resume asks for them) and told right after
+    /// <c>session</c> when it comes back; what comes past <see cref="ClientState.MaxKeptNotices"/> is lost.
+    /// </summary>
+    private SessionTransition ThroughSocket(SessionTransition t)
+    {
+        if (t.State.Client is ClientState.Away away)
+        {
+            if (!t.Effects.Any(IsNotice)) return t;
+            var kept = away.Kept;
+            var effects = new List<SessionEffect>(t.Effects.Count);
+            foreach (var effect in t.Effects)
+            {
+                if (!IsNotice(effect)) effects.Add(effect);
+                else if (kept.Count < ClientState.MaxKeptNotices) kept = kept.Add(((ToClient)effect).Message);
+            }
+            return new(t.State with { Client = new ClientState.Away(kept) }, effects);
+        }
+        if (Client is ClientState.Away { Kept.Count: > 0 } was)
+        {
+            var effects = new List<SessionEffect>(t.Effects.Count + was.Kept.Count);
+            foreach (var effect in t.Effects)
+            {
+                effects.Add(effect);
+                if (effect is ToClient { Message: SessionStarted }) effects.AddRange(was.Kept.Select(m => new ToClient(m)));
+            }
+            return t with { Effects = effects };
+        }
+        return t;
+    }
+
+    private static bool IsNotice(SessionEffect effect) => effect is ToClient { Message: not (AckNotice or RelayedNotice) };
+
+    /// <summary>
     /// A successor's client holds the new socket's first token (an idle one) and may take that one on
     /// <c>resumed</c>: the token that counts comes right after it.
     /// </summary>
@@ -84,7 +118,7 @@ public sealed partial record SessionState
     }
 
     /// <summary>A stopped entity counts in no gauge and runs no timer.</summary>
-    private SessionState Quiet() => this with { Phase = new Idle(), Client = ClientState.Attached, WatchedPartner = null };
+    private SessionState Quiet() => this with { Phase = new Idle(), Client = ClientState.Attached.Instance, WatchedPartner = null };
 
     /// <summary>
     /// What a change of state brings whatever caused it, or null for nothing: each gauge follows what

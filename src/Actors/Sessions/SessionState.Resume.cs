@@ -19,7 +19,7 @@ public sealed partial record SessionState
         if (Phase is Unattached)
             return Rebuild(resume.Claims, resume.Received);
 
-        var next = this with { Client = ClientState.Resumable };
+        var next = this with { Client = ClientState.Resumable.Instance };
         var started = new ToClient(new SessionStarted(Id));
         SessionEffect[] back = Away && Phase.Room is { } room ? [new ToRoom(new MemberBack(room, Id))] : [];
         if (Phase is not Paired p)
@@ -38,7 +38,7 @@ public sealed partial record SessionState
     /// <summary>The entity was lost with its node: rebuild it from what the token vouches for.</summary>
     private SessionTransition Rebuild(ResumeClaims claims, long received)
     {
-        var fresh = this with { Phase = new Idle(), Client = ClientState.Resumable };
+        var fresh = this with { Phase = new Idle(), Client = ClientState.Resumable.Instance };
         var started = new ToClient(new SessionStarted(Id));
         switch (claims.State)
         {
@@ -83,7 +83,7 @@ public sealed partial record SessionState
     /// </summary>
     private SessionTransition Succeed(ResumeClaims claims, long received)
     {
-        var successor = this with { Client = ClientState.Resumable };
+        var successor = this with { Client = ClientState.Resumable.Instance };
         switch (claims.State)
         {
             case ResumeState.Waiting when claims.Code is { } code:

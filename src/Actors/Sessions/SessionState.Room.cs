@@ -38,6 +38,7 @@ public sealed partial record SessionState
                     new ToClient(new PeerFoundNotice(found.Initiator)),
                     .. deliver,
                     new ToPartner(new PartnerHello(found.Partner, Id, found.Code)),
+                    .. Counted(found),
                 ]);
             case Paired p when p.IsAbout(found.Code, found.Attempt) && p.Partner == found.Partner:
                 return Same(); // the room repeated itself; the client already heard peer.found
@@ -46,14 +47,20 @@ public sealed partial record SessionState
             case Paired p when p.IsAbout(found.Code, found.Attempt):
                 // A partner we missed the departure of was replaced: the client must hear both.
                 return Next(Enter(new Paired(found.Code, found.Partner, found.Attempt) { PartnerResumable = found.PartnerResumable }),
+                [
                     new ToClient(PeerLeftNotice.Instance), new ToClient(new PeerFoundNotice(found.Initiator)),
-                    new ToPartner(new PartnerHello(found.Partner, Id, found.Code)));
+                    new ToPartner(new PartnerHello(found.Partner, Id, found.Code)),
+                    .. Counted(found),
+                ]);
             case Unattached:
                 return Orphaned(found);
             default:
                 return Same();
         }
     }
+
+    /// <summary>A pair is counted once: by its initiator.</summary>
+    private static SessionEffect[] Counted(PeerFound found) => found.Initiator ? [PairFormed.Instance] : [];
 
     private SessionTransition On(RoomBusy busy) => Answered(busy.Code, busy.Attempt).Busy(busy);
 

@@ -22,7 +22,7 @@ public sealed partial record SessionState(SessionId Id, SessionPhase Phase)
     public long Joins { get; init; }
 
     /// <summary>Where the client stands: attached, attached and resumable, or away.</summary>
-    public ClientState Client { get; init; }
+    public ClientState Client { get; init; } = ClientState.Attached.Instance;
 
     /// <summary>The partner whose entity the actor watches (it said hello, or answered a resume), if any.</summary>
     public SessionId? WatchedPartner { get; init; }
@@ -86,7 +86,7 @@ public sealed partial record SessionState(SessionId Id, SessionPhase Phase)
     private SessionState Updated(SessionPhase phase) => this with { Phase = phase };
 
     /// <summary>The client side once its socket is back, or the session ends: no longer away.</summary>
-    private ClientState NotAway => Client is ClientState.Away ? ClientState.Resumable : Client;
+    private ClientState NotAway => Client is ClientState.Away ? ClientState.Resumable.Instance : Client;
 
     /// <summary>What the client gets for a relayed message: the number only if it asked for resume.</summary>
     private RelayedNotice Delivered(PartnerRelay relay) => new(relay.Kind, relay.Payload, Resumable ? relay.Seq : 0);

@@ -21,7 +21,8 @@ public sealed class CrossNodeTypesTests
         "SessionState", "SessionPhase", "SessionPhase+Unattached", "SessionPhase+Idle", "SessionPhase+Joining",
         "SessionPhase+Waiting", "SessionPhase+Paired", "SessionPhase+InRoom", "SessionEffect", "SessionEffect+ToClient", "SessionEffect+ToRoom",
         "SessionEffect+ToPartner", "SessionEffect+Stop", "SessionEffect+SendToken", "SessionEffect+StartTimer",
-        "SessionEffect+CancelTimer", "SessionEffect+Gauge", "SessionTransition", "RoomState", "RoomTransition", "SeatCheck",
+        "SessionEffect+CancelTimer", "SessionEffect+Gauge", "SessionEffect+PairFormed", "ClientState", "ClientState+Attached",
+        "ClientState+Resumable", "ClientState+Away", "SessionTransition", "RoomState", "RoomTransition", "SeatCheck",
         // a session's own inputs: its actor's watches and timers, told to itself
         "RoomLost", "PartnerWatched", "PartnerLost", "NoConnectionCame", "EntityStopped", "PeerTimeoutElapsed", "GraceElapsed",
         "PartnerGraceElapsed", "ConfirmElapsed", "ReplayElapsed", "JoinRetryElapsed", "HelloAgainElapsed", "TokenRefreshElapsed",

@@ -210,4 +210,42 @@ public sealed class SessionBookkeepingTests
         Assert.Contains(new Gauge(SessionGauge.Waiting, -1), stopped.Effects);
         Assert.Empty(stopped.Messages());
     }
+
+    [Fact]
+    public void A_pair_is_counted_once_by_its_initiator()
+    {
+        var initiator = Joining().Handle(new PeerFound(Me, Code, Partner, Initiator: true, FirstJoin));
+        var other = Waiting().Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
+
+        Assert.Single(initiator.Effects, e => e is PairFormed);
+        Assert.DoesNotContain(PairFormed.Instance, other.Effects);
+    }
+
+    [Fact]
+    public void An_absent_client_hears_what_happened_meanwhile_right_after_session_when_it_comes_back()
+    {
+        var away = ResumablePaired().Handle(new ConnectionClosed(Me)).State;
+        var left = away.Handle(new PartnerLeft(Me, Code, Partner, FirstJoin));
+
+        var back = left.State.Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Waiting), 0));
+
+        Assert.DoesNotContain(left.Effects, e => e is ToClient);
+        var heard = back.Effects.OfType<ToClient>().Select(e => e.Message).ToList();
+        Assert.IsType<SessionStarted>(heard[0]);
+        Assert.Equal(PeerLeftNotice.Instance, heard[1]);
+    }
+
+    [Fact]
+    public void An_absent_client_is_kept_only_so_many_notices()
+    {
+        var away = ResumablePaired().Handle(new ConnectionClosed(Me)).State.Handle(new PartnerLeft(Me, Code, Partner, FirstJoin)).State;
+        var comeAndGo = Enumerable.Range(0, ClientState.MaxKeptNotices).Select(i => new SessionId($"passer-by-{i}"))
+            .Aggregate(away, (s, passer) => s
+                .Handle(new PeerFound(Me, Code, passer, Initiator: false, FirstJoin)).State
+                .Handle(new PartnerLeft(Me, Code, passer, FirstJoin)).State);
+
+        var back = comeAndGo.Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Waiting), 0));
+
+        Assert.Equal(1 + ClientState.MaxKeptNotices, back.Effects.Count(e => e is ToClient { Message: not ResumedNotice }));
+    }
 }
