@@ -129,7 +129,7 @@ public sealed partial record SessionState
     /// </summary>
     private static List<SessionEffect>? Upkeep(SessionState before, SessionState after)
     {
-        if (ReferenceEquals(before, after)) return null;
+        if (ReferenceEquals(before, after) || OnlyCountersMoved(before, after)) return null;
 
         List<SessionEffect>? effects = null;
         if (before.Phase is Waiting != after.Phase is Waiting)
@@ -162,6 +162,13 @@ public sealed partial record SessionState
         Toggle(ref effects, before.Helloing, after.Helloing, SessionTimer.HelloAgain, HelloAgainElapsed.Instance);
         return effects;
     }
+
+    /// <summary>The same pairing, where only what relays and acks move changed: nothing is due (the hot path).</summary>
+    private static bool OnlyCountersMoved(SessionState before, SessionState after) =>
+        before.Phase is Paired was && after.Phase is Paired now && was.Equals(now)
+        && ReferenceEquals(before.Client, after.Client) && before.WatchedPartner == after.WatchedPartner
+        && was.Path == now.Path && was.Progress == now.Progress && was.PartnerAway == now.PartnerAway
+        && was.Rejoining == now.Rejoining;
 
     private static void Add(ref List<SessionEffect>? effects, SessionEffect effect) => (effects ??= []).Add(effect);
 
