@@ -40,7 +40,7 @@ public sealed class OriginalClientsFaultRunTests(ITestOutputHelper output)
     {
         var timings = new ClusterTimings(); // the nodes run with the defaults: the harness overrides none
         var roomLivedOn = ReconnectBackOff.Base + RoomActor.SeatCheckDeadline;
-        var roomDied = timings.GossipInterval + timings.LeaderActionsInterval + timings.DownRemovalMargin + PeerSessionActor.JoinRetry;
+        var roomDied = timings.GossipInterval + timings.LeaderActionsInterval + timings.DownRemovalMargin + SessionSettings.JoinRetry;
         return roomLivedOn > roomDied ? roomLivedOn : roomDied;
     }
 

@@ -4,7 +4,7 @@ using SocketPeer.Actors.Rooms;
 namespace SocketPeer.Actors.Sessions;
 
 /// <summary>A message addressed to one peer session (the shard key).</summary>
-public interface IWithSessionId : ISocketPeerMessage
+public interface IWithSessionId : ISocketPeerMessage, ISessionInput
 {
     SessionId Session { get; }
 }

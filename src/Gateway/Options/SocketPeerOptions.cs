@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Gateway.Options;
 
@@ -20,7 +21,7 @@ public sealed class SocketPeerOptions
     public string[] AllowedOrigins { get; set; } = [];
 
     /// <summary>How long a peer may wait alone in a room before it is told <c>peer-timeout</c>.</summary>
-    public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan PeerTimeout { get; set; } = SessionSettings.DefaultPeerTimeout;
 
     /// <summary>What a pair code may look like (the default validator's rules).</summary>
     [Required, ValidateObjectMembers]

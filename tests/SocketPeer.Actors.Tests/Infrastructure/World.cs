@@ -83,7 +83,7 @@ internal sealed class World
         if (_sessions.TryGetValue(id, out var s) && s.Phase is SessionPhase.Waiting w)
         {
             _trace.Add($"peer timeout of {id} in {w.Code}");
-            Apply(id, s.PeerTimedOut(w.Code));
+            Apply(id, s.Handle(new PeerTimeoutElapsed(w.Code)));
         }
     }
 

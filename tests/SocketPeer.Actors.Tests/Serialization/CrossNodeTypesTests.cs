@@ -19,8 +19,15 @@ public sealed class CrossNodeTypesTests
         "PairCode", "SessionId", "NodeKey", "ResumeClaims", "RoomSeat", "PartnerRoute", "RegionCandidate",
         // pure state machines, their phases, effects and transitions (inside one actor)
         "SessionState", "SessionPhase", "SessionPhase+Unattached", "SessionPhase+Idle", "SessionPhase+Joining",
-        "SessionPhase+Waiting", "SessionPhase+Paired", "SessionEffect", "SessionEffect+ToClient", "SessionEffect+ToRoom",
-        "SessionEffect+ToPartner", "SessionEffect+Stop", "SessionTransition", "RoomState", "RoomTransition", "SeatCheck",
+        "SessionPhase+Waiting", "SessionPhase+Paired", "SessionPhase+InRoom", "SessionEffect", "SessionEffect+ToClient", "SessionEffect+ToRoom",
+        "SessionEffect+ToPartner", "SessionEffect+Stop", "SessionEffect+SendToken", "SessionEffect+StartTimer",
+        "SessionEffect+CancelTimer", "SessionEffect+Gauge", "SessionEffect+PairFormed", "ClientState", "ClientState+Attached",
+        "ClientState+Resumable", "ClientState+Away", "SessionTransition", "RoomState", "RoomTransition", "SeatCheck",
+        // a session's own inputs: its actor's watches and timers, told to itself
+        "RoomLost", "PartnerWatched", "PartnerLost", "NoConnectionCame", "EntityStopped", "PeerTimeoutElapsed", "GraceElapsed",
+        "PartnerGraceElapsed", "ConfirmElapsed", "ReplayElapsed", "JoinRetryElapsed", "HelloAgainElapsed", "TokenRefreshElapsed",
+        // what a session's actor holds besides its state: actor refs on this node
+        "SessionLinks",
         // settings and registrations (dependency injection on each node)
         "SessionSettings", "ResumeSettings", "ShardingSettings", "ClusterSettings", "ClusterTimings", "SessionRegion",
         "RoomRegion",

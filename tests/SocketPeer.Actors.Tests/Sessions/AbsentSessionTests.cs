@@ -22,8 +22,8 @@ public sealed class AbsentSessionTests
         var away = ResumablePaired().Handle(new ConnectionClosed(Me));
 
         Assert.True(away.State.Away);
-        Assert.Equal([new ToRoom(new MemberAway(Code, Me))], away.Effects); // no LeaveRoom: the partner hears nothing
-        Assert.Empty(away.State.Handle(RelayFrom(Partner, "x") with { Seq = 1 }).Effects);
+        Assert.Equal([new ToRoom(new MemberAway(Code, Me))], away.Messages()); // no LeaveRoom: the partner hears nothing
+        Assert.Empty(away.State.Handle(RelayFrom(Partner, "x") with { Seq = 1 }).Messages());
     }
 
     [Fact]
@@ -31,9 +31,9 @@ public sealed class AbsentSessionTests
     {
         var away = ResumablePaired().Handle(new ConnectionClosed(Me)).State;
 
-        var expired = away.GraceExpired();
+        var expired = away.Handle(GraceElapsed.Instance);
 
-        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], expired.Effects);
+        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], expired.Messages());
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class AbsentSessionTests
     {
         var closed = Paired().Handle(new ConnectionClosed(Me));
 
-        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], closed.Effects);
+        Assert.Equal([new ToRoom(new LeaveRoom(Code, Me)), Stop.Instance], closed.Messages());
     }
 
     [Fact]
@@ -52,14 +52,14 @@ public sealed class AbsentSessionTests
         var resumed = s.Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), Received: 4));
 
         Assert.False(resumed.State.Away);
-        Assert.Equal(4, resumed.State.InSeq);
+        Assert.Equal(4, resumed.State.Pairing().InSeq);
         Assert.Equal(
         [
             new ToClient(new SessionStarted(Me)),
             new ToClient(new ResumedNotice(1, ResumeState.Paired)),
             new ToPartner(new PartnerResumed(Partner, Me, Code, 4)),
             new ToRoom(new MemberBack(Code, Me)),
-        ], resumed.Effects);
+        ], resumed.Messages());
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class AbsentSessionTests
 
         var resumed = away.Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 0));
 
-        Assert.Contains(new ToRoom(new MemberBack(Code, Me)), resumed.Effects);
+        Assert.Contains(new ToRoom(new MemberBack(Code, Me)), resumed.Messages());
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class AbsentSessionTests
 
         var taken = away.Handle(new SeatTaken(Me, Code));
 
-        Assert.Equal([Stop.Instance], taken.Effects); // no LeaveRoom: the room has moved on
+        Assert.Equal([Stop.Instance], taken.Messages()); // no LeaveRoom: the room has moved on
     }
 
     [Fact]
@@ -90,11 +90,11 @@ public sealed class AbsentSessionTests
 
         // Sent by the partner before it heard of the resume: it keeps it and replays it after 3 and 4.
         var early = resumed.Handle(RelayFrom(Partner, "5") with { Seq = 5 });
-        Assert.Empty(early.Effects);
+        Assert.Empty(early.Messages());
 
         var answered = early.State.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Accepted, 0)).State;
         var replayed = answered.Handle(RelayFrom(Partner, "3") with { Seq = 3 });
-        Assert.Equal(3, Assert.IsType<RelayedNotice>(Assert.IsType<ToClient>(Assert.Single(replayed.Effects)).Message).Seq);
+        Assert.Equal(3, Assert.IsType<RelayedNotice>(Assert.IsType<ToClient>(Assert.Single(replayed.Messages())).Message).Seq);
     }
 
     [Fact]
@@ -104,6 +104,6 @@ public sealed class AbsentSessionTests
 
         var ended = away.Handle(new PartnerGaveUp(Me, Partner));
 
-        Assert.Contains(Stop.Instance, ended.Effects);
+        Assert.Contains(Stop.Instance, ended.Messages());
     }
 }

@@ -21,11 +21,11 @@ public sealed class EarlyRelayTests
         var buffered = session.Handle(early);
         var result = buffered.State.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
-        Assert.Empty(buffered.Effects);
+        Assert.Empty(buffered.Messages());
         Assert.Equal(2, result.WithoutHello().Count);
         Assert.Equal(new ToClient(new PeerFoundNotice(false)), result.WithoutHello()[0]);
         AssertRelayed(early, result.WithoutHello()[1]);
-        Assert.Empty(result.State.Early);
+        Assert.Empty(result.State.Early());
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class EarlyRelayTests
         var result = Waiting().Handle(RelayFrom(Partner, "\"elsewhere\"", OtherCode));
 
         Assert.Empty(result.WithoutHello());
-        Assert.Empty(result.State.Early);
+        Assert.Empty(result.State.Early());
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class EarlyRelayTests
 
         var result = session.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
-        Assert.Equal(SessionState.MaxEarlyRelays, session.Early.Count);
+        Assert.Equal(SessionState.MaxEarlyRelays, session.Early().Count);
         Assert.Equal(SessionState.MaxEarlyRelays + 1, result.WithoutHello().Count);
         for (var i = 0; i < SessionState.MaxEarlyRelays; i++)
             AssertRelayed(relays[i], result.WithoutHello()[i + 1]);

@@ -25,8 +25,8 @@ public sealed class PartnerAwayTests
 
         var answered = s.Handle(new PartnerResumed(Me, Partner, Code, Received: 2));
 
-        Assert.Equal(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 0)), answered.Effects[0]);
-        Assert.Equal([3L, 4L], answered.Effects.Skip(1).Select(e => ((PartnerRelay)((ToPartner)e).Message).Seq));
+        Assert.Equal(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 0)), answered.Messages()[0]);
+        Assert.Equal([3L, 4L], answered.Messages().Skip(1).Select(e => ((PartnerRelay)((ToPartner)e).Message).Seq));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class PartnerAwayTests
 
         var result = s.Handle(new PartnerResumed(Me, Partner, Code, Received: 0));
 
-        Assert.Equal(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 5)), result.Effects[0]);
+        Assert.Equal(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 5)), result.Messages()[0]);
     }
 
     [Fact]
@@ -48,32 +48,32 @@ public sealed class PartnerAwayTests
 
         var result = s.Handle(new PartnerResumed(Me, Partner, Code, Received: 0));
 
-        Assert.Equal(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 3)), result.Effects[0]);
+        Assert.Equal(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 3)), result.Messages()[0]);
     }
 
     [Fact]
     public void A_lost_partner_that_does_not_resume_is_dropped_at_once()
     {
-        var lost = Paired().PartnerLost(Partner);
+        var lost = Paired().WatchedPartnerLost(Partner);
 
         Assert.Equal(new Waiting(Code, FirstJoin), lost.State.Phase);
-        Assert.Contains(new ToClient(PeerLeftNotice.Instance), lost.Effects);
-        Assert.Contains(new ToRoom(new LeaveRoom(Code, Partner)), lost.Effects);
+        Assert.Contains(new ToClient(PeerLeftNotice.Instance), lost.Messages());
+        Assert.Contains(new ToRoom(new LeaveRoom(Code, Partner)), lost.Messages());
     }
 
     [Fact]
     public void A_lost_partner_that_resumes_is_waited_for_through_the_grace_period()
     {
-        var lost = ResumablePaired().PartnerLost(Partner);
+        var lost = ResumablePaired().WatchedPartnerLost(Partner);
         Assert.True(lost.State.PartnerAway);
-        Assert.Empty(lost.Effects);
+        Assert.Empty(lost.Messages());
 
         var back = lost.State.Handle(new PartnerResumed(Me, Partner, Code, 0));
         Assert.False(back.State.PartnerAway);
-        Assert.Empty(back.State.PartnerGraceExpired(Partner).Effects);
+        Assert.Empty(back.State.Handle(new PartnerGraceElapsed(Partner)).Messages());
 
-        var gone = lost.State.PartnerGraceExpired(Partner);
-        Assert.Contains(new ToClient(PeerLeftNotice.Instance), gone.Effects);
+        var gone = lost.State.Handle(new PartnerGraceElapsed(Partner));
+        Assert.Contains(new ToClient(PeerLeftNotice.Instance), gone.Messages());
     }
 
     [Fact]
@@ -86,8 +86,8 @@ public sealed class PartnerAwayTests
         var joining = Assert.IsType<Joining>(left.State.Phase);
         Assert.Equal(
             [new ToClient(PeerLeftNotice.Instance), new ToRoom(new JoinRoom(Code, Me, joining.Attempt, Resumable: true))],
-            left.Effects);
-        Assert.Empty(left.State.Handle(new ClientRelay(Me, RelayKind.Data, "\"x\""u8.ToArray())).Effects.OfType<ToPartner>());
+            left.Messages());
+        Assert.Empty(left.State.Handle(new ClientRelay(Me, RelayKind.Data, "\"x\""u8.ToArray())).Messages().OfType<ToPartner>());
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class PartnerAwayTests
     {
         var attached = ResumablePaired();
 
-        Assert.Empty(attached.Handle(new PartnerGaveUp(Me, Stranger)).Effects);
-        Assert.Empty(attached.Handle(new ConnectionClosed(Me)).State.Handle(new PartnerGaveUp(Me, Stranger)).Effects);
+        Assert.Empty(attached.Handle(new PartnerGaveUp(Me, Stranger)).Messages());
+        Assert.Empty(attached.Handle(new ConnectionClosed(Me)).State.Handle(new PartnerGaveUp(Me, Stranger)).Messages());
     }
 }

@@ -17,7 +17,7 @@ public sealed class PartnerGoneTests
     {
         var result = Unattached().Handle(new PartnerHello(Me, Partner, Code));
 
-        Assert.Equal([new ToPartner(new PartnerGone(Partner, Me))], result.Effects);
+        Assert.Equal([new ToPartner(new PartnerGone(Partner, Me))], result.Messages());
     }
 
     [Fact]
@@ -25,14 +25,14 @@ public sealed class PartnerGoneTests
     {
         var result = Unattached().Handle(RelayFrom(Partner, "\"x\""));
 
-        Assert.Equal([new ToPartner(new PartnerGone(Partner, Me)), Stop.Instance], result.Effects);
+        Assert.Equal([new ToPartner(new PartnerGone(Partner, Me)), Stop.Instance], result.Messages());
     }
 
     [Fact]
     public void A_live_session_says_nothing_to_a_hello()
     {
-        Assert.Empty(Waiting().Handle(new PartnerHello(Me, Partner, Code)).Effects);
-        Assert.Empty(Paired().Handle(new PartnerHello(Me, Partner, Code)).Effects);
+        Assert.Empty(Waiting().Handle(new PartnerHello(Me, Partner, Code)).Messages());
+        Assert.Empty(Paired().Handle(new PartnerHello(Me, Partner, Code)).Messages());
     }
 
     [Fact]
@@ -41,8 +41,8 @@ public sealed class PartnerGoneTests
         var result = Paired().Handle(new PartnerGone(Me, Partner));
 
         Assert.IsType<Waiting>(result.State.Phase);
-        Assert.Contains(new ToClient(PeerLeftNotice.Instance), result.Effects);
-        Assert.Contains(new ToRoom(new LeaveRoom(Code, Partner)), result.Effects);
+        Assert.Contains(new ToClient(PeerLeftNotice.Instance), result.Messages());
+        Assert.Contains(new ToRoom(new LeaveRoom(Code, Partner)), result.Messages());
     }
 
     [Fact]
@@ -54,18 +54,18 @@ public sealed class PartnerGoneTests
 
         Assert.True(result.State.PartnerAway);
         Assert.IsType<Paired>(result.State.Phase);
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.Messages());
     }
 
     [Fact]
     public void Word_that_someone_else_is_gone_changes_nothing() =>
-        Assert.Empty(Paired().Handle(new PartnerGone(Me, Stranger)).Effects);
+        Assert.Empty(Paired().Handle(new PartnerGone(Me, Stranger)).Messages());
 
     [Fact]
     public void A_paired_session_says_hello_again_asking_for_one_back()
     {
-        Assert.Equal([new ToPartner(new PartnerHello(Partner, Me, Code, AskBack: true))], Paired().HelloAgain().Effects);
-        Assert.Empty(Waiting().HelloAgain().Effects);
+        Assert.Equal([new ToPartner(new PartnerHello(Partner, Me, Code, AskBack: true))], Paired().Handle(HelloAgainElapsed.Instance).Messages());
+        Assert.Empty(Waiting().Handle(HelloAgainElapsed.Instance).Messages());
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class PartnerGoneTests
     {
         var result = Paired().Handle(new PartnerHello(Me, Partner, Code, AskBack: true));
 
-        Assert.Equal([new ToPartner(new PartnerHello(Partner, Me, Code))], result.Effects);
-        Assert.Empty(Paired().Handle(new PartnerHello(Me, Stranger, Code, AskBack: true)).Effects);
+        Assert.Equal([new ToPartner(new PartnerHello(Partner, Me, Code))], result.Messages());
+        Assert.Empty(Paired().Handle(new PartnerHello(Me, Stranger, Code, AskBack: true)).Messages());
     }
 }

@@ -29,7 +29,7 @@ public sealed class RebuiltSessionTests
         [
             new ToClient(new SessionStarted(Me)),
             new ToPartner(new PartnerResumed(Partner, Me, Code, 7)),
-        ], rebuilt.Effects);
+        ], rebuilt.Messages());
     }
 
     [Fact]
@@ -40,12 +40,12 @@ public sealed class RebuiltSessionTests
         var confirmed = rebuilt.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Accepted, Received: 3));
 
         Assert.False(confirmed.State.Confirming);
-        Assert.Equal(3, confirmed.State.OutSeq); // the client re-sends from 4
+        Assert.Equal(3, confirmed.State.Pairing().OutSeq); // the client re-sends from 4
         Assert.Equal(
         [
             new ToClient(new ResumedNotice(3, ResumeState.Paired)),
             new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Partner: Partner)),
-        ], confirmed.Effects);
+        ], confirmed.Messages());
     }
 
     [Fact]
@@ -57,12 +57,12 @@ public sealed class RebuiltSessionTests
         var confirmed = rebuilt.Handle(new PartnerResumed(Me, Partner, Code, 40)).State;
 
         var live = confirmed.Handle(Relay(64));
-        Assert.Empty(live.Effects); // the partner keeps it and replays it after 63
+        Assert.Empty(live.Messages()); // the partner keeps it and replays it after 63
 
         var answered = live.State.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Accepted, 40)).State;
         var r63 = answered.Handle(Relay(63));
         var r64 = r63.State.Handle(Relay(64));
-        Assert.Equal([63L, 64L], r63.Effects.Concat(r64.Effects).Select(e => ((RelayedNotice)((ToClient)e).Message).Seq));
+        Assert.Equal([63L, 64L], r63.Messages().Concat(r64.Messages()).Select(e => ((RelayedNotice)((ToClient)e).Message).Seq));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class RebuiltSessionTests
     {
         var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 2)).State;
 
-        Assert.Empty(rebuilt.Handle(RelayFrom(Partner, "9") with { Seq = 9 }).Effects);
+        Assert.Empty(rebuilt.Handle(RelayFrom(Partner, "9") with { Seq = 9 }).Messages());
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class RebuiltSessionTests
 
         var result = rebuilt.Handle(new PartnerResumed(Me, Partner, Code, 3));
 
-        Assert.Contains(new ToPartner(new PartnerResumed(Partner, Me, Code, 7)), result.Effects);
+        Assert.Contains(new ToPartner(new PartnerResumed(Partner, Me, Code, 7)), result.Messages());
         Assert.True(result.State.Replaying);
     }
 
@@ -93,7 +93,7 @@ public sealed class RebuiltSessionTests
 
         Assert.False(result.State.Replaying);
         Assert.True(result.State.Confirming);
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.Messages());
     }
 
     [Fact]
@@ -106,8 +106,8 @@ public sealed class RebuiltSessionTests
         var partnerBack = unknown.State.Handle(new PartnerResumed(Me, Partner, Code, Received: 5));
 
         Assert.False(partnerBack.State.Confirming);
-        Assert.Contains(new ToClient(new ResumedNotice(5, ResumeState.Paired)), partnerBack.Effects);
-        Assert.Contains(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 2)), partnerBack.Effects);
+        Assert.Contains(new ToClient(new ResumedNotice(5, ResumeState.Paired)), partnerBack.Messages());
+        Assert.Contains(new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Accepted, 2)), partnerBack.Messages());
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class RebuiltSessionTests
     {
         var result = Unattached().Handle(new PartnerResumed(Me, Partner, Code, 0));
 
-        Assert.Equal([new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Unknown, 0)), Stop.Instance], result.Effects);
+        Assert.Equal([new ToPartner(new PartnerResumeAnswer(Partner, Me, ResumeVerdict.Unknown, 0)), Stop.Instance], result.Messages());
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class RebuiltSessionTests
         var refused = rebuilt.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Refused, 0));
 
         Assert.IsType<Idle>(refused.State.Phase);
-        Assert.Equal(new ToClient(new RefusedNotice(Refusal.PairingEnded)), Assert.Single(refused.Effects));
+        Assert.Equal(new ToClient(new RefusedNotice(Refusal.PairingEnded)), Assert.Single(refused.Messages()));
     }
 
     [Fact]
@@ -134,10 +134,10 @@ public sealed class RebuiltSessionTests
     {
         var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 0)).State;
 
-        var expired = rebuilt.ConfirmExpired();
+        var expired = rebuilt.Handle(ConfirmElapsed.Instance);
 
         Assert.IsType<Idle>(expired.State.Phase);
-        Assert.Equal(new ToClient(new RefusedNotice(Refusal.PartnerDidNotReturn)), Assert.Single(expired.Effects));
+        Assert.Equal(new ToClient(new RefusedNotice(Refusal.PartnerDidNotReturn)), Assert.Single(expired.Messages()));
     }
 
     [Fact]
@@ -147,7 +147,30 @@ public sealed class RebuiltSessionTests
             new ResumeClaims(Me, ResumeState.Waiting, Code, null, false, Later), 0));
 
         Assert.Equal(new Joining(Code, FirstJoin), rebuilt.State.Phase);
-        Assert.Contains(new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true)), rebuilt.Effects);
-        Assert.Contains(new ToClient(new ResumedNotice(0, ResumeState.Waiting)), rebuilt.Effects);
+        Assert.Contains(new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true)), rebuilt.Messages());
+        Assert.Contains(new ToClient(new ResumedNotice(0, ResumeState.Waiting)), rebuilt.Messages());
+    }
+
+    [Fact]
+    public void Leaving_an_unconfirmed_pairing_ends_its_confirmation_with_it()
+    {
+        var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 0)).State;
+
+        var left = rebuilt.Handle(new ClientLeave(Me));
+
+        Assert.Contains(new CancelTimer(SessionTimer.Confirm), left.Effects);
+        Assert.Empty(left.State.Handle(ConfirmElapsed.Instance).Effects);
+    }
+
+    [Fact]
+    public void A_new_pairing_after_an_unconfirmed_one_delivers_relays_at_once()
+    {
+        var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), 0)).State;
+        var joining = rebuilt.Handle(new ClientPair(Me, OtherCode)).State;
+        var paired = joining.Handle(new PeerFound(Me, OtherCode, Stranger, Initiator: true, joining.Joins)).State;
+
+        var relayed = paired.Handle(RelayFrom(Stranger, "1", OtherCode) with { Seq = 1 });
+
+        Assert.Contains(relayed.Effects, e => e is ToClient { Message: RelayedNotice });
     }
 }

@@ -22,7 +22,7 @@ public sealed class ResumableRelayTests
 
         var result = optedIn.Handle(new ClientPair(Me, Code));
 
-        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true))], result.Effects);
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true))], result.Messages());
     }
 
     [Fact]
@@ -32,12 +32,12 @@ public sealed class ResumableRelayTests
         s = Send(s, "1").State;
         s = Send(s, "2").State;
         s = Send(s, "3").State;
-        Assert.Equal((3L, 3), (s.OutSeq, s.UnackedCount));
+        Assert.Equal((3L, 3), (s.Pairing().OutSeq, s.Pairing().UnackedCount));
 
         var acked = s.Handle(new PartnerAck(Me, Partner, 2));
 
-        Assert.Equal([3L], acked.State.Unacked.Select(m => m.Seq));
-        Assert.Equal([new ToClient(new AckNotice(2))], acked.Effects);
+        Assert.Equal([3L], acked.State.Pairing().Unacked.Select(m => m.Seq));
+        Assert.Equal([new ToClient(new AckNotice(2))], acked.Messages());
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class ResumableRelayTests
     {
         var s = Paired().Handle(new ClientRelay(Me, RelayKind.Data, Utf8("1"))).State;
 
-        Assert.Equal((1L, 0), (s.OutSeq, s.UnackedCount));
+        Assert.Equal((1L, 0), (s.Pairing().OutSeq, s.Pairing().UnackedCount));
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class ResumableRelayTests
         var again = Send(s, "a", seq: 5);
         var next = Send(s, "b");
 
-        Assert.Empty(again.Effects);
-        Assert.Equal(6, Assert.IsType<PartnerRelay>(Assert.IsType<ToPartner>(Assert.Single(next.Effects)).Message).Seq);
+        Assert.Empty(again.Messages());
+        Assert.Equal(6, Assert.IsType<PartnerRelay>(Assert.IsType<ToPartner>(Assert.Single(next.Messages())).Message).Seq);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class ResumableRelayTests
 
         var again = s.Handle(RelayFrom(Partner, "1") with { Seq = 1 });
 
-        Assert.Empty(again.Effects);
+        Assert.Empty(again.Messages());
     }
 
     [Fact]
@@ -85,6 +85,6 @@ public sealed class ResumableRelayTests
             new ToClient(PeerLeftNotice.Instance),
             new ToRoom(new LeaveRoom(Code, Partner)),
             new ToPartner(new PartnerGaveUp(Partner, Me)),
-        ], over.Effects);
+        ], over.Messages());
     }
 }

@@ -18,11 +18,11 @@ public sealed class RoomLostTests
     [InlineData(nameof(Paired))]
     public void A_lost_room_is_joined_again_with_the_same_attempt(string phase)
     {
-        var result = InPhase(phase).RoomLost(Code);
+        var result = InPhase(phase).Handle(new RoomLost(Code));
 
         // A paired member names its partner, so the rebuilt room never gives the partner's seat away.
         var partner = phase == "Paired" ? Partner : (SessionId?)null;
-        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Partner: partner))], result.Effects);
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Partner: partner))], result.Messages());
     }
 
     [Fact]
@@ -33,13 +33,13 @@ public sealed class RoomLostTests
         var again = paired.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin));
 
         Assert.Same(paired, again.State);
-        Assert.Empty(again.Effects); // no second peer.found
+        Assert.Empty(again.Messages()); // no second peer.found
     }
 
     [Fact]
     public void A_lost_room_of_another_code_is_none_of_our_business()
     {
-        Assert.Empty(Paired().RoomLost(OtherCode).Effects);
-        Assert.Empty(Idle().RoomLost(Code).Effects);
+        Assert.Empty(Paired().Handle(new RoomLost(OtherCode)).Messages());
+        Assert.Empty(Idle().Handle(new RoomLost(Code)).Messages());
     }
 }

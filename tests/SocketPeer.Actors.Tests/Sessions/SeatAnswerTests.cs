@@ -21,14 +21,14 @@ public sealed class SeatAnswerTests
     {
         var result = InPhase(phase).Handle(new CheckSeat(Me, Code));
 
-        Assert.Equal([new ToRoom(new SeatHeld(Code, Me))], result.Effects);
+        Assert.Equal([new ToRoom(new SeatHeld(Code, Me))], result.Messages());
     }
 
     [Fact]
     public void A_session_in_another_room_or_none_holds_no_seat_here()
     {
-        Assert.Equal([new ToRoom(new SeatVacant(Code, Me))], Waiting(OtherCode).Handle(new CheckSeat(Me, Code)).Effects);
-        Assert.Equal([new ToRoom(new SeatVacant(Code, Me))], Idle().Handle(new CheckSeat(Me, Code)).Effects);
+        Assert.Equal([new ToRoom(new SeatVacant(Code, Me))], Waiting(OtherCode).Handle(new CheckSeat(Me, Code)).Messages());
+        Assert.Equal([new ToRoom(new SeatVacant(Code, Me))], Idle().Handle(new CheckSeat(Me, Code)).Messages());
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class SeatAnswerTests
     {
         var away = Paired().Handle(new ClientOptIn(Me)).State.Handle(new ConnectionClosed(Me)).State;
 
-        Assert.Equal([new ToRoom(new SeatVacant(Code, Me))], away.Handle(new CheckSeat(Me, Code)).Effects);
+        Assert.Equal([new ToRoom(new SeatVacant(Code, Me))], away.Handle(new CheckSeat(Me, Code)).Messages());
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class SeatAnswerTests
         // The session was lost with its node; sharding made this one to deliver the check.
         var result = Unattached().Handle(new CheckSeat(Me, Code));
 
-        Assert.Equal([new ToRoom(new SeatVacant(Code, Me)), Stop.Instance], result.Effects);
+        Assert.Equal([new ToRoom(new SeatVacant(Code, Me)), Stop.Instance], result.Messages());
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class SeatAnswerTests
         var result = Paired().Handle(new SeatTaken(Me, Code));
 
         Assert.IsType<Idle>(result.State.Phase);
-        Assert.Equal([new ToClient(PeerLeftNotice.Instance), new ToClient(BusyNotice.Instance)], result.Effects);
+        Assert.Equal([new ToClient(PeerLeftNotice.Instance), new ToClient(BusyNotice.Instance)], result.Messages());
     }
 
     [Fact]
@@ -64,10 +64,10 @@ public sealed class SeatAnswerTests
     {
         var joining = Joining();
 
-        var result = joining.RetryJoin();
+        var result = joining.Handle(JoinRetryElapsed.Instance);
 
         Assert.Same(joining, result.State);
-        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin))], result.Effects);
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin))], result.Messages());
     }
 
     [Fact]
@@ -76,9 +76,9 @@ public sealed class SeatAnswerTests
         var claims = new ResumeClaims(Stranger, ResumeState.Waiting, Code, null, false, DateTimeOffset.UtcNow.AddMinutes(1));
         var successor = Idle().Handle(new ResumeConnection(Me, ActorRefs.Nobody, claims, 0)).State;
 
-        var result = successor.RetryJoin();
+        var result = successor.Handle(JoinRetryElapsed.Instance);
 
-        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Replaces: Stranger))], result.Effects);
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Replaces: Stranger))], result.Messages());
     }
 
     [Theory]
@@ -86,39 +86,39 @@ public sealed class SeatAnswerTests
     [InlineData(nameof(Waiting))]
     [InlineData(nameof(Paired))]
     public void An_answered_join_is_not_sent_again(string phase) =>
-        Assert.Empty(InPhase(phase).RetryJoin().Effects);
+        Assert.Empty(InPhase(phase).Handle(JoinRetryElapsed.Instance).Messages());
 
     [Fact]
     public void A_rejoin_of_a_lost_room_is_sent_again_until_the_rebuilt_room_answers()
     {
         // The join can reach the dead node's region before that region hears of the loss, and vanish.
-        var rejoining = Paired().RoomLost(Code).State;
+        var rejoining = Paired().Handle(new RoomLost(Code)).State;
         var again = new ToRoom(new JoinRoom(Code, Me, FirstJoin, Partner: Partner));
 
-        Assert.Equal([again], rejoining.RetryJoin().Effects);
+        Assert.Equal([again], rejoining.Handle(JoinRetryElapsed.Instance).Messages());
 
         var answered = rejoining.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin)).State;
         Assert.False(answered.Rejoining);
-        Assert.Empty(answered.RetryJoin().Effects);
+        Assert.Empty(answered.Handle(JoinRetryElapsed.Instance).Messages());
     }
 
     [Fact]
     public void A_partner_given_up_on_while_the_room_was_lost_leaves_us_rejoining_as_a_waiting_member()
     {
         // Both the room and the partner were on the node that died; their losses arrive in either order.
-        var waiting = Paired().RoomLost(Code).State.PartnerLost(Partner).State;
+        var waiting = Paired().Handle(new RoomLost(Code)).State.WatchedPartnerLost(Partner).State;
 
         Assert.IsType<Waiting>(waiting.Phase);
-        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin))], waiting.RetryJoin().Effects);
+        Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin))], waiting.Handle(JoinRetryElapsed.Instance).Messages());
         Assert.False(waiting.Handle(new WaitingForPeer(Me, Code, FirstJoin)).State.Rejoining);
     }
 
     [Fact]
     public void Leaving_the_room_ends_a_rejoin()
     {
-        var left = Waiting().RoomLost(Code).State.Handle(new ClientLeave(Me)).State;
+        var left = Waiting().Handle(new RoomLost(Code)).State.Handle(new ClientLeave(Me)).State;
 
         Assert.False(left.Rejoining);
-        Assert.Empty(left.RetryJoin().Effects);
+        Assert.Empty(left.Handle(JoinRetryElapsed.Instance).Messages());
     }
 }

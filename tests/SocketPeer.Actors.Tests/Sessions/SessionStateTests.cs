@@ -151,7 +151,7 @@ public sealed class SessionStateTests
         var result = Idle().Handle(RelayFrom(Partner, "\"late\""));
 
         Assert.Empty(result.WithoutHello());
-        Assert.Empty(result.State.Early);
+        Assert.Empty(result.State.Early());
     }
 
     [Fact]
@@ -186,7 +186,7 @@ public sealed class SessionStateTests
     [Fact]
     public void Peer_timeout_while_waiting_leaves_the_room_and_reports_peer_timeout()
     {
-        var result = Waiting().PeerTimedOut(Code);
+        var result = Waiting().Handle(new PeerTimeoutElapsed(Code));
 
         Assert.IsType<Idle>(result.State.Phase);
         Assert.Equal(2, result.WithoutHello().Count);
@@ -199,7 +199,7 @@ public sealed class SessionStateTests
     {
         var session = Waiting();
 
-        var result = session.PeerTimedOut(OtherCode);
+        var result = session.Handle(new PeerTimeoutElapsed(OtherCode));
 
         Assert.Same(session, result.State);
         Assert.Empty(result.WithoutHello());
@@ -213,7 +213,7 @@ public sealed class SessionStateTests
     {
         var session = InPhase(phase);
 
-        var result = session.PeerTimedOut(Code);
+        var result = session.Handle(new PeerTimeoutElapsed(Code));
 
         Assert.Same(session, result.State);
         Assert.Empty(result.WithoutHello());
@@ -264,7 +264,7 @@ public sealed class SessionStateTests
     {
         var result = Unattached().Handle(new WaitingForPeer(Me, Code, FirstJoin));
 
-        Assert.Equal([new ToRoom(new MemberAway(Code, Me)), Stop.Instance], result.Effects);
+        Assert.Equal([new ToRoom(new MemberAway(Code, Me)), Stop.Instance], result.Messages());
     }
 
     [Fact]
@@ -277,6 +277,6 @@ public sealed class SessionStateTests
             new ToRoom(new MemberAway(Code, Me)),
             new ToPartner(new PartnerHello(Partner, Me, Code)),
             Stop.Instance,
-        ], result.Effects);
+        ], result.Messages());
     }
 }

@@ -23,8 +23,8 @@ public sealed class SuccessorSessionTests
         var result = Idle().Handle(new ResumeConnection(Me, ActorRefs.Nobody, ClaimsOf(Predecessor, ResumeState.Paired), Received: 7));
 
         Assert.Equal(new Paired(Code, Partner, FirstJoin), result.State.Phase);
-        Assert.True(result.State is { Confirming: true, Replaying: true, Resumable: true, InSeq: 7 });
-        Assert.Equal([new ToPartner(new PartnerResumed(Partner, Me, Code, 7, Replaces: Predecessor))], result.Effects);
+        Assert.True(result.State is { Confirming: true, Replaying: true, Resumable: true, Phase: Paired { InSeq: 7 } });
+        Assert.Equal([new ToPartner(new PartnerResumed(Partner, Me, Code, 7, Replaces: Predecessor))], result.Messages());
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class SuccessorSessionTests
         [
             new ToClient(new ResumedNotice(3, ResumeState.Paired)),
             new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Partner: Partner, Replaces: Predecessor)),
-        ], confirmed.Effects);
+        ], confirmed.Messages());
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class SuccessorSessionTests
         [
             new ToClient(new ResumedNotice(0, ResumeState.Waiting)),
             new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true, Replaces: Predecessor)),
-        ], result.Effects);
+        ], result.Messages());
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class SuccessorSessionTests
     {
         var result = Paired().Handle(new ResumeConnection(Me, ActorRefs.Nobody, ClaimsOf(Predecessor, ResumeState.Paired), 0));
 
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.Messages());
     }
 
     [Fact]
@@ -72,8 +72,8 @@ public sealed class SuccessorSessionTests
         var result = s.Handle(new PartnerResumed(Me, successor, Code, Received: 1, Replaces: Partner));
 
         Assert.Equal(new Paired(Code, successor, FirstJoin), result.State.Phase);
-        Assert.Equal(new ToPartner(new PartnerResumeAnswer(successor, Me, ResumeVerdict.Accepted, 0)), result.Effects[0]);
-        var replayed = Assert.Single(result.Effects.OfType<ToPartner>().Select(e => e.Message).OfType<PartnerRelay>());
+        Assert.Equal(new ToPartner(new PartnerResumeAnswer(successor, Me, ResumeVerdict.Accepted, 0)), result.Messages()[0]);
+        var replayed = Assert.Single(result.Messages().OfType<ToPartner>().Select(e => e.Message).OfType<PartnerRelay>());
         Assert.Equal((successor, 2L), (replayed.Session, replayed.Seq));
     }
 
@@ -91,11 +91,11 @@ public sealed class SuccessorSessionTests
 
         var result = s.Handle(new PeerFound(Me, Code, Partner, Initiator: false, FirstJoin, PartnerResumable: true));
 
-        Assert.Empty(result.Effects);
+        Assert.Empty(result.Messages());
         Assert.Equal(new Paired(Code, successor, FirstJoin), result.State.Phase);
         // Anyone else the room pairs us with is still a new partner (one we missed the departure of).
         var stranger = result.State.Handle(new PeerFound(Me, Code, new SessionId("stranger"), Initiator: false, FirstJoin));
-        Assert.Contains(new ToClient(PeerLeftNotice.Instance), stranger.Effects);
+        Assert.Contains(new ToClient(PeerLeftNotice.Instance), stranger.Messages());
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class SuccessorSessionTests
     {
         var result = ResumablePaired().Handle(new PartnerResumed(Me, new SessionId("successor"), Code, 0, Replaces: new SessionId("a-stranger")));
 
-        Assert.Equal([new ToPartner(new PartnerResumeAnswer(new SessionId("successor"), Me, ResumeVerdict.Refused, 0))], result.Effects);
+        Assert.Equal([new ToPartner(new PartnerResumeAnswer(new SessionId("successor"), Me, ResumeVerdict.Refused, 0))], result.Messages());
     }
 
     /// <summary>
@@ -122,12 +122,12 @@ public sealed class SuccessorSessionTests
 
         var result = s.Handle(new PartnerResumed(Me, successor, Code, Received: 0, Replaces: Partner));
 
-        Assert.Equal(3, result.State.InSeq);
-        Assert.Equal(new ToPartner(new PartnerResumeAnswer(successor, Me, ResumeVerdict.Accepted, 2)), result.Effects[0]);
+        Assert.Equal(3, result.State.Pairing().InSeq);
+        Assert.Equal(new ToPartner(new PartnerResumeAnswer(successor, Me, ResumeVerdict.Accepted, 2)), result.Messages()[0]);
         // What the successor's client re-sends from 3 on: 3 is a duplicate here, 4 is new.
         var resent = result.State.Handle(RelayFrom(successor, "3") with { Seq = 3 });
-        Assert.Empty(resent.Effects);
+        Assert.Empty(resent.Messages());
         var next = resent.State.Handle(RelayFrom(successor, "4") with { Seq = 4 });
-        Assert.Equal(4, Assert.IsType<RelayedNotice>(Assert.IsType<ToClient>(Assert.Single(next.Effects)).Message).Seq);
+        Assert.Equal(4, Assert.IsType<RelayedNotice>(Assert.IsType<ToClient>(Assert.Single(next.Messages())).Message).Seq);
     }
 }

@@ -7,5 +7,31 @@ public static class TransitionExtensions
 {
     /// <summary>The effects without the <see cref="PartnerHello"/> every pairing sends (tested on its own).</summary>
     public static IReadOnlyList<SessionEffect> WithoutHello(this SessionTransition t) =>
-        [.. t.Effects.Where(e => e is not ToPartner { Message: PartnerHello })];
+        [.. t.Messages().Where(e => e is not ToPartner { Message: PartnerHello })];
+
+    /// <summary>
+    /// What the transition tells others, and whether it stops: the effects without the bookkeeping
+    /// every change of state brings (timers, gauges, tokens; tested on their own).
+    /// </summary>
+    public static IReadOnlyList<SessionEffect> Messages(this SessionTransition t) =>
+        [.. t.Effects.Where(e => e is ToClient or ToRoom or ToPartner or Stop)];
+
+    /// <summary>The actor watched <paramref name="partner"/>'s entity, and that entity stopped.</summary>
+    public static SessionTransition WatchedPartnerLost(this SessionState s, SessionId partner) =>
+        s.Handle(new PartnerWatched(partner)).State.Handle(PartnerLost.Instance);
+}
+
+/// <summary>What a session's phase holds, for tests that look at it.</summary>
+internal static class PhaseViews
+{
+    /// <summary>The pairing this session is in (fails the test if it is in none).</summary>
+    public static SessionPhase.Paired Pairing(this SessionState s) => Assert.IsType<SessionPhase.Paired>(s.Phase);
+
+    /// <summary>The early relays the phase keeps (none outside joining and waiting).</summary>
+    public static System.Collections.Immutable.ImmutableList<PartnerRelay> Early(this SessionState s) => s.Phase switch
+    {
+        SessionPhase.Joining j => j.Early,
+        SessionPhase.Waiting w => w.Early,
+        _ => [],
+    };
 }

@@ -8,24 +8,23 @@ namespace SocketPeer.Actors.Tests.Infrastructure.Cluster;
 /// <summary>
 /// Sessions of a <see cref="ClusterWorld"/>, emulating what <see cref="PeerSessionActor"/> adds to
 /// <see cref="SessionState"/>: it watches the room that answered it and the partner that said hello
-/// (their loss is <c>RoomLost</c> / <c>PartnerLost</c>), tells the partner directly once it knows its
-/// incarnation (<c>PartnerRoute</c>), runs its timers, and stops when unattached for 30 s.
+/// (their loss is <see cref="RoomLost"/> / <see cref="PartnerLost"/>), tells the partner directly once
+/// it knows its incarnation (<c>PartnerRoute</c>), runs the timers the state asks for, and stops when
+/// unattached for 30 s.
 /// </summary>
 internal sealed partial class ClusterWorld
 {
     /// <summary>PeerSessionActor's receive timeout for an entity no connection attached to.</summary>
-    public static readonly TimeSpan UnattachedLifetime = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan UnattachedLifetime = SessionSettings.UnattachedLifetime;
 
     /// <summary>An unanswered join or re-join is sent again this often.</summary>
-    public static readonly TimeSpan JoinRetry = PeerSessionActor.JoinRetry;
+    public static readonly TimeSpan JoinRetry = SessionSettings.JoinRetry;
 
     /// <summary>SocketPeer:PeerTimeout's default.</summary>
-    public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan PeerTimeout = SessionSettings.DefaultPeerTimeout;
 
-    private readonly TimeSpan _peerTimeout;
-
-    /// <summary>SocketPeer:Resume:Grace's default (the original protocol never starts these timers; kept for fidelity).</summary>
-    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+    /// <summary>The sessions' settings (resume with its defaults; the original protocol never starts those timers).</summary>
+    private readonly SessionSettings _settings;
 
     private void ToSession(object message, Envelope envelope)
     {
@@ -41,12 +40,12 @@ internal sealed partial class ClusterWorld
             session = new SessionEntity(NewRef($"session:{id}", envelope.To), SessionState.New(id));
             _sessions[id] = session;
             Note($"    new entity {session.Self}");
-            StartTimer(session, "ReceiveTimeout", UnattachedLifetime, s => Apply(s, new SessionTransition(s.State, [Stop.Instance])));
+            StartTimer(session, "ReceiveTimeout", UnattachedLifetime, s => Apply(s, s.State.Handle(NoConnectionCame.Instance)));
         }
         else if (session.Timers.ContainsKey("ReceiveTimeout"))
         {
             // Any message resets an actor's receive timeout.
-            StartTimer(session, "ReceiveTimeout", UnattachedLifetime, s => Apply(s, new SessionTransition(s.State, [Stop.Instance])));
+            StartTimer(session, "ReceiveTimeout", UnattachedLifetime, s => Apply(s, s.State.Handle(NoConnectionCame.Instance)));
         }
         Receive(session, message, envelope.Sender);
     }
@@ -83,7 +82,7 @@ internal sealed partial class ClusterWorld
                 if (accepted && session.State.Phase is Paired answered && answered.Partner == m.From) WatchPartner(session, m.From, sender);
                 break;
             case Terminated t: OnTerminated(session, t.Who); break;
-            case IWithSessionId m: Apply(session, StateInputs.Session(s, m)); break;
+            case IWithSessionId m: Apply(session, s.Handle(m)); break;
         }
     }
 
@@ -92,13 +91,13 @@ internal sealed partial class ClusterWorld
         if (who == session.Room && session.RoomCode is { } code)
         {
             session.Room = null;
-            Apply(session, session.State.RoomLost(code));
+            Apply(session, session.State.Handle(new RoomLost(code)));
         }
-        else if (who == session.Partner && session.PartnerId is { } partner)
+        else if (who == session.Partner && session.State.WatchedPartner is { } partner)
         {
             session.Partner = null;
             session.RegionUsedFor.Add(partner);
-            Apply(session, session.State.PartnerLost(partner));
+            Apply(session, session.State.Handle(PartnerLost.Instance));
         }
     }
 
@@ -119,23 +118,10 @@ internal sealed partial class ClusterWorld
         if (sender is null || sender == session.Partner || !IsAlive(session.Self)) return;
         if (session.Partner is { } old) Unwatch(session.Self, old);
         session.Partner = sender;
-        session.PartnerId = partner;
         Watch(session.Self, sender);
         session.RoutePartner = partner;
         session.RouteRef = sender;
-        KeepHelloing(session);
-    }
-
-    /// <summary>PeerSessionActor.KeepHelloing: while paired without watching the partner, hello again every second.</summary>
-    private void KeepHelloing(SessionEntity session)
-    {
-        if (!IsAlive(session.Self)) return;
-        var unwatched = session.State.Phase is Paired p && !session.State.Confirming
-            && (session.Partner is null || session.PartnerId != p.Partner);
-        if (unwatched && !session.Timers.ContainsKey("HelloAgain"))
-            StartPeriodicTimer(session, "HelloAgain", PeerSessionActor.HelloAgainEvery, s => Apply(s, s.State.HelloAgain()));
-        else if (!unwatched)
-            CancelTimer(session, "HelloAgain");
+        Apply(session, session.State.Handle(new PartnerWatched(partner)));
     }
 
     private static void PartnerSpeaks(SessionEntity session, SessionId from, EntityRef? sender)
@@ -168,13 +154,28 @@ internal sealed partial class ClusterWorld
                         _sent.TryAdd(Payload(relay.Payload), new SentRelay(relay.From, relay.Session, relay.Code, transition.State.Phase));
                     ToPartner(session, m.Message);
                     break;
+                case StartTimer m:
+                    StartTimer(session, m.Timer, m.Fires);
+                    break;
+                case CancelTimer m:
+                    CancelTimer(session, m.Timer.ToString());
+                    break;
                 case Stop:
                     StopSession(session);
                     break;
             }
         }
-        Account(session, before, session.State);
-        KeepHelloing(session);
+    }
+
+    /// <summary>Timers.StartSingleTimer / StartPeriodicTimer as PeerSessionActor runs them. Tokens are not modelled.</summary>
+    private void StartTimer(SessionEntity session, SessionTimer timer, ISessionInput fires)
+    {
+        if (timer is SessionTimer.TokenRefresh || !IsAlive(session.Self)) return;
+        var (after, periodic) = _settings.Schedule(timer);
+        if (periodic)
+            StartPeriodicTimer(session, timer.ToString(), after, s => Apply(s, s.State.Handle(fires)));
+        else
+            StartTimer(session, timer.ToString(), after, s => Apply(s, s.State.Handle(fires)));
     }
 
     /// <summary>PeerSessionActor.ToPartner: direct to a known incarnation unless the region was ever used for it.</summary>
@@ -204,42 +205,6 @@ internal sealed partial class ClusterWorld
         _sessions.Remove(session.State.Id);
         CancelTimers(session);
         Terminate(session.Self);
-    }
-
-    /// <summary>PeerSessionActor.Account: the timers that follow state changes.</summary>
-    private void Account(SessionEntity session, SessionState before, SessionState after)
-    {
-        if (!IsAlive(session.Self)) return;
-        if (before.Phase is Waiting != after.Phase is Waiting)
-        {
-            if (after.Phase is Waiting w)
-                StartTimer(session, "PeerTimeout", _peerTimeout, s => Apply(s, s.State.PeerTimedOut(w.Code)));
-            else
-                CancelTimer(session, "PeerTimeout");
-        }
-        if (AwaitsRoom(before) != AwaitsRoom(after))
-        {
-            if (AwaitsRoom(after))
-                StartPeriodicTimer(session, "JoinRetry", JoinRetry, s => Apply(s, s.State.RetryJoin()));
-            else
-                CancelTimer(session, "JoinRetry");
-        }
-        Toggle(session, before.Away, after.Away, "Grace", s => s.State.GraceExpired());
-        Toggle(session, before.Confirming, after.Confirming, "Confirm", s => s.State.ConfirmExpired());
-        Toggle(session, before.Replaying, after.Replaying, "Replay", s => s.State.ReplayWaitExpired());
-        if (after.PartnerAway && !before.PartnerAway && after.Phase is Paired p)
-            StartTimer(session, "PartnerGrace", Grace, s => Apply(s, s.State.PartnerGraceExpired(p.Partner)));
-        else if (!after.PartnerAway && before.PartnerAway)
-            CancelTimer(session, "PartnerGrace");
-    }
-
-    /// <summary>PeerSessionActor.AwaitsRoom: a join, or a re-join of a lost room, not answered yet.</summary>
-    private static bool AwaitsRoom(SessionState state) => state.Phase is Joining || state.Rejoining;
-
-    private void Toggle(SessionEntity session, bool before, bool after, string key, Func<SessionEntity, SessionTransition> fired)
-    {
-        if (after && !before) StartTimer(session, key, Grace, s => Apply(s, fired(s)));
-        else if (!after && before) CancelTimer(session, key);
     }
 
     /// <summary>Timers.StartSingleTimer: a timer of the same key replaces the running one.</summary>

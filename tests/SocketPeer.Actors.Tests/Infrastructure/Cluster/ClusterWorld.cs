@@ -56,7 +56,7 @@ internal sealed partial class ClusterWorld
     /// <param name="peerTimeout">the sessions' <c>PeerTimeout</c> (default: <see cref="PeerTimeout"/>)</param>
     public ClusterWorld(int nodes, IReadOnlyList<PairCode> codes, TimeSpan? peerTimeout = null)
     {
-        _peerTimeout = peerTimeout ?? PeerTimeout;
+        _settings = new SessionSettings(peerTimeout ?? PeerTimeout);
         _nodes = new SimNodes(nodes);
         for (var i = 0; i < codes.Count; i++)
         {

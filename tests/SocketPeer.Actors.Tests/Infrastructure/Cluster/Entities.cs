@@ -31,7 +31,6 @@ internal sealed class SessionEntity(EntityRef self, SessionState state)
     public EntityRef? Room { get; set; }
     public PairCode? RoomCode { get; set; }
     public EntityRef? Partner { get; set; }
-    public SessionId? PartnerId { get; set; }
 
     // PartnerRoute, with entity refs for actor refs.
     public SessionId? RoutePartner { get; set; }
