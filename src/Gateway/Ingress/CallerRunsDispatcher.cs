@@ -22,6 +22,9 @@ public sealed class CallerRunsDispatcher : MessageDispatcher
 
     [ThreadStatic] private static bool _running;
 
+    /// <summary>An execution context with nothing in it: what a new thread starts with.</summary>
+    private static readonly ExecutionContext Clean = CleanContext();
+
     private CallerRunsDispatcher(MessageDispatcherConfigurator configurator) : base(configurator)
     {
         Id = DispatcherId;
@@ -39,12 +42,24 @@ public sealed class CallerRunsDispatcher : MessageDispatcher
         _running = true;
         try
         {
-            run.Run();
+            // On a clean context, not the reader's: the lane serves every socket on it, so the waking
+            // socket's log scope and trace must not follow what the run does for the others.
+            ExecutionContext.Run(Clean, static r => ((IRunnable)r!).Run(), run);
         }
         finally
         {
             _running = false;
         }
+    }
+
+    /// <summary>Captured on a thread started without the caller's context (a pool thread may not be clean).</summary>
+    private static ExecutionContext CleanContext()
+    {
+        ExecutionContext? clean = null;
+        var thread = new Thread(() => clean = ExecutionContext.Capture());
+        thread.UnsafeStart();
+        thread.Join();
+        return clean ?? throw new InvalidOperationException("a new thread has no execution context to capture");
     }
 
     /// <summary>Nothing to stop: the dispatcher owns no threads.</summary>

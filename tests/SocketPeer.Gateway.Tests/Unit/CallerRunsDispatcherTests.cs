@@ -27,6 +27,23 @@ public sealed class CallerRunsDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_on_the_caller_s_thread_does_not_see_the_caller_s_async_locals()
+    {
+        var scope = new AsyncLocal<string?>();
+        var seen = new TaskCompletionSource<(int Thread, string? Scope)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var actor = Spawn(_ => seen.TrySetResult((Environment.CurrentManagedThreadId, scope.Value)));
+        await Ready(actor);
+
+        var caller = await OnOwnThread(() =>
+        {
+            scope.Value = "the waking socket's log scope";
+            actor.Tell("ping");
+        });
+
+        Assert.Equal((caller, (string?)null), await seen.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task An_actor_woken_inside_another_run_never_runs_nested_on_its_stack()
     {
         var nested = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
