@@ -82,6 +82,23 @@ public sealed class OptionsValidationTests
     [InlineData("SocketPeer:OutboundQueueBytes", "1000", "OutboundQueueBytes")]
     [InlineData("SocketPeer:EmptyFramesPerMessage", "-1", "EmptyFramesPerMessage")]
     [InlineData("SocketPeer:PairCode:Pattern", "a)(b", "Pattern")]
+    [InlineData("SocketPeer:ConnectBurst", "2", "ConnectBurst")] // below ConnectionsPerAddress (32)
+    [InlineData("SocketPeer:PairBurst", "2", "PairBurst")]
+    [InlineData("SocketPeer:Ice:CredentialBurst", "2", "CredentialBurst")]
+    [InlineData("SocketPeer:ConnectsPerMinute", "0", "ConnectsPerMinute")]
+    [InlineData("SocketPeer:PairsPerMinute", "0", "PairsPerMinute")]
+    [InlineData("SocketPeer:BusyPerMinute", "0", "BusyPerMinute")]
+    [InlineData("SocketPeer:BusyBurst", "0", "BusyBurst")]
+    [InlineData("SocketPeer:Ice:CredentialsPerMinute", "0", "CredentialsPerMinute")]
+    [InlineData("SocketPeer:IPv6PrefixLength", "129", "IPv6PrefixLength")]
+    [InlineData("SocketPeer:IPv6PrefixLength", "8", "IPv6PrefixLength")]
+    [InlineData("SocketPeer:IPv4PrefixLength", "33", "IPv4PrefixLength")]
+    [InlineData("SocketPeer:TrustedProxies:0", "ingress-nginx", "TrustedProxies")]
+    [InlineData("SocketPeer:TrustedProxies:0", "10.1.2.3/8", "TrustedProxies")]
+    [InlineData("SocketPeer:ManagementUrl", "https://127.0.0.1:9090", "ManagementUrl")]
+    [InlineData("SocketPeer:ManagementUrl", "http://metrics.example.com:9090", "ManagementUrl")]
+    [InlineData("SocketPeer:ManagementUrl", "not a url", "ManagementUrl")]
+    [InlineData("FORWARDEDHEADERS_ENABLED", "true", "TrustedProxies")]
     public async Task An_invalid_option_stops_the_host_with_a_message_naming_it(string key, string value, string named)
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => SocketPeerServer.StartAsync((key, value)));
