@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SocketPeer.Gateway.Hosting;
 using SocketPeer.Testing;
 
 namespace SocketPeer.Gateway.Tests;
@@ -103,6 +104,15 @@ public sealed class OptionsValidationTests
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => SocketPeerServer.StartAsync((key, value)));
         Assert.Contains(named, failure.Message);
+    }
+
+    [Fact]
+    public void The_management_port_may_not_be_a_public_port()
+    {
+        // Building the host maps the endpoints, which reads (and so validates) the options; nothing binds.
+        var failure = Assert.Throws<OptionsValidationException>(() =>
+            SocketPeerApp.Create(["--urls", "http://127.0.0.1:18080", "--SocketPeer:ManagementUrl=http://127.0.0.1:18080"]));
+        Assert.Contains("port 18080", failure.Message);
     }
 }
 
