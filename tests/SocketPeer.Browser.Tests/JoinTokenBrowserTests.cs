@@ -4,6 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 using SocketPeer.Gateway.JoinTokens;
 using SocketPeer.Testing;
 using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
 
 namespace SocketPeer.Browser.Tests;
 
@@ -102,5 +103,28 @@ public sealed class JoinTokenBrowserTests(JoinTokenBrowserFixture fixture, ITest
         await page.WaitAsync("() => window.events.some(e => e.name === 'server.error')");
         var first = await page.Page.EvaluateAsync<string>("() => window.events.find(e => e.name === 'server.error').arg.code");
         Assert.Equal("unknown-type", first);
+    }
+
+    [Fact]
+    public async Task The_demo_pairs_with_a_token_in_its_address_and_says_what_is_missing_without_one()
+    {
+        var code = Codes.New();
+        async Task<Microsoft.Playwright.IPage> OpenDemoAsync(string name, string? token)
+        {
+            var page = await NewPageAsync(name);
+            var query = token is null ? "" : "?token=" + Uri.EscapeDataString(token);
+            await page.GotoAsync(new Uri(Server.Http, "/" + query + "#" + Uri.EscapeDataString(code)).AbsoluteUri);
+            return page;
+        }
+
+        var without = await OpenDemoAsync("without", token: null);
+        await Expect(without.Locator("#notice")).ToContainTextAsync("join token");
+
+        var alice = await OpenDemoAsync("alice", JoinTokenBrowserFixture.Mint(code));
+        await Expect(alice.Locator("#state")).ToHaveAttributeAsync("data-state", "waiting");
+        var bob = await OpenDemoAsync("bob", JoinTokenBrowserFixture.Mint(code));
+        await Expect(alice.Locator("#state")).ToHaveAttributeAsync("data-state", "connected");
+        await Expect(bob.Locator("#state")).ToHaveAttributeAsync("data-state", "connected");
+        await Expect(alice.Locator("#share-link")).Not.ToContainTextAsync("token");
     }
 }
