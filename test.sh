@@ -22,6 +22,8 @@ fi
 
 # Deploy tests validate rendered manifests against the Kubernetes API schemas (pinned by the lockfile).
 npm ci --prefix deploy/validate --no-audit --no-fund --silent || { echo "could not install deploy/validate"; exit 1; }
+# The client package's tests type-check against its declarations with src/Client's pinned TypeScript.
+npm ci --prefix src/Client --no-audit --no-fund --silent || { echo "could not install src/Client's dev tools"; exit 1; }
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
