@@ -117,6 +117,14 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             Acknowledge();
             return;
         }
+        if (_state.Refuses(resume) is { } refusal)
+        {
+            // The live owner keeps its socket; the resuming socket goes on with its own session.
+            _log.Info("Session {0} refused a resume: {1}", _state.Id, refusal);
+            resume.Connection.Tell(new ResumeRefusedNotice(_state.Id, refusal));
+            Acknowledge();
+            return;
+        }
         if (!_connection.IsNobody() && !_connection.Equals(resume.Connection))
             _connection.Tell(SessionMovedNotice.Instance); // the old socket, if it still lives, is closed 4001
         _connection = resume.Connection;
@@ -245,7 +253,6 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
                 case ToClient m: ToClient(m.Message); break;
                 case ToRoom m: _rooms.Tell(m.Message); break;
                 case ToPartner m: ToPartner(m.Message); break;
-                case SendToken: GiveToken(); break;
                 case StartTimer m: StartTimer(m.Timer, m.Fires); break;
                 case CancelTimer m: Timers.Cancel(m.Timer); break;
                 case Gauge m: Move(m.Which, m.By); break;
@@ -288,27 +295,15 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>What the client hears goes to its socket, if one serves it; <c>session</c> gets its token here.</summary>
+    /// <summary>What the client hears goes to its socket, if one serves it; <c>session</c> gets the grace period here.</summary>
     private void ToClient(IClientMessage message)
     {
         if (message is SessionStarted started)
-            message = started with { Token = IssueToken(), ResumeGraceSeconds = (int)_settings.Resume.Grace.TotalSeconds };
+            message = started with { ResumeGraceSeconds = (int)_settings.Resume.Grace.TotalSeconds };
         if (!_connection.IsNobody()) Deliver(message);
     }
 
     private void Deliver(ISocketPeerMessage message) => _connection.Tell(message);
-
-    private string IssueToken()
-    {
-        var (state, code, partner) = _state.Claims;
-        return _settings.Resume.Tokens.Issue(_state.Id, state, code, partner, _state.PartnerResumable);
-    }
-
-    /// <summary>A token reaches the client only through a socket: an absent one gets the next on its return.</summary>
-    private void GiveToken()
-    {
-        if (!_connection.IsNobody()) Deliver(new TokenNotice(IssueToken()));
-    }
 
     private void BeginStop()
     {

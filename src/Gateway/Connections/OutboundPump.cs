@@ -45,6 +45,8 @@ public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator r
             case SessionLeavingNotice leaving:
                 session.Left(leaving.Session);
                 return true;
+            case ResumeRefusedNotice refused:
+                return await HandleAsync(resume.Refused(refused, session), outbox, writer, session, idle, budget, over);
             case SessionMovedNotice:
                 await writer.CloseAsync(CloseCodes.SessionResumed, "session-resumed");
                 return false;
