@@ -20,14 +20,19 @@ public sealed partial record SessionState
     /// <summary>
     /// Every token the client gets is numbered, in the order it gets them: each <c>session</c> message
     /// and each <see cref="SendToken"/> carries claims of the next generation, vouching for the state
-    /// the transition ends in. A token asked for while no socket serves the client is not issued (the
-    /// client gets one with its next <c>session</c>), so the latest issued is the latest it can hold.
+    /// the transition ends in. A token asked for while no socket serves the client, or by a transition
+    /// that ends the session, is not issued (the client gets one with its next <c>session</c>), so the
+    /// latest issued is the latest the client can hold.
     /// </summary>
     private static SessionTransition Tokened(SessionTransition t)
     {
         var due = false;
-        for (var i = 0; i < t.Effects.Count && !due; i++)
-            due = t.Effects[i] is SendToken or ToClient { Message: SessionStarted };
+        var stops = false;
+        for (var i = 0; i < t.Effects.Count; i++)
+        {
+            due |= t.Effects[i] is SendToken or ToClient { Message: SessionStarted };
+            stops |= t.Effects[i] is Stop;
+        }
         if (!due) return t;
         var state = t.State;
         var issued = state.TokensIssued;
@@ -36,7 +41,7 @@ public sealed partial record SessionState
         {
             switch (effect)
             {
-                case SendToken when state.Away || state.Phase is Unattached:
+                case SendToken when stops || state.Away || state.Phase is Unattached:
                     break;
                 case SendToken:
                     effects.Add(new ToClient(new TokenNotice(state.ClaimsOf(++issued))));

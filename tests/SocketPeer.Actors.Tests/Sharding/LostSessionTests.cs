@@ -25,7 +25,7 @@ public sealed class LostSessionTests(ITestOutputHelper output)
         await Send(new ClientRelay(b, RelayKind.Data, Utf8("two"))); // kept by b's session for a
 
         var connection = CreateTestProbe();
-        var claims = new ResumeClaims(a, ResumeState.Paired, _code, b, PartnerResumable: true, DateTimeOffset.UtcNow.AddMinutes(5));
+        var claims = new ResumeClaims(a, ResumeState.Paired, _code, b, PartnerResumable: true, Generation: 1);
         await Send(new ResumeConnection(a, connection.Ref, claims, Received: 1));
 
         connection.ExpectMsg<SessionStarted>(s => s.Id == a, Timeout);
@@ -49,7 +49,7 @@ public sealed class LostSessionTests(ITestOutputHelper output)
 
         // The gateway found a's node unreachable: the new socket's own session takes over.
         var (successor, connection) = await Connect();
-        var claims = new ResumeClaims(a, ResumeState.Paired, _code, b, PartnerResumable: true, DateTimeOffset.UtcNow.AddMinutes(5));
+        var claims = new ResumeClaims(a, ResumeState.Paired, _code, b, PartnerResumable: true, Generation: 1);
         await Send(new ResumeConnection(successor, connection.Ref, claims, Received: 0));
 
         var resumed = connection.FishForMessage<ResumedNotice>(_ => true, Timeout);
@@ -68,7 +68,7 @@ public sealed class LostSessionTests(ITestOutputHelper output)
         await Kill(a);
 
         var connection = CreateTestProbe();
-        var claims = new ResumeClaims(a, ResumeState.Idle, null, null, PartnerResumable: false, DateTimeOffset.UtcNow.AddMinutes(5));
+        var claims = new ResumeClaims(a, ResumeState.Idle, null, null, PartnerResumable: false, Generation: 1);
         await Send(new ResumeConnection(a, connection.Ref, claims, Received: 0, AnswerBy: DateTimeOffset.UtcNow.AddSeconds(-1)));
 
         connection.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
