@@ -10,7 +10,6 @@ namespace SocketPeer.Actors.Tests.Sessions;
 /// </summary>
 internal static class ResumeScenario
 {
-    /// <summary>When the claims' tokens expire: far enough ahead that no test reaches it.</summary>
     /// <summary>The generation of the tokens these tests present: the latest of their sessions (none issues this many).</summary>
     public const long Latest = 1000;
 
