@@ -74,6 +74,34 @@ public sealed class LostSessionTests(ITestOutputHelper output)
         connection.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
+    [Fact]
+    public async Task A_superseded_token_is_refused_to_its_socket_and_the_owner_keeps_its_own()
+    {
+        var (a, owner) = await ConnectResumable(); // tokens 1 (session) and 2 (opted in)
+        await Send(new ClientPair(a, _code));
+        owner.FishForMessage<TokenNotice>(n => n.Claims.Generation == 3, Timeout);
+
+        var stale = CreateTestProbe();
+        await Send(new ResumeConnection(a, stale.Ref, new ResumeClaims(a, ResumeState.Idle, null, null, false, Generation: 1), 0));
+
+        stale.ExpectMsg<ResumeRefusedNotice>(n => n.Session == a && n.Why == ResumeRefusal.Superseded, Timeout);
+        await Send(new ClientRelay(a, RelayKind.Data, Utf8("still mine")));
+        owner.FishForMessage<ISocketPeerMessage>(m => m is SessionMovedNotice ? throw new Xunit.Sdk.XunitException("the owner was moved off")
+            : m is RefusedNotice { Refusal: Refusal.NotPaired }, Timeout); // the owner's socket still hears its session
+    }
+
+    [Fact]
+    public async Task An_idle_token_of_a_session_that_is_gone_is_refused_and_brings_nothing_back()
+    {
+        var (a, _) = await ConnectResumable();
+        await Kill(a);
+
+        var connection = CreateTestProbe();
+        await Send(new ResumeConnection(a, connection.Ref, new ResumeClaims(a, ResumeState.Idle, null, null, false, Generation: 2), 0));
+
+        connection.ExpectMsg<ResumeRefusedNotice>(n => n.Session == a && n.Why == ResumeRefusal.Ended, Timeout);
+    }
+
     /// <summary>Two resumable sessions paired on this test's code; b's connection has seen peer.found.</summary>
     private async Task<(SessionId A, SessionId B, Akka.TestKit.TestProbe BConnection)> PairResumable()
     {
