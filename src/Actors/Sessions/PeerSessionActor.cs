@@ -101,6 +101,22 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             Acknowledge();
             return;
         }
+        if (resume.Claims.Session == _state.Id && _connection.Equals(resume.Connection) && _state.Phase is not Unattached)
+        {
+            // The gateway asked again (the first one may have been lost with a node): answered already
+            // (and tokens issued since may have made the one it carries too old to take now).
+            Acknowledge();
+            return;
+        }
+        if (_state.Refuses(resume) is { } refusal)
+        {
+            // The live owner keeps its socket; the resuming socket goes on with its own session. Before
+            // the leaving check: a refused token must not have this session succeeded instead.
+            _log.Info("Session {0} refused a resume: {1}", _state.Id, refusal);
+            resume.Connection.Tell(new ResumeRefusedNotice(_state.Id, refusal));
+            Acknowledge();
+            return;
+        }
         if (resume.AnswerBy is not null && NodeStopping.Get(Context.System).IsStopping(Context.System) && PartnerLivesElsewhere())
         {
             // This node is leaving: taking the socket now would hand it a session that is handed
@@ -108,20 +124,6 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             // if the partner lives on another node: a partner leaving with this node would be
             // succeeded too, and the two successors could not find each other.
             resume.Connection.Tell(new SessionLeavingNotice(_state.Id));
-            Acknowledge();
-            return;
-        }
-        if (resume.Claims.Session == _state.Id && _connection.Equals(resume.Connection) && _state.Phase is not Unattached)
-        {
-            // The gateway asked again (the first one may have been lost with a node): answered already.
-            Acknowledge();
-            return;
-        }
-        if (_state.Refuses(resume) is { } refusal)
-        {
-            // The live owner keeps its socket; the resuming socket goes on with its own session.
-            _log.Info("Session {0} refused a resume: {1}", _state.Id, refusal);
-            resume.Connection.Tell(new ResumeRefusedNotice(_state.Id, refusal));
             Acknowledge();
             return;
         }

@@ -46,7 +46,8 @@ public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator r
                 session.Left(leaving.Session);
                 return true;
             case ResumeRefusedNotice refused:
-                return await HandleAsync(resume.Refused(refused, session), outbox, writer, session, idle, budget, over);
+                return resume.Refused(refused, session) is not { } error
+                    || await HandleAsync(error, outbox, writer, session, idle, budget, over);
             case SessionMovedNotice:
                 await writer.CloseAsync(CloseCodes.SessionResumed, "session-resumed");
                 return false;

@@ -58,16 +58,15 @@ public sealed class ResumeCoordinator(
     /// <summary>
     /// <paramref name="refused"/>'s session did not take this socket back (a superseded token, or a
     /// session that ended): the socket goes on with its own session, which serves it again, and the
-    /// wait for an answer ends. Returns what the client hears.
+    /// wait for an answer ends. Returns what the client hears, or null when the socket no longer
+    /// serves that session (its own session succeeded it meanwhile): then the refusal is moot.
     /// </summary>
-    public ServerErrorNotice Refused(ResumeRefusedNotice refused, ConnectionSession connection)
+    public ServerErrorNotice? Refused(ResumeRefusedNotice refused, ConnectionSession connection)
     {
-        if (connection.Serving == refused.Session)
-        {
-            connection.Serve(connection.Own);
-            connection.Region.Tell(new HandOver(connection.Own, connection.Own), ActorRefs.NoSender);
-        }
         connection.Answered(refused.Session);
+        if (connection.Serving != refused.Session) return null;
+        connection.Serve(connection.Own);
+        connection.Region.Tell(new HandOver(connection.Own, connection.Own), ActorRefs.NoSender);
         logger.LogInformation("Session {Resumed} refused this connection's resume: {Why}", refused.Session, refused.Why);
         return ServerErrors.For(refused);
     }

@@ -91,6 +91,23 @@ public sealed class LostSessionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_resume_asked_again_is_not_refused_for_the_tokens_its_first_answer_issued()
+    {
+        var (a, _) = await ConnectResumable(); // tokens 1 and 2
+        await Send(new ClientPair(a, _code)); // token 3
+        var again = CreateTestProbe();
+        var resume = new ResumeConnection(a, again.Ref, new ResumeClaims(a, ResumeState.Waiting, _code, null, false, Generation: 2), 0);
+
+        await Send(resume); // the one before the latest: taken, and `session` brings token 4
+        again.ExpectMsg<SessionStarted>(s => s.Token!.Generation == 4, Timeout);
+        await Send(resume); // the gateway asks again: answered already, whatever the token's age now
+        await Send(new ClientRelay(a, RelayKind.Data, Utf8("mine")));
+
+        again.FishForMessage<ISocketPeerMessage>(m => m is ResumeRefusedNotice ? throw new Xunit.Sdk.XunitException("a repeat was refused")
+            : m is RefusedNotice { Refusal: Refusal.NotPaired }, Timeout);
+    }
+
+    [Fact]
     public async Task An_idle_token_of_a_session_that_is_gone_is_refused_and_brings_nothing_back()
     {
         var (a, _) = await ConnectResumable();
