@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Ice;
