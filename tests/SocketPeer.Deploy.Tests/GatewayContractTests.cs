@@ -141,6 +141,7 @@ public class GatewayContractTests
         var staticFiles = Directory.GetFiles(Repo.Path("src/Gateway/wwwroot"), "*", SearchOption.AllDirectories)
             .Select(f => "/" + Path.GetRelativePath(Repo.Path("src/Gateway/wwwroot"), f).Replace('\\', '/'))
             .Append("/") // the default file, index.html
+            .Concat(Directory.GetFiles(Repo.Path("src/Client"), "socketpeer*").Select(f => "/socketpeer/" + Path.GetFileName(f))) // the client, embedded
             .ToHashSet();
 
         foreach (var path in paths)

@@ -106,6 +106,13 @@ public sealed class OptionsValidationTests
     [InlineData("SocketPeer:Resume:SecretId", "123456789012345678901234567890123", "SecretId")]
     [InlineData("SocketPeer:Resume:PreviousSecrets:0:Id", "old", "PreviousSecrets")] // no secret with it, no current secret
     [InlineData("SocketPeer:Resume:PreviousSecrets:0:Secret", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "PreviousSecrets:0:Id")]
+    [InlineData("SocketPeer:JoinTokens:Required", "true", "JoinTokens:Keys")] // required, with no key to check against
+    [InlineData("SocketPeer:JoinTokens:Keys:0:Secret", "c2hvcnQ=", "JoinTokens:Keys:0:Secret")]
+    [InlineData("SocketPeer:JoinTokens:Keys:0:Algorithm", "RS256", "JoinTokens:Keys:0:Algorithm")]
+    [InlineData("SocketPeer:JoinTokens:Keys:0:Algorithm", "ES256", "JoinTokens:Keys:0:PublicKey")]
+    [InlineData("SocketPeer:JoinTokens:Keys:0:Id", "k1", "JoinTokens:Keys:0:Secret")] // HS256 without a secret
+    [InlineData("SocketPeer:JoinTokens:MaxLifetime", "00:00:00", "JoinTokens:MaxLifetime")]
+    [InlineData("SocketPeer:JoinTokens:ClockSkew", "01:00:00", "JoinTokens:ClockSkew")]
     public async Task An_invalid_option_stops_the_host_with_a_message_naming_it(string key, string value, string named)
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => SocketPeerServer.StartAsync((key, value)));

@@ -6,6 +6,7 @@ using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Ingress;
+using SocketPeer.Gateway.JoinTokens;
 using SocketPeer.Gateway.Limits;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
@@ -45,6 +46,10 @@ public sealed class ConnectionHandler(
 
     private readonly SocketPeerOptions _options = options.Value;
 
+    /// <summary>Checks every <c>pair</c>'s join token; null when the server does not require them.</summary>
+    private readonly JoinTokenCheck? _joinTokens =
+        options.Value.JoinTokens.Required ? new JoinTokenCheck(options.Value.JoinTokens, time) : null;
+
     /// <param name="budget">the client address's limits (pair attempts, busy answers, TURN credentials); null: none.</param>
     public async Task RunAsync(WebSocket socket, HttpContext http, ClientBudget? budget = null)
     {
@@ -54,7 +59,8 @@ public sealed class ConnectionHandler(
         logger.LogDebug("Connection from {RemoteAddress} opened", http.Connection.RemoteIpAddress);
         try
         {
-            await RunLoopsAsync(socket, session, budget, http.RequestAborted);
+            string? urlToken = _joinTokens is null ? null : http.Request.Query["token"].FirstOrDefault();
+            await RunLoopsAsync(socket, session, budget, urlToken, http.RequestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -72,13 +78,14 @@ public sealed class ConnectionHandler(
         }
     }
 
-    private async Task RunLoopsAsync(WebSocket socket, SessionId session, ClientBudget? budget, CancellationToken clientGone)
+    private async Task RunLoopsAsync(WebSocket socket, SessionId session, ClientBudget? budget, string? urlToken,
+        CancellationToken clientGone)
     {
         var outbox = new ConnectionOutbox(system, _options.OutboundQueueLength, InboundWindow, _options.OutboundQueueBytes);
         using var connectionOver = new CancellationTokenSource();
         try
         {
-            await ServeAsync(socket, session, outbox, budget, connectionOver, clientGone);
+            await ServeAsync(socket, session, outbox, budget, urlToken, connectionOver, clientGone);
         }
         finally
         {
@@ -88,7 +95,7 @@ public sealed class ConnectionHandler(
     }
 
     private async Task ServeAsync(WebSocket socket, SessionId own, ConnectionOutbox outbox, ClientBudget? budget,
-        CancellationTokenSource connectionOver, CancellationToken clientGone)
+        string? urlToken, CancellationTokenSource connectionOver, CancellationToken clientGone)
     {
         using var idle = new IdleWatch(_options.IdleTimeout, time,
             () => outbox.Tell(new CloseRequest(CloseCodes.Idle, "idle-timeout")));
@@ -107,7 +114,13 @@ public sealed class ConnectionHandler(
         });
 
         var rate = new MessageRateLimit(_options.MessagesPerSecond, _options.MessageBurst, time);
-        var gate = new InboundGate(session, decoder, rate) { Idle = idle, Budget = budget };
+        var gate = new InboundGate(session, decoder, rate)
+        {
+            Idle = idle,
+            Budget = budget,
+            JoinTokens = _joinTokens,
+            UrlJoinToken = urlToken,
+        };
         var ingress = new ConnectionIngress(lanes.For(own.Value), outbox, session);
         var inboundDone = ReadAllAsync(socket, new Inbound(gate, session, outbox, ingress, connectionOver.Token));
 
@@ -216,7 +229,7 @@ public sealed class ConnectionHandler(
         var limits = new FrameLimits(_options.MaxFrameBytes, _options.MessageTimeout, _options.EmptyFramesPerMessage);
         await foreach (var frame in FrameReader.ReadAsync(socket, limits, inbound.Over))
         {
-            var decision = inbound.Gate.Admit(frame);
+            var decision = await inbound.Gate.AdmitAsync(frame);
             if (first && decision is InboundDecision.Resume asked)
             {
                 // The socket's own `session` goes out first, so that the client can tell it from

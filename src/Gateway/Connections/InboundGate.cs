@@ -1,4 +1,5 @@
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.JoinTokens;
 using SocketPeer.Gateway.Limits;
 using SocketPeer.Gateway.Protocol;
 using static SocketPeer.Gateway.Protocol.ServerErrorCodes;
@@ -7,9 +8,10 @@ namespace SocketPeer.Gateway.Connections;
 
 /// <summary>
 /// Everything a frame passes before it reaches the session, in order: size, rate, then
-/// decode and validate, then (a <c>pair</c>) its address's pair limit. The rate is checked before
-/// decoding, so a flood of garbage costs as little as possible and cannot be used to make the server
-/// write errors without bound.
+/// decode and validate, then (a <c>pair</c>) its address's pair limit and, when the server requires
+/// them, its join token. The rate is checked before decoding, so a flood of garbage costs as little
+/// as possible and cannot be used to make the server write errors without bound; the pair limit is
+/// checked before the token, so signature checks are bounded per address too.
 /// </summary>
 /// <param name="session">which session the decoded messages are for (it changes on a resume).</param>
 public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, MessageRateLimit rate)
@@ -19,6 +21,25 @@ public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, 
 
     /// <summary>The client address's limits: a <c>pair</c> past them is refused with <c>pair-limited</c>, when set.</summary>
     public ClientBudget? Budget { get; init; }
+
+    /// <summary>Checks each <c>pair</c>'s join token, when set (the server requires them).</summary>
+    public JoinTokenCheck? JoinTokens { get; init; }
+
+    /// <summary>The socket URL's <c>?token=</c>: the join token of a <c>pair</c> that carries none (clients that cannot add a field).</summary>
+    public string? UrlJoinToken { get; init; }
+
+    /// <summary><see cref="Admit"/>, then a <c>pair</c>'s join token when the server requires them.</summary>
+    public ValueTask<InboundDecision> AdmitAsync(InboundFrame frame)
+    {
+        var decision = Admit(frame);
+        return JoinTokens is not null && decision is InboundDecision.Forward { Message: ClientPair pair } forward
+            ? CheckJoinTokenAsync(JoinTokens, pair, forward.JoinToken ?? UrlJoinToken, decision)
+            : ValueTask.FromResult(decision);
+    }
+
+    private static async ValueTask<InboundDecision> CheckJoinTokenAsync(JoinTokenCheck check, ClientPair pair, string? token,
+        InboundDecision admitted) =>
+        await check.CheckAsync(pair.Code, token) is { } refusal ? new InboundDecision.Refuse(refusal) : admitted;
 
     public InboundDecision Admit(InboundFrame frame)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.FileProviders;
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.StaticFiles;
@@ -87,22 +88,26 @@ public static class SocketPeerEndpoints
         await connections.RunAsync(socket, http, limits.For(key));
     }
 
+    /// <summary>The resource names of the browser client's files (SocketPeer.Gateway.csproj).</summary>
+    private const string ClientResourcePrefix = "SocketPeer.Gateway.Client";
+
     /// <summary>The demo at <c>/</c> and the client library at <c>/socketpeer/socketpeer.js</c>, with ETags.</summary>
     private static void UseClientFiles(WebApplication app)
     {
         var types = new FileExtensionContentTypeProvider();
         types.Mappings[".ts"] = "application/typescript; charset=utf-8";
+        types.Mappings[".mts"] = "application/typescript; charset=utf-8";
         types.Mappings[".mjs"] = "text/javascript; charset=utf-8";
         app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions { ContentTypeProvider = types });
+        // The browser client (src/Client), embedded in this assembly.
         app.UseStaticFiles(new StaticFileOptions
         {
+            RequestPath = SocketPath,
+            FileProvider = new EmbeddedFileProvider(typeof(SocketPeerEndpoints).Assembly, ClientResourcePrefix),
             ContentTypeProvider = types,
-            OnPrepareResponse = file =>
-            {
-                // Revalidate against the ETag so a new deployment's client reaches browsers at once.
-                if (file.Context.Request.Path.StartsWithSegments(SocketPath))
-                    file.Context.Response.Headers.CacheControl = "public, max-age=60, must-revalidate";
-            },
+            // Revalidate against the ETag so a new deployment's client reaches browsers at once.
+            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "public, max-age=60, must-revalidate",
         });
     }
 }

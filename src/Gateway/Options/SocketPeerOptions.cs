@@ -192,6 +192,10 @@ public sealed class SocketPeerOptions
     [Required, ValidateObjectMembers]
     public IceOptions Ice { get; set; } = new();
 
+    /// <summary>Join tokens: the application's backend decides who may use which pair code (docs/protocol.md).</summary>
+    [Required]
+    public JoinTokens.JoinTokenOptions JoinTokens { get; set; } = new();
+
     /// <summary>Resume: sessions that outlive a dropped socket (docs/protocol.md).</summary>
     public ResumeOptions Resume { get; set; } = new();
 

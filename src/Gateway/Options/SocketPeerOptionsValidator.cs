@@ -53,6 +53,7 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
                 failures.Add($"SocketPeer:TrustedProxies: '{proxy}' is not an address or a network (10.0.0.0/8, fd00::/8).");
         ValidateTimings(o.Cluster.Timings, failures);
         ValidateIce(o.Ice, failures);
+        failures.AddRange(o.JoinTokens.Problems());
         if (!string.IsNullOrEmpty(o.Resume.Secret) && o.Resume.SecretBytes() is not { Length: >= 32 })
             failures.Add("SocketPeer:Resume:Secret must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).");
         if (!Protocol.KeyId.IsValid(o.Resume.SecretId))

@@ -6,7 +6,11 @@ namespace SocketPeer.Gateway.Protocol;
 public abstract record InboundDecision
 {
     /// <summary>Hand it to the session.</summary>
-    public sealed record Forward(IWithSessionId Message) : InboundDecision;
+    public sealed record Forward(IWithSessionId Message) : InboundDecision
+    {
+        /// <summary>A <c>pair</c>'s join token (its <c>token</c> field), when it carried one.</summary>
+        public string? JoinToken { get; init; }
+    }
 
     /// <summary>Refuse it: tell the client, keep the connection.</summary>
     public sealed record Refuse(ServerErrorNotice Notice) : InboundDecision;

@@ -22,6 +22,14 @@ public static class ServerErrorCodes
     public const string RateLimited = "rate-limited";
     /// <summary>A <c>pair</c> over the client address's pair attempts (<c>PairsPerMinute</c>) or busy answers (<c>BusyPerMinute</c>); it was not sent on.</summary>
     public const string PairLimited = "pair-limited";
+    /// <summary>The server requires join tokens and this <c>pair</c> carried none; it was not seated.</summary>
+    public const string JoinTokenRequired = "join-token-required";
+    /// <summary>A join token that is malformed, forged, signed with an unknown key or algorithm, of another issuer or audience, or valid for too long.</summary>
+    public const string JoinTokenInvalid = "join-token-invalid";
+    /// <summary>A join token past its <c>exp</c> (or before its <c>nbf</c>): fetch a fresh one.</summary>
+    public const string JoinTokenExpired = "join-token-expired";
+    /// <summary>A valid join token for another pair code (neither its <c>pair_code</c> nor its <c>pair_code_prefix</c> admits this one).</summary>
+    public const string JoinTokenCode = "join-token-code";
     /// <summary>Waited <c>PeerTimeout</c> with no partner; the session left the room (the socket stays).</summary>
     public const string PeerTimeout = "peer-timeout";
     /// <summary>A <c>resume</c> that cannot be honoured: bad or expired token, or the session or its pairing ended.</summary>

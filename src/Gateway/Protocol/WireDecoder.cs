@@ -37,11 +37,12 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
     {
         WireType type;
         Range data;
+        Range token;
         string? typeName;
         long seq;
         try
         {
-            if (!TryReadEnvelope(frame, out type, out typeName, out data, out seq, out var problem))
+            if (!TryReadEnvelope(frame, out type, out typeName, out data, out token, out seq, out var problem))
                 return InboundDecision.Error(BadMessage, problem!);
         }
         catch (JsonException)
@@ -54,7 +55,7 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
             return InboundDecision.Error(BadMessage, "\"seq\" must be a positive integer");
         return type switch
         {
-            WireType.Pair => Pair(payload, session),
+            WireType.Pair => Pair(payload, frame[token], session),
             WireType.Data => new InboundDecision.Forward(new ClientRelay(session, RelayKind.Data, payload.ToArray(), seq)),
             WireType.Signal => new InboundDecision.Forward(new ClientRelay(session, RelayKind.Signal, payload.ToArray(), seq)),
             WireType.Connect => new InboundDecision.Forward(new ClientRelay(session, RelayKind.Connect, [], seq)),
@@ -67,9 +68,19 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
         };
     }
 
-    private InboundDecision Pair(ReadOnlySpan<byte> payload, SessionId session)
+    /// <param name="token">the raw JSON of the message's <c>token</c> (a join token), empty when absent.</param>
+    private InboundDecision Pair(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> token, SessionId session)
     {
         const string shape = "pair: data must be the pair code, a non-empty string";
+        string? joinToken = null;
+        if (!token.IsEmpty)
+        {
+            var tokenReader = new Utf8JsonReader(token, ReaderOptions);
+            tokenReader.Read();
+            if (tokenReader.TokenType == JsonTokenType.String) joinToken = tokenReader.GetString();
+            else if (tokenReader.TokenType != JsonTokenType.Null)
+                return InboundDecision.Error(BadMessage, "pair: \"token\" must be a string (a join token)");
+        }
         if (payload.IsEmpty)
             return InboundDecision.Error(InvalidPairCode, shape);
         var reader = new Utf8JsonReader(payload, ReaderOptions);
@@ -79,7 +90,7 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
         var code = reader.GetString()!;
         var why = pairCodes.Validate(code);
         return why is null
-            ? new InboundDecision.Forward(new ClientPair(session, new(code)))
+            ? new InboundDecision.Forward(new ClientPair(session, new(code))) { JoinToken = joinToken }
             : InboundDecision.Error(InvalidPairCode, $"pair: {why}");
     }
 
@@ -165,15 +176,16 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
     }
 
     /// <summary>
-    /// Finds <c>type</c>, the byte range of <c>data</c> (empty when absent) and <c>seq</c> (0 when
-    /// absent, -1 when not a positive integer); throws on invalid JSON.
+    /// Finds <c>type</c>, the byte ranges of <c>data</c> and <c>token</c> (empty when absent) and
+    /// <c>seq</c> (0 when absent, -1 when not a positive integer); throws on invalid JSON.
     /// </summary>
     private static bool TryReadEnvelope(ReadOnlySpan<byte> frame, out WireType type, out string? typeName,
-        out Range data, out long seq, out string? problem)
+        out Range data, out Range token, out long seq, out string? problem)
     {
         type = WireType.None;
         typeName = null;
         data = default;
+        token = default;
         seq = 0;
         problem = null;
         var typeSeen = false;
@@ -206,6 +218,13 @@ public sealed class WireDecoder(IPairCodeValidator pairCodes)
                 var start = (int)reader.TokenStartIndex;
                 reader.Skip();
                 data = start..(int)reader.BytesConsumed;
+            }
+            else if (reader.ValueTextEquals("token"u8))
+            {
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                token = start..(int)reader.BytesConsumed;
             }
             else if (reader.ValueTextEquals("seq"u8))
             {

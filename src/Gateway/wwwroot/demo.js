@@ -2,6 +2,8 @@
 // shows whether messages go peer-to-peer (WebRTC, direct or through a TURN
 // relay: `data-route` on #path, from getStats()) or through the server.
 // `?iceTransportPolicy=relay` in the address makes this page use TURN only.
+// `?token=<join token>` passes a join token with every `pair`, for a server that
+// requires them (SocketPeer:JoinTokens:Required); the share link never carries it.
 // User data is only ever written with textContent / attributes, never as HTML.
 // `window.peer` is the current SocketPeer (handy in the console and in tests).
 (() => {
@@ -46,6 +48,7 @@
   const ROUTE_TEXT = { direct: 'WebRTC, direct', turn: 'WebRTC via TURN relay' };
   const ICE_TRANSPORT_POLICY =
     new URLSearchParams(location.search).get('iceTransportPolicy') === 'relay' ? 'relay' : 'all';
+  const JOIN_TOKEN = new URLSearchParams(location.search).get('token') || undefined;
   const VIA_TEXT = { webrtc: 'via WebRTC', websocket: 'relayed by server', queued: 'queued', dropped: 'not sent' };
 
   let peer = null;
@@ -104,7 +107,7 @@
     ui.share.hidden = false;
 
     route = null;
-    peer = new window.SocketPeer({ pairCode: code, iceTransportPolicy: ICE_TRANSPORT_POLICY });
+    peer = new window.SocketPeer({ pairCode: code, iceTransportPolicy: ICE_TRANSPORT_POLICY, joinToken: JOIN_TOKEN });
     window.peer = peer;
     watch(peer);
     render();
@@ -167,6 +170,10 @@
         showNotice(`The server refused this code${err.message ? `: ${err.message}` : '.'}`, 'error');
       } else if (err.code === 'rate-limited') {
         showNotice('You are sending too fast; slow down.', 'error');
+      } else if (err.code.startsWith('join-token-')) {
+        showNotice(JOIN_TOKEN
+          ? `The server did not accept this page's join token (${err.code}): ${err.message}`
+          : 'This server admits only pages with a join token from the application: open it with ?token=… in the address.', 'error');
       } else if (err.code === 'resume-failed') {
         addEvent('Could not pick the chat up where it left off; joining the code again…');
       } else if (err.code !== 'not-paired') {

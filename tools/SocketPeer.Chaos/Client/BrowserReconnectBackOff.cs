@@ -1,7 +1,7 @@
 namespace SocketPeer.Chaos.Client;
 
 /// <summary>
-/// The browser client's reconnect delay (src/Gateway/wwwroot/socketpeer/socketpeer.js,
+/// The browser client's reconnect delay (src/Client/socketpeer.js,
 /// <c>#afterSocketClosed</c> and <c>#backoff</c>), with its defaults, so that the resume client
 /// returns when a real page would and the measured outages are the ones users see:
 /// <list type="bullet">

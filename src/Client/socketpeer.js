@@ -383,6 +383,8 @@
       this.sendQueueSize = Math.max(0, Math.floor(Number(pick('sendQueueSize', 256)) || 0));
       this.resume = pick('resume', true) !== false;
       this.debug = pick('debug', false) === true;
+      // A string, or a function of the pair code returning a token (or a promise of one).
+      this.joinToken = pick('joinToken', undefined);
 
       this.#log('new peer');
       if (this.autoconnect) setTimeout(() => this.connect(), 0);
@@ -594,7 +596,7 @@
       }
       if (this.#paired) this.#partnerGone();
       this.#busy = false;
-      this.#wire('pair', this.pairCode);
+      this.#sendPair();
       this.#setState('waiting');
       return this;
     }
@@ -704,7 +706,7 @@
         // Before `pair`, so the pairing is numbered from its first message.
         this.#optInSent = this.#wire('session', { resume: true });
       }
-      this.#wire('pair', this.pairCode);
+      this.#sendPair();
       this.#setState('waiting');
     }
 
@@ -971,7 +973,7 @@
           this.#setState('waiting');
         } else {
           // Out of the room (e.g. `peer-timeout` meanwhile): a new socket pairs, as the original's did.
-          this.#wire('pair', this.pairCode);
+          this.#sendPair();
           this.#setState('waiting');
         }
       }
@@ -1170,14 +1172,37 @@
     }
 
     /** Sends one control message on the socket; false when it is not open. */
-    #wire(type, data) {
+    /**
+     * Sends `pair` with the current code, carrying a join token when the page gave a `joinToken`:
+     * a fresh one for every `pair` (a token is short-lived and bound to its code), fetched first.
+     * A token that arrives after the socket or the code changed is not used: that `pair` is sent
+     * again by whatever changed them.
+     */
+    #sendPair() {
+      const source = this.joinToken;
+      if (source === undefined || source === null) return this.#wire('pair', this.pairCode);
+      const code = this.pairCode;
+      const ws = this.#ws;
+      Promise.resolve()
+        .then(() => (typeof source === 'function' ? source(code) : source))
+        .then((token) => {
+          if (this.#destroyed || this.#ws !== ws || this.pairCode !== code) return;
+          this.#wire('pair', code, { token: String(token) });
+        }, (err) => {
+          if (this.#destroyed) return;
+          this.emit('error', makeError(`Could not get a join token for "${code}"`, 'join-token', err));
+        });
+      return true;
+    }
+
+    #wire(type, data, extra) {
       const ws = this.#ws;
       if (!ws || ws.readyState !== WS_OPEN) {
         this.#log(`not sent (socket not open): ${type}`);
         return false;
       }
       try {
-        ws.send(JSON.stringify(data === undefined ? { type } : { type, data }));
+        ws.send(JSON.stringify(data === undefined ? { type } : extra ? { type, data, ...extra } : { type, data }));
         return true;
       } catch (err) {
         this.#log(`sending ${type} failed`, err);

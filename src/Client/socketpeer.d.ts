@@ -61,7 +61,8 @@ export type SocketPeerErrorCode =
   | 'rtc-unavailable' // RTCPeerConnection could not be created
   | 'rtc-failed' // offer/answer or ICE failed
   | 'rtc-timeout' // the DataChannel did not open within `upgradeTimeout`
-  | 'resume-incomplete'; // resumed, but over 256 relayed messages were unacknowledged and some the server missed may be lost
+  | 'resume-incomplete' // resumed, but over 256 relayed messages were unacknowledged and some the server missed may be lost
+  | 'join-token'; // the `joinToken` function threw or rejected (`cause` holds it); that `pair` was not sent
 
 export interface SocketPeerError extends Error {
   code?: SocketPeerErrorCode;
@@ -77,6 +78,11 @@ export type ServerErrorCode =
   | 'not-paired'
   | 'not-in-room'
   | 'rate-limited'
+  | 'pair-limited'
+  | 'join-token-required'
+  | 'join-token-invalid'
+  | 'join-token-expired'
+  | 'join-token-code'
   | 'too-large'
   | 'peer-timeout'
   | 'resume-failed'
@@ -175,6 +181,15 @@ export interface SocketPeerOptions {
   resume?: boolean;
   /** Log to `console.debug`. Default false. */
   debug?: boolean;
+  /**
+   * A join token for servers that require them (`JoinTokens:Required`; docs/protocol.md, "Join
+   * tokens"): a JWT your backend signs for the pair code. Give a function: it is called with the
+   * pair code before every `pair` (the first, one after `pair(newCode)`, one after a failed
+   * resume), so each carries a fresh token. A string is sent as is with every `pair`. A function
+   * that throws or rejects emits `error` with code `join-token`, and that `pair` is not sent.
+   * A refused token is a `server.error` (`join-token-*`).
+   */
+  joinToken?: string | ((pairCode: string) => string | Promise<string>);
 }
 
 /** Every event and the arguments its listeners receive. */
