@@ -1,7 +1,7 @@
-using Microsoft.Extensions.FileProviders;
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using SocketPeer.Gateway.Connections;
 using SocketPeer.Gateway.Ice;
