@@ -86,6 +86,7 @@ export type ServerErrorCode =
   | 'too-large'
   | 'peer-timeout'
   | 'resume-failed'
+  | 'resume-superseded'
   | 'internal-error';
 
 export interface ServerError {
@@ -250,6 +251,8 @@ export interface SocketPeerEvents {
   /**
    * The server refused a request; the connection lives on. Not emitted as `error`.
    * `resume-failed`: the session could not be taken back; the client pairs again on its own.
+   * `resume-superseded`: the token was older than the session's latest but one (another tab or
+   * socket holds the session); the client pairs again on its own, as for `resume-failed`.
    */
   'server.error': [error: ServerError];
   /** The partner's media stream arrived (once per stream, per WebRTC connection), as the original's `stream` event. */
