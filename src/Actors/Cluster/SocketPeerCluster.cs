@@ -21,15 +21,10 @@ public static class SocketPeerCluster
     {
         var sharding = ShardingSettings.From(cluster);
         builder
-            .WithRemoting(new RemoteOptions
-            {
-                HostName = cluster.Hostname,
-                PublicHostName = string.IsNullOrWhiteSpace(cluster.PublicHostname) ? null : cluster.PublicHostname,
-                Port = cluster.Port,
-            })
+            .WithRemoting(RemoteOptionsOf(cluster))
             .WithClustering(new ClusterOptions
             {
-                SeedNodes = cluster.SeedNodes,
+                SeedNodes = cluster.SeedAddresses(),
                 Roles = cluster.Roles,
                 SplitBrainResolver = new KeepMajorityOption(),
                 FailureDetector = cluster.Timings.ToFailureDetectorOptions(),
@@ -65,6 +60,19 @@ public static class SocketPeerCluster
             });
         }
         return builder;
+    }
+
+    /// <summary>Remoting: where it binds, what it advertises, and TLS when <see cref="ClusterSettings.Tls"/> is on.</summary>
+    public static RemoteOptions RemoteOptionsOf(ClusterSettings cluster)
+    {
+        var remote = new RemoteOptions
+        {
+            HostName = cluster.Hostname,
+            PublicHostName = string.IsNullOrWhiteSpace(cluster.PublicHostname) ? null : cluster.PublicHostname,
+            Port = cluster.Port,
+        };
+        cluster.Tls.ApplyTo(remote);
+        return remote;
     }
 
     /// <summary>A node without <see cref="ShardingSettings.RoomRole"/> says that its rooms live elsewhere.</summary>
