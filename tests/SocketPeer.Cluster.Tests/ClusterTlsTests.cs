@@ -85,15 +85,19 @@ public sealed class ClusterTlsTests : IDisposable
     /// </summary>
     private static async Task AssertRefusedAsync(TlsNode seed, ClusterTlsSettings tls)
     {
-        var seen = new MemberSeen();
+        var seen = new MemberSeen(seed.Address);
         var refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var watcher = seed.System.ActorOf(Props.Create(() => new MemberWatcher(seen)));
         var seedListener = seed.System.ActorOf(Props.Create(() => new RefusalListener(refused)));
-        await using var outsider = await TlsNode.StartAsync(tls, seed.Address);
+        // Listening before it joins: the first handshake may be refused on its side.
+        await using var outsider = await TlsNode.StartAsync(tls, seed: null, joinSelf: false);
         var outsiderListener = outsider.System.ActorOf(Props.Create(() => new RefusalListener(refused)));
+        outsider.Join(seed.Address);
         try
         {
-            await refused.Task.WaitAsync(RefusedWithin);
+            var first = await Task.WhenAny(refused.Task, seen.Other).WaitAsync(RefusedWithin);
+            if (first != refused.Task)
+                Assert.Fail($"the outsider became a member: {await seen.Other}");
         }
         catch (TimeoutException)
         {
@@ -128,11 +132,14 @@ public sealed class ClusterTlsTests : IDisposable
         _otherCa.Dispose();
     }
 
-    /// <summary>Every member address the seed has heard of, from its membership events.</summary>
-    private sealed class MemberSeen
+    /// <summary>Every member address the seed has heard of, from its membership events; <see cref="Other"/> completes with the first that is not the seed.</summary>
+    private sealed class MemberSeen(Address seed)
     {
         private readonly Lock _lock = new();
         private readonly List<Address> _addresses = [];
+        private readonly TaskCompletionSource<Address> _other = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<Address> Other => _other.Task;
 
         public IReadOnlyList<Address> Addresses
         {
@@ -142,6 +149,8 @@ public sealed class ClusterTlsTests : IDisposable
         public void Add(Address address)
         {
             lock (_lock) _addresses.Add(address);
+            if (address.Port != seed.Port)
+                _other.TrySetResult(address);
         }
     }
 
@@ -192,15 +201,20 @@ public sealed class ClusterTlsTests : IDisposable
     private sealed class TlsNode : IAsyncDisposable
     {
         private readonly IHost _host;
+        private readonly ClusterTlsSettings _tls;
 
-        private TlsNode(IHost host) => _host = host;
+        private TlsNode(IHost host, ClusterTlsSettings tls)
+        {
+            _host = host;
+            _tls = tls;
+        }
 
         public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
         public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
 
-        /// <param name="seed">the node to join; null joins itself.</param>
-        public static async Task<TlsNode> StartAsync(ClusterTlsSettings tls, Address? seed)
+        /// <param name="seed">the node to join at start-up; null joins itself, or nothing (<see cref="Join"/> later) without <paramref name="joinSelf"/>.</param>
+        public static async Task<TlsNode> StartAsync(ClusterTlsSettings tls, Address? seed, bool joinSelf = true)
         {
             var cluster = new ClusterSettings
             {
@@ -214,12 +228,19 @@ public sealed class ClusterTlsTests : IDisposable
                 {
                     akka.WithRemoting(SocketPeerCluster.RemoteOptionsOf(cluster))
                         .WithClustering(new ClusterOptions { SeedNodes = cluster.SeedAddresses() });
-                    if (seed is null)
+                    if (seed is null && joinSelf)
                         akka.AddStartup((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
                 }))
                 .Build();
             await host.StartAsync();
-            return new TlsNode(host);
+            return new TlsNode(host, tls);
+        }
+
+        /// <summary>Joins <paramref name="seed"/>, reached in this node's scheme as a configured seed is.</summary>
+        public void Join(Address seed)
+        {
+            var settings = new ClusterSettings { Tls = _tls, SeedNodes = [seed.ToString()] };
+            Akka.Cluster.Cluster.Get(System).JoinSeedNodes(settings.SeedAddresses().Select(Address.Parse));
         }
 
         public async ValueTask DisposeAsync()
