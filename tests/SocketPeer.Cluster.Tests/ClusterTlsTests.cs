@@ -2,15 +2,15 @@ using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
-using Akka.Hosting;
 using Akka.Event;
+using Akka.Hosting;
 using Akka.Remote.Hosting;
-using ClusterSettings = SocketPeer.Actors.Cluster.ClusterSettings;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Testing;
 using static Akka.Cluster.ClusterEvent;
+using ClusterSettings = SocketPeer.Actors.Cluster.ClusterSettings;
 
 namespace SocketPeer.Cluster.Tests;
 
