@@ -34,7 +34,8 @@ public sealed class ClusterTlsSettings
     /// <summary>
     /// PEM file of the certificate authorities a peer's certificate must chain to (the Secret's
     /// <c>ca.crt</c>): only these, never the system's trusted roots, so a certificate from any other
-    /// issuer, public or private, is refused. Intermediates the peers do not send go here too.
+    /// issuer, public or private, is refused. A node presents its own certificate only, so any
+    /// intermediate CA between it and the root goes here too.
     /// </summary>
     public string? CaPath { get; set; }
 
