@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketPeer.Gateway.Hosting;
 using SocketPeer.Testing;
@@ -186,6 +187,44 @@ public sealed class ClusterTlsOptionsValidationTests : IDisposable
         await using var server = await SocketPeerServer.StartAsync(_files.Settings(validateHostname: true));
 
         Assert.Equal(Actors.Cluster.ClusterSettings.TlsProtocol, server.ClusterAddress.Protocol);
+    }
+
+    [Fact]
+    public async Task A_node_whose_certificate_ends_within_a_week_warns_at_start_up()
+    {
+        // It reads its certificate only at start-up, so it must be restarted once the renewed one is there.
+        using var ending = _ca.Issue("ending", TimeSpan.FromDays(2), "127.0.0.1");
+        using var files = new NodeTlsFiles(ending, _ca.Certificate);
+        var logs = new CapturedLogs("Cluster TLS: this node's certificate");
+
+        await using var server = await SocketPeerServer.StartAsync(builder => builder.Logging.AddProvider(logs), files.Settings());
+
+        Assert.Contains("CN=ending", await logs.First.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Completes <see cref="First"/> with the first logged message that contains a text.</summary>
+    private sealed class CapturedLogs(string text) : ILoggerProvider, ILogger
+    {
+        private readonly TaskCompletionSource<string> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> First => _first.Task;
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var message = formatter(state, exception);
+            if (message.Contains(text, StringComparison.Ordinal))
+                _first.TrySetResult(message);
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     private static System.Security.Cryptography.ECDsa ECDsaKey(string pemFile)

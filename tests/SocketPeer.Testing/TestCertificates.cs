@@ -26,11 +26,14 @@ public sealed class TestCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
-        return new TestCertificateAuthority(request.CreateSelfSigned(now.AddHours(-1), now.AddDays(1)));
+        return new TestCertificateAuthority(request.CreateSelfSigned(now.AddHours(-1), now.AddDays(365)));
     }
 
-    /// <summary>A node certificate for <paramref name="hosts"/> (DNS names or IP addresses), signed by this CA.</summary>
-    public X509Certificate2 Issue(string name, params string[] hosts)
+    /// <summary>A node certificate for <paramref name="hosts"/> (DNS names or IP addresses), signed by this CA, valid for 30 days.</summary>
+    public X509Certificate2 Issue(string name, params string[] hosts) => Issue(name, TimeSpan.FromDays(30), hosts);
+
+    /// <summary>A node certificate for <paramref name="hosts"/>, signed by this CA, valid for <paramref name="lifetime"/> from now.</summary>
+    public X509Certificate2 Issue(string name, TimeSpan lifetime, params string[] hosts)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = NodeRequest(name, key, hosts);
@@ -38,7 +41,7 @@ public sealed class TestCertificateAuthority : IDisposable
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7f;
         var now = DateTimeOffset.UtcNow;
-        using var signed = request.Create(Certificate, now.AddMinutes(-10), now.AddHours(12), serial);
+        using var signed = request.Create(Certificate, now.AddMinutes(-10), now.Add(lifetime), serial);
         return signed.CopyWithPrivateKey(key);
     }
 
@@ -47,7 +50,7 @@ public sealed class TestCertificateAuthority : IDisposable
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var now = DateTimeOffset.UtcNow;
-        return NodeRequest(name, key, hosts).CreateSelfSigned(now.AddMinutes(-10), now.AddHours(12));
+        return NodeRequest(name, key, hosts).CreateSelfSigned(now.AddMinutes(-10), now.AddDays(30));
     }
 
     private static CertificateRequest NodeRequest(string name, ECDsa key, string[] hosts)

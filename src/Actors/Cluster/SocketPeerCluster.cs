@@ -20,8 +20,9 @@ public static class SocketPeerCluster
         ClusterSettings cluster, SessionSettings sessions, SocketPeerMetrics metrics)
     {
         var sharding = ShardingSettings.From(cluster);
+        var remote = RemoteOptionsOf(cluster);
         builder
-            .WithRemoting(RemoteOptionsOf(cluster))
+            .WithRemoting(remote)
             .WithClustering(new ClusterOptions
             {
                 SeedNodes = cluster.SeedAddresses(),
@@ -46,6 +47,8 @@ public static class SocketPeerCluster
             .AddStartup((system, _) => LostConnections.Get(system));
         if (!sharding.HostsRooms(cluster.Roles))
             builder.AddStartup((system, _) => LogRoomProxy(system, sharding.RoomRole!, cluster.SeedNodes.Length == 0));
+        if (remote.Ssl.X509Certificate is { } certificate)
+            builder.AddStartup((system, _) => LogTls(system, certificate, cluster.Tls));
         if (cluster.DownCrashedProcesses)
             builder.AddStartup((system, _) => system.ActorOf(CrashedProcessDowning.Props(), "crashed-process-downing"));
 
@@ -73,6 +76,17 @@ public static class SocketPeerCluster
         };
         cluster.Tls.ApplyTo(remote);
         return remote;
+    }
+
+    /// <summary>What this node presents and how long for: a certificate is read only at start-up, so one near its end needs a restart.</summary>
+    private static void LogTls(Akka.Actor.ActorSystem system, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, ClusterTlsSettings tls)
+    {
+        system.Log.Info("Cluster TLS on: presenting {0} (issued by {1}, valid until {2:u}); accepting peers whose certificate chains to {3}{4}",
+            certificate.Subject, certificate.Issuer, certificate.NotAfter.ToUniversalTime(), tls.CaPath,
+            tls.ValidateHostname ? " and names the host connected to" : "");
+        if (certificate.NotAfter.ToUniversalTime() - DateTime.UtcNow < TimeSpan.FromDays(7))
+            system.Log.Warning("Cluster TLS: this node's certificate {0} expires at {1:u}; restart the node once the renewed one is in {2}",
+                certificate.Subject, certificate.NotAfter.ToUniversalTime(), tls.CertificatePath);
     }
 
     /// <summary>A node without <see cref="ShardingSettings.RoomRole"/> says that its rooms live elsewhere.</summary>
