@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Validates Kubernetes objects against the JSON schemas of the Kubernetes API, offline.
+// Validates Kubernetes objects against the JSON schemas of the Kubernetes API, and the custom resources
+// the manifests use against their own CRDs' schemas, offline.
 //
 //   kubectl kustomize deploy/k8s/overlays/production | node deploy/validate/validate.mjs
 //   node deploy/validate/validate.mjs rendered.yaml ...
@@ -9,9 +10,17 @@
 // the object against it: required fields, types, formats, enums, int-or-string. Prints one line per
 // object and one summary per input ("<input>: N objects, N invalid"), and exits 1 if any object is
 // invalid or of an unknown apiVersion/kind, or an input holds no object.
+// Custom resources: an API group listed in customResourceModels is checked against that package's models
+// (generated from the CRDs of a pinned release, see its package.json); any other group is unknown.
 // Install once with: npm ci --prefix deploy/validate
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
+
+// API group -> the models package of its custom resources. cert-manager: Certificate, Issuer,
+// ClusterIssuer, CertificateRequest (@kubernetes-models/cert-manager 4.4.4: cert-manager 1.11's CRDs).
+const customResourceModels = {
+  "cert-manager.io": "@kubernetes-models/cert-manager",
+};
 
 const files = process.argv.slice(2);
 const sources = files.length > 0
@@ -38,22 +47,30 @@ for (const { name, text } of sources) {
 }
 process.exit(failures > 0 || empty ? 1 : 0);
 
+/** The module of an apiVersion/kind: kubernetes-models for the built-in API, else its group's package. */
+function modelModule(apiVersion, kind) {
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  const models = customResourceModels[group] ?? "kubernetes-models";
+  return `${models}/${apiVersion}/${kind}`;
+}
+
 async function check(object, source) {
   const { apiVersion, kind } = object;
   const label = `${source}: ${apiVersion}/${kind} ${object.metadata?.namespace ?? "-"}/${object.metadata?.name ?? "?"}`;
-  if (typeof apiVersion !== "string" || typeof kind !== "string" || !/^[A-Za-z0-9./]+$/.test(apiVersion + kind)) {
+  if (typeof apiVersion !== "string" || typeof kind !== "string" || !/^[A-Za-z0-9./-]+$/.test(apiVersion + kind)) {
     fail(`${label}: no apiVersion or kind`);
     return;
   }
   let Model;
   try {
-    // "v1" is the core group: kubernetes-models/v1/Service; others: kubernetes-models/apps/v1/StatefulSet.
-    Model = (await import(`kubernetes-models/${apiVersion}/${kind}`))[kind];
+    // "v1" is the core group: kubernetes-models/v1/Service; others: kubernetes-models/apps/v1/StatefulSet;
+    // custom resources: @kubernetes-models/cert-manager/cert-manager.io/v1/Certificate.
+    Model = (await import(modelModule(apiVersion, kind)))[kind];
   } catch {
     Model = undefined;
   }
   if (typeof Model !== "function") {
-    fail(`${label}: unknown apiVersion/kind (not in the Kubernetes API schemas)`);
+    fail(`${label}: unknown apiVersion/kind (not in the Kubernetes API schemas nor a known custom resource's)`);
     return;
   }
   try {

@@ -8,6 +8,13 @@ public sealed class PlacementTests(ThreeNodeFixture fixture) : IClassFixture<Thr
 {
     private TestCluster Cluster => fixture.Cluster;
 
+    [Fact]
+    public void The_nodes_speak_mutual_TLS()
+    {
+        // TestCluster turns cluster TLS on, so every multi-node scenario here runs over it.
+        Assert.All(Cluster.Nodes, node => Assert.Equal(Actors.Cluster.ClusterSettings.TlsProtocol, node.ClusterAddress.Protocol));
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(2, 0)]

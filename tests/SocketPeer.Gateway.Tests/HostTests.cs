@@ -1,5 +1,7 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SocketPeer.Gateway.Hosting;
 using SocketPeer.Gateway.Protocol;
@@ -113,6 +115,7 @@ public sealed class OptionsValidationTests
     [InlineData("SocketPeer:JoinTokens:Keys:0:Id", "k1", "JoinTokens:Keys:0:Secret")] // HS256 without a secret
     [InlineData("SocketPeer:JoinTokens:MaxLifetime", "00:00:00", "JoinTokens:MaxLifetime")]
     [InlineData("SocketPeer:JoinTokens:ClockSkew", "01:00:00", "JoinTokens:ClockSkew")]
+    [InlineData("SocketPeer:Cluster:Tls:Enabled", "true", "Tls:CertificatePath")]
     public async Task An_invalid_option_stops_the_host_with_a_message_naming_it(string key, string value, string named)
     {
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => SocketPeerServer.StartAsync((key, value)));
@@ -126,6 +129,130 @@ public sealed class OptionsValidationTests
         var failure = Assert.Throws<OptionsValidationException>(() =>
             SocketPeerApp.Create(["--urls", "http://127.0.0.1:18080", "--SocketPeer:ManagementUrl=http://127.0.0.1:18080"]));
         Assert.Contains("port 18080", failure.Message);
+    }
+}
+
+/// <summary>SocketPeer:Cluster:Tls: files that cannot serve stop the host at start-up, naming the key and the file.</summary>
+public sealed class ClusterTlsOptionsValidationTests : IDisposable
+{
+    private readonly TestCertificateAuthority _ca = TestCertificateAuthority.Create("SocketPeer test cluster CA");
+    private readonly TestCertificateAuthority _otherCa = TestCertificateAuthority.Create("Some other CA");
+    private readonly NodeTlsFiles _files;
+    private readonly NodeTlsFiles _otherFiles;
+
+    public ClusterTlsOptionsValidationTests()
+    {
+        using var certificate = _ca.Issue("node", "127.0.0.1");
+        _files = new NodeTlsFiles(certificate, _ca.Certificate);
+        using var other = _otherCa.Issue("other", "127.0.0.1");
+        _otherFiles = new NodeTlsFiles(other, _otherCa.Certificate);
+    }
+
+    public static TheoryData<string, string> Broken() => new()
+    {
+        { "no certificate file", "Tls:CertificatePath: no file at" },
+        { "no key file", "Tls:KeyPath: no file at" },
+        { "no CA file", "Tls:CaPath: no file at" },
+        { "no CA path", "Tls:CaPath is not set" },
+        { "the key of another certificate", "Tls:CertificatePath" },
+        { "a CA file that is not PEM", "Tls:CaPath" },
+        { "a certificate another CA signed", "does not chain to a certificate authority in CaPath" },
+        { "a key path beside a PKCS#12 file", "PKCS#12" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Broken))]
+    public async Task Unusable_TLS_files_stop_the_host_with_a_message_naming_them(string broken, string named)
+    {
+        var settings = _files.Settings().ToDictionary(s => s.Key, s => s.Value);
+        const string tls = "SocketPeer:Cluster:Tls:";
+        var missing = Path.Combine(_files.Folder, "missing.pem");
+        switch (broken)
+        {
+            case "no certificate file": settings[tls + "CertificatePath"] = missing; break;
+            case "no key file": settings[tls + "KeyPath"] = missing; break;
+            case "no CA file": settings[tls + "CaPath"] = missing; break;
+            case "no CA path": settings[tls + "CaPath"] = ""; break;
+            case "the key of another certificate": settings[tls + "KeyPath"] = _otherFiles.Key; break;
+            case "a CA file that is not PEM": settings[tls + "CaPath"] = _files.Key; break;
+            case "a certificate another CA signed":
+                settings[tls + "CertificatePath"] = _otherFiles.Certificate;
+                settings[tls + "KeyPath"] = _otherFiles.Key;
+                break;
+            case "a key path beside a PKCS#12 file":
+                var pfx = Path.Combine(_files.Folder, "node.pfx");
+                using (var certificate = X509CertificateLoader.LoadCertificateFromFile(_files.Certificate))
+                using (var withKey = certificate.CopyWithPrivateKey(ECDsaKey(_files.Key)))
+                    File.WriteAllBytes(pfx, withKey.Export(X509ContentType.Pkcs12));
+                settings[tls + "CertificatePath"] = pfx;
+                break;
+        }
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            SocketPeerServer.StartAsync([.. settings.Select(s => (s.Key, s.Value))]));
+
+        Assert.Contains(named, failure.Message);
+    }
+
+    [Fact]
+    public async Task A_single_node_with_TLS_files_starts_and_joins_itself()
+    {
+        await using var server = await SocketPeerServer.StartAsync(_files.Settings(validateHostname: true));
+
+        Assert.Equal(Actors.Cluster.ClusterSettings.TlsProtocol, server.ClusterAddress.Protocol);
+    }
+
+    [Fact]
+    public async Task A_node_whose_certificate_ends_within_a_week_warns_at_start_up()
+    {
+        // It reads its certificate only at start-up, so it must be restarted once the renewed one is there.
+        using var ending = _ca.Issue("ending", TimeSpan.FromDays(2), "127.0.0.1");
+        using var files = new NodeTlsFiles(ending, _ca.Certificate);
+        var logs = new CapturedLogs("Cluster TLS: this node's certificate");
+
+        await using var server = await SocketPeerServer.StartAsync(builder => builder.Logging.AddProvider(logs), files.Settings());
+
+        Assert.Contains("CN=ending", await logs.First.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Completes <see cref="First"/> with the first logged message that contains a text.</summary>
+    private sealed class CapturedLogs(string text) : ILoggerProvider, ILogger
+    {
+        private readonly TaskCompletionSource<string> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> First => _first.Task;
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var message = formatter(state, exception);
+            if (message.Contains(text, StringComparison.Ordinal))
+                _first.TrySetResult(message);
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private static System.Security.Cryptography.ECDsa ECDsaKey(string pemFile)
+    {
+        var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(pemFile));
+        return key;
+    }
+
+    public void Dispose()
+    {
+        _files.Dispose();
+        _otherFiles.Dispose();
+        _ca.Dispose();
+        _otherCa.Dispose();
     }
 }
 

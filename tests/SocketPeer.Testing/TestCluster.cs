@@ -5,13 +5,20 @@ namespace SocketPeer.Testing;
 /// <summary>
 /// N SocketPeer servers in this process forming one cluster on loopback (docs/architecture.md section 7): the
 /// first joins itself, the others get it as their seed node; started when every node sees every
-/// node Up.
+/// node Up. The nodes speak mutual TLS, as in production (SocketPeer:Cluster:Tls, with hostname
+/// validation): a CA made for the cluster signs one certificate for 127.0.0.1 that every node
+/// presents. A test turns it off with <c>("SocketPeer:Cluster:Tls:Enabled", "false")</c>.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
     private static readonly TimeSpan FormedWithin = TimeSpan.FromSeconds(30);
+    private readonly IDisposable _tls;
 
-    private TestCluster(IReadOnlyList<SocketPeerServer> nodes) => Nodes = nodes;
+    private TestCluster(IReadOnlyList<SocketPeerServer> nodes, IDisposable tls)
+    {
+        Nodes = nodes;
+        _tls = tls;
+    }
 
     public IReadOnlyList<SocketPeerServer> Nodes { get; }
 
@@ -25,15 +32,19 @@ public sealed class TestCluster : IAsyncDisposable
     public static async Task<TestCluster> StartAsync(int nodes, Func<int, (string Key, string Value)[]> settingsOf)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(nodes, 1);
-        var first = await SocketPeerServer.StartAsync(settingsOf(0));
-        var started = new List<SocketPeerServer> { first };
+        var tls = ClusterTlsFiles.Create();
+        // The test's own settings come after TLS's, so that they win.
+        (string Key, string Value)[] SettingsOf(int node) => [.. tls.Files.Settings(validateHostname: true), .. settingsOf(node)];
+        var started = new List<SocketPeerServer>();
         try
         {
+            var first = await SocketPeerServer.StartAsync(SettingsOf(0));
+            started.Add(first);
             var seed = ("SocketPeer:Cluster:SeedNodes", first.ClusterAddress.ToString());
-            var starting = Enumerable.Range(1, nodes - 1).Select(i => SocketPeerServer.StartAsync([.. settingsOf(i), seed])).ToList();
+            var starting = Enumerable.Range(1, nodes - 1).Select(i => SocketPeerServer.StartAsync([.. SettingsOf(i), seed])).ToList();
             foreach (var node in starting)
                 started.Add(await node);
-            var cluster = new TestCluster(started);
+            var cluster = new TestCluster(started, tls);
             await Task.WhenAll(started.Select(node => MembershipWait.UntilAsync(node.System,
                 view => view.Members.Count == nodes && view.Members.Values.All(s => s == MemberStatus.Up) && view.Unreachable.Count == 0,
                 FormedWithin, "every node sees every node Up")));
@@ -42,10 +53,33 @@ public sealed class TestCluster : IAsyncDisposable
         catch
         {
             await Task.WhenAll(started.Select(n => n.DisposeAsync().AsTask()));
+            tls.Dispose();
             throw;
         }
     }
 
-    public async ValueTask DisposeAsync() =>
+    public async ValueTask DisposeAsync()
+    {
         await Task.WhenAll(Nodes.Select(n => n.DisposeAsync().AsTask()));
+        _tls.Dispose();
+    }
+
+    /// <summary>A cluster's CA and the node certificate's files, deleted together.</summary>
+    private sealed class ClusterTlsFiles(TestCertificateAuthority ca, NodeTlsFiles files) : IDisposable
+    {
+        public NodeTlsFiles Files => files;
+
+        public static ClusterTlsFiles Create()
+        {
+            var ca = TestCertificateAuthority.Create("SocketPeer test cluster CA");
+            using var certificate = ca.Issue("socketpeer-node", "127.0.0.1", "localhost");
+            return new ClusterTlsFiles(ca, new NodeTlsFiles(certificate, ca.Certificate));
+        }
+
+        public void Dispose()
+        {
+            files.Dispose();
+            ca.Dispose();
+        }
+    }
 }

@@ -27,8 +27,15 @@ public sealed class ClusterSettings
     /// <summary>The remoting port; 0 takes any free port (tests).</summary>
     public int Port { get; set; } = 4053;
 
-    /// <summary><c>akka.tcp://socketpeer@host:port</c> addresses; empty joins itself.</summary>
+    /// <summary>
+    /// <c>akka.tcp://socketpeer@host:port</c> addresses; empty joins itself. With <see cref="Tls"/> on,
+    /// the transport's scheme is <c>akka.ssl.tcp</c>; a seed may be written in either scheme and is
+    /// reached in the one this node speaks (<see cref="SeedAddresses"/>).
+    /// </summary>
     public string[] SeedNodes { get; set; } = [];
+
+    /// <summary>Mutual TLS between the nodes (off by default).</summary>
+    public ClusterTlsSettings Tls { get; set; } = new();
 
     /// <summary>
     /// This node's cluster roles. Every node is a gateway and hosts the sessions of its sockets; a
@@ -62,6 +69,26 @@ public sealed class ClusterSettings
     /// the benchmark's comparison only).
     /// </summary>
     public SessionPlacement SessionPlacement { get; set; } = SessionPlacement.Local;
+
+    /// <summary>The scheme of this node's remoting addresses: <c>akka.ssl.tcp</c> with TLS, <c>akka.tcp</c> without.</summary>
+    public string Protocol => Tls.Enabled ? TlsProtocol : PlainProtocol;
+
+    public const string PlainProtocol = "akka.tcp";
+    public const string TlsProtocol = "akka.ssl.tcp";
+
+    /// <summary>
+    /// <see cref="SeedNodes"/> in this node's scheme (<see cref="Protocol"/>): a node can only reach
+    /// seeds that speak its transport, so a seed written in the other scheme is one the configuration
+    /// meant in this one (the same list serves a cluster with TLS and without).
+    /// </summary>
+    public string[] SeedAddresses() =>
+        SeedNodes.Select(seed =>
+        {
+            foreach (var scheme in new[] { TlsProtocol, PlainProtocol })
+                if (seed.StartsWith(scheme + "://", StringComparison.Ordinal))
+                    return Protocol + seed[scheme.Length..];
+            return seed;
+        }).ToArray();
 
     /// <summary>The host name other nodes use to reach this one.</summary>
     public string AdvertisedHostname => string.IsNullOrWhiteSpace(PublicHostname) ? Hostname : PublicHostname;

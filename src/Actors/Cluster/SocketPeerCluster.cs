@@ -20,16 +20,12 @@ public static class SocketPeerCluster
         ClusterSettings cluster, SessionSettings sessions, SocketPeerMetrics metrics)
     {
         var sharding = ShardingSettings.From(cluster);
+        var remote = RemoteOptionsOf(cluster);
         builder
-            .WithRemoting(new RemoteOptions
-            {
-                HostName = cluster.Hostname,
-                PublicHostName = string.IsNullOrWhiteSpace(cluster.PublicHostname) ? null : cluster.PublicHostname,
-                Port = cluster.Port,
-            })
+            .WithRemoting(remote)
             .WithClustering(new ClusterOptions
             {
-                SeedNodes = cluster.SeedNodes,
+                SeedNodes = cluster.SeedAddresses(),
                 Roles = cluster.Roles,
                 SplitBrainResolver = new KeepMajorityOption(),
                 FailureDetector = cluster.Timings.ToFailureDetectorOptions(),
@@ -51,6 +47,8 @@ public static class SocketPeerCluster
             .AddStartup((system, _) => LostConnections.Get(system));
         if (!sharding.HostsRooms(cluster.Roles))
             builder.AddStartup((system, _) => LogRoomProxy(system, sharding.RoomRole!, cluster.SeedNodes.Length == 0));
+        if (remote.Ssl.X509Certificate is { } certificate)
+            builder.AddStartup((system, _) => LogTls(system, certificate, cluster.Tls));
         if (cluster.DownCrashedProcesses)
             builder.AddStartup((system, _) => system.ActorOf(CrashedProcessDowning.Props(), "crashed-process-downing"));
 
@@ -65,6 +63,30 @@ public static class SocketPeerCluster
             });
         }
         return builder;
+    }
+
+    /// <summary>Remoting: where it binds, what it advertises, and TLS when <see cref="ClusterSettings.Tls"/> is on.</summary>
+    public static RemoteOptions RemoteOptionsOf(ClusterSettings cluster)
+    {
+        var remote = new RemoteOptions
+        {
+            HostName = cluster.Hostname,
+            PublicHostName = string.IsNullOrWhiteSpace(cluster.PublicHostname) ? null : cluster.PublicHostname,
+            Port = cluster.Port,
+        };
+        cluster.Tls.ApplyTo(remote);
+        return remote;
+    }
+
+    /// <summary>What this node presents and how long for: a certificate is read only at start-up, so one near its end needs a restart.</summary>
+    private static void LogTls(Akka.Actor.ActorSystem system, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, ClusterTlsSettings tls)
+    {
+        system.Log.Info("Cluster TLS on: presenting {0} (issued by {1}, valid until {2:u}); accepting peers whose certificate chains to {3}{4}",
+            certificate.Subject, certificate.Issuer, certificate.NotAfter.ToUniversalTime(), tls.CaPath,
+            tls.ValidateHostname ? " and names the host connected to" : "");
+        if (certificate.NotAfter.ToUniversalTime() - DateTime.UtcNow < TimeSpan.FromDays(7))
+            system.Log.Warning("Cluster TLS: this node's certificate {0} expires at {1:u}; restart the node once the renewed one is in {2}",
+                certificate.Subject, certificate.NotAfter.ToUniversalTime(), tls.CertificatePath);
     }
 
     /// <summary>A node without <see cref="ShardingSettings.RoomRole"/> says that its rooms live elsewhere.</summary>

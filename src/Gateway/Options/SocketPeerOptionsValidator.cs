@@ -36,8 +36,8 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
         if (o.Cluster.Hostname is "0.0.0.0" or "::" && string.IsNullOrWhiteSpace(o.Cluster.PublicHostname))
             failures.Add($"SocketPeer:Cluster:Hostname {o.Cluster.Hostname} binds every interface but other nodes cannot reach it: set SocketPeer:Cluster:PublicHostname.");
         foreach (var seed in o.Cluster.SeedNodes)
-            if (!seed.StartsWith("akka.tcp://socketpeer@", StringComparison.Ordinal))
-                failures.Add($"SocketPeer:Cluster:SeedNodes: '{seed}' is not akka.tcp://socketpeer@host:port.");
+            if (!seed.StartsWith("akka.tcp://socketpeer@", StringComparison.Ordinal) && !seed.StartsWith("akka.ssl.tcp://socketpeer@", StringComparison.Ordinal))
+                failures.Add($"SocketPeer:Cluster:SeedNodes: '{seed}' is not akka.tcp://socketpeer@host:port (or akka.ssl.tcp://).");
         foreach (var role in o.Cluster.Roles)
             if (!IsRoleName(role))
                 failures.Add($"SocketPeer:Cluster:Roles: '{role}' is not a role name (no spaces or commas).");
@@ -52,6 +52,8 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
             if (!Limits.TrustedProxies.TryParse(proxy, out _))
                 failures.Add($"SocketPeer:TrustedProxies: '{proxy}' is not an address or a network (10.0.0.0/8, fd00::/8).");
         ValidateTimings(o.Cluster.Timings, failures);
+        // Reads the certificate files: a node that would fail every TLS handshake stops here instead.
+        failures.AddRange(o.Cluster.Tls.Problems());
         ValidateIce(o.Ice, failures);
         failures.AddRange(o.JoinTokens.Problems());
         if (!string.IsNullOrEmpty(o.Resume.Secret) && o.Resume.SecretBytes() is not { Length: >= 32 })

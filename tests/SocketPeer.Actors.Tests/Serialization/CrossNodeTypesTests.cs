@@ -29,7 +29,7 @@ public sealed class CrossNodeTypesTests
         // what a session's actor holds besides its state: actor refs on this node
         "SessionLinks",
         // settings and registrations (dependency injection on each node)
-        "SessionSettings", "ResumeSettings", "ShardingSettings", "ClusterSettings", "ClusterTimings", "SessionRegion",
+        "SessionSettings", "ResumeSettings", "ShardingSettings", "ClusterSettings", "ClusterTimings", "ClusterTlsSettings", "SessionRegion",
         "RoomRegion",
         // cluster plumbing: extensions, extractors, allocation (each node's own objects)
         "LostConnections", "NodeStopping", "LocalSessionAllocationStrategy", "LocalSessionMessageExtractor", "HashSessionMessageExtractor", "RoomMessageExtractor",

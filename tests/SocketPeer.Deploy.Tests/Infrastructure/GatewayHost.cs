@@ -26,10 +26,16 @@ internal sealed record GatewayHost(
 {
     private static readonly ConcurrentDictionary<(string, int), Lazy<GatewayHost>> Cache = new();
 
-    /// <summary>The gateway of pod <paramref name="ordinal"/> of a rendering.</summary>
+    /// <summary>
+    /// The gateway of pod <paramref name="ordinal"/> of a rendering, with the files of the Secrets that
+    /// cert-manager Certificates fill where the pod mounts them (<see cref="MountedCertificates"/>).
+    /// </summary>
     public static GatewayHost Of(Rendering rendering, int ordinal) =>
-        Cache.GetOrAdd((rendering.Kustomization, ordinal),
-            _ => new Lazy<GatewayHost>(() => Build(PodEnvironment.Of(rendering, ordinal)))).Value;
+        Cache.GetOrAdd((rendering.Kustomization, ordinal), _ => new Lazy<GatewayHost>(() =>
+        {
+            using var certificates = MountedCertificates.Materialize(rendering, PodEnvironment.Of(rendering, ordinal), out var environment);
+            return Build(environment);
+        })).Value;
 
     public static GatewayHost Build(IReadOnlyDictionary<string, string> environment)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
+using YamlDotNet.RepresentationModel;
 
 namespace SocketPeer.Deploy.Tests.Infrastructure;
 
@@ -15,11 +16,25 @@ internal sealed class Rendering
 
     private static readonly ConcurrentDictionary<string, Lazy<Rendering>> Cache = new();
 
+    /// <summary>API groups of the custom resources the manifests may use (deploy/validate knows their schemas).</summary>
+    public static readonly IReadOnlySet<string> CustomResourceGroups = new HashSet<string> { "cert-manager.io" };
+
     private Rendering(string kustomization, string yaml)
     {
         Kustomization = kustomization;
         Yaml = yaml;
-        Objects = KubernetesYaml.LoadAllFromString(yaml);
+        var builtIn = new List<string>();
+        var custom = new List<CustomResource>();
+        foreach (var document in yaml.Split("\n---\n"))
+        {
+            if (CustomResource.TryParse(document) is { } resource)
+                custom.Add(resource);
+            else
+                builtIn.Add(document);
+        }
+        BuiltInYaml = string.Join("\n---\n", builtIn);
+        Objects = KubernetesYaml.LoadAllFromString(BuiltInYaml);
+        CustomResources = custom;
     }
 
     /// <summary>The kustomization directory, relative to the repository root.</summary>
@@ -27,7 +42,16 @@ internal sealed class Rendering
 
     public string Yaml { get; }
 
+    /// <summary>The objects of the Kubernetes API itself, as YAML (<see cref="Yaml"/> without the custom resources).</summary>
+    public string BuiltInYaml { get; }
+
+    /// <summary>The objects of the Kubernetes API itself.</summary>
     public IReadOnlyList<object> Objects { get; }
+
+    /// <summary>Objects of <see cref="CustomResourceGroups"/> (cert-manager's Certificate and Issuer), as YAML.</summary>
+    public IReadOnlyList<CustomResource> CustomResources { get; }
+
+    public IEnumerable<CustomResource> CustomResourcesOf(string kind) => CustomResources.Where(r => r.Kind == kind);
 
     /// <summary>The base and every overlay under deploy/k8s/overlays (so a new overlay is tested too).</summary>
     public static IReadOnlyList<string> Kustomizations() =>
@@ -108,4 +132,44 @@ internal sealed class Rendering
         matchLabels.All(l => StatefulSet.Spec.Template.Metadata.Labels.TryGetValue(l.Key, out var v) && v == l.Value);
 
     public override string ToString() => Kustomization;
+}
+
+/// <summary>One custom resource of a rendering: its identity and its YAML, to read fields from.</summary>
+internal sealed record CustomResource(string ApiVersion, string Kind, string Name, YamlMappingNode Root)
+{
+    public static CustomResource? TryParse(string document)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(document));
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            return null;
+        var apiVersion = Scalar(root, "apiVersion") ?? "";
+        var slash = apiVersion.IndexOf('/');
+        if (slash < 0 || !Rendering.CustomResourceGroups.Contains(apiVersion[..slash]))
+            return null;
+        return new CustomResource(apiVersion, Scalar(root, "kind") ?? "",
+            Scalar(Node(root, "metadata") as YamlMappingNode, "name") ?? "", root);
+    }
+
+    /// <summary>A scalar at a dotted path under the root (<c>spec.secretName</c>), or null.</summary>
+    public string? Value(string path) => Scalar(At(path[..Math.Max(0, path.LastIndexOf('.'))]) as YamlMappingNode, path[(path.LastIndexOf('.') + 1)..]);
+
+    /// <summary>The scalars of a list at a dotted path (<c>spec.dnsNames</c>); empty when absent.</summary>
+    public IReadOnlyList<string> Values(string path) =>
+        At(path) is YamlSequenceNode list ? list.Children.OfType<YamlScalarNode>().Select(n => n.Value ?? "").ToList() : [];
+
+    private YamlNode? At(string path)
+    {
+        YamlNode? node = Root;
+        if (path.Length == 0)
+            return node;
+        foreach (var key in path.Split('.'))
+            node = Node(node as YamlMappingNode, key);
+        return node;
+    }
+
+    private static YamlNode? Node(YamlMappingNode? map, string key) =>
+        map is not null && map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string? Scalar(YamlMappingNode? map, string key) => (Node(map, key) as YamlScalarNode)?.Value;
 }
