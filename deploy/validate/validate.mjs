@@ -48,7 +48,7 @@ async function check(object, source) {
   let Model;
   try {
     // "v1" is the core group: kubernetes-models/v1/Service; others: kubernetes-models/apps/v1/StatefulSet.
-    Model = (await import(`kubernetes-models/${apiVersion}/${kind}`))[kind];
+    Model = (await monitoringModel(apiVersion, kind)) ?? (await import(`kubernetes-models/${apiVersion}/${kind}`))[kind];
   } catch {
     Model = undefined;
   }
@@ -62,6 +62,14 @@ async function check(object, source) {
   } catch (error) {
     fail(`${label}: ${error.message}`);
   }
+}
+
+// Prometheus Operator custom resources (monitoring.coreos.com: PrometheusRule, ServiceMonitor, ...) are
+// checked against @kubernetes-models/prometheus-operator 4.4.4 (models generated from the operator's
+// CRDs), pinned by the lockfile. undefined for any other API group.
+async function monitoringModel(apiVersion, kind) {
+  if (!apiVersion.startsWith("monitoring.coreos.com/")) return undefined;
+  return (await import(`@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`))[kind];
 }
 
 function fail(message) {
