@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
@@ -69,7 +70,13 @@ public static class SocketPeerServices
         services.AddSingleton<WireDecoder>();
         services.AddSingleton<IceServerProvider>();
         services.AddSingleton(ResumeSettingsFrom);
-        services.AddSingleton<SocketPeerMetrics>();
+        services.AddSingleton(provider => new SocketPeerMetrics(provider.GetRequiredService<IMeterFactory>()).Declare(
+            // What the dashboard and the alerts (deploy/grafana, deploy/k8s/components/monitoring) watch.
+            errorCodes: [ServerErrorCodes.ResumeFailed, ServerErrorCodes.InternalError, ServerErrorCodes.RateLimited, ServerErrorCodes.PairLimited],
+            closeCodes: [CloseCodes.PolicyViolation, CloseCodes.InternalError, CloseCodes.ServiceRestart, CloseCodes.SlowConsumer,
+                CloseCodes.SessionResumed, CloseCodes.Idle],
+            limits: [AddressLimits.OpenSockets, AddressLimits.NewSockets, AddressLimits.Pairs, AddressLimits.TurnCredentials,
+                AddressLimits.IceRequests]));
         services.AddSingleton<IngressLanes>();
         services.AddSingleton<ClientFrameEncoder>();
         services.AddSingleton<ResumeCoordinator>();
@@ -158,6 +165,7 @@ public static class SocketPeerServices
                 // has no typed option for this key.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .AddStartup((system, _) => provider.GetRequiredService<IngressLanes>().Start(system))
+                .AddStartup((system, _) => provider.GetRequiredService<SocketPeerMetrics>().ObserveCluster(system))
                 .AddStartup((system, _) => DrainSocketsBeforeLeaving(system,
                     provider.GetRequiredService<ConnectionDrain>(), options.CloseTimeout))
                 .AddStartup((system, _) => provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
