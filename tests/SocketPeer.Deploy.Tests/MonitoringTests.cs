@@ -43,7 +43,7 @@ public partial class MonitoringTests
             {
                 "socketpeer_connections", "socketpeer_pairings_total", "socketpeer_relayed_messages_total",
                 "socketpeer_closes_total", "socketpeer_resumes_total", "socketpeer_cluster_members",
-                "socketpeer_cluster_unreachable",
+                "socketpeer_cluster_unreachable", "socketpeer_shards", "socketpeer_shard_handoffs_total",
             },
             used);
         var missing = used.Where(name => !MadeByPrometheus.Contains(name) && !scrape.ContainsKey(name)).Order().ToList();
@@ -56,6 +56,8 @@ public partial class MonitoringTests
             .Select(m => $"{m.Metric}{{{m.Label}=\"{m.Value}\"}}")
             .Distinct().Order().ToList();
         Assert.True(absent.Count == 0, $"selected by the dashboard or the alerts, no such series in the scrape: {string.Join(", ", absent)}");
+        // And the cluster gauges read the cluster: a single node sees itself Up.
+        Assert.Contains(scrape["socketpeer_cluster_members"], labels => labels.Contains("status=\"up\"") && labels.EndsWith("\t1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -203,7 +205,7 @@ public partial class MonitoringTests
         return (YamlMappingNode)stream.Documents[0].RootNode;
     }
 
-    /// <summary>Metric name → the label sets of its samples, from Prometheus text.</summary>
+    /// <summary>Metric name → its samples (labels, a tab, the value), from Prometheus text.</summary>
     private static Dictionary<string, List<string>> ParseScrape(string text)
     {
         var series = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -212,12 +214,12 @@ public partial class MonitoringTests
             if (Sample().Match(line) is not { Success: true } m) continue;
             var name = m.Groups["name"].Value;
             if (!series.TryGetValue(name, out var labels)) series[name] = labels = [];
-            labels.Add(m.Groups["labels"].Value);
+            labels.Add($"{m.Groups["labels"].Value}\t{m.Groups["value"].Value}");
         }
         return series;
     }
 
-    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?<labels>.*)\})?\s")]
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?<labels>.*)\})?\s+(?<value>\S+)")]
     private static partial Regex Sample();
 
     [GeneratedRegex(@"label_values\((?<selector>[^,]+),")]

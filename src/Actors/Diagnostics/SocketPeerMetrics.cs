@@ -30,6 +30,8 @@ public sealed class SocketPeerMetrics : IDisposable
     private readonly ConcurrentDictionary<int, long> _closes = new();
     private readonly ConcurrentDictionary<string, long> _limited = new();
     private volatile Akka.Cluster.Cluster? _cluster;
+    private readonly ConcurrentDictionary<string, long> _shards = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _shardHandoffs = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<string> _knownErrors = [];
     private volatile IReadOnlyList<int> _knownCloses = [];
     private volatile IReadOnlyList<string> _knownLimits = [];
@@ -63,6 +65,10 @@ public sealed class SocketPeerMetrics : IDisposable
             description: "Requests a per-address limit refused or trimmed, by limit (docs/security.md).");
         _meter.CreateObservableGauge("socketpeer.cluster.members", ClusterMembers,
             description: "Cluster members this node sees, by status (every status reported, zero included).");
+        _meter.CreateObservableGauge("socketpeer.shards", () => Tagged(_shards, Regions, "region"),
+            description: "Shards this node hosts, by region (rooms, sessions); polled every few seconds.");
+        _meter.CreateObservableCounter("socketpeer.shard.handoffs", () => Tagged(_shardHandoffs, Regions, "region"),
+            description: "Shards this node hosted at one poll and no longer at the next (moved away by a rebalance), by region.");
         _meter.CreateObservableGauge("socketpeer.cluster.unreachable", ClusterUnreachable,
             description: "Cluster members this node's failure detector marks unreachable.");
     }
@@ -85,6 +91,22 @@ public sealed class SocketPeerMetrics : IDisposable
         _knownLimits = [.. limits];
         return this;
     }
+
+    /// <summary>The <c>region</c> tags of <c>socketpeer_shards</c> and <c>socketpeer_shard_handoffs_total</c>.</summary>
+    public const string RoomsRegion = "rooms", SessionsRegion = "sessions";
+
+    private static readonly string[] Regions = [RoomsRegion, SessionsRegion];
+
+    /// <summary>A poll of a shard region (<see cref="ShardStatsPoller"/>): shards hosted now, and how many left since the last poll.</summary>
+    public void Shards(string region, int hosted, int handedOff)
+    {
+        _shards[region] = hosted;
+        if (handedOff > 0) _shardHandoffs.AddOrUpdate(region, handedOff, (_, n) => n + handedOff);
+    }
+
+    /// <summary>The last poll of a region's shards: hosted now, and handed off in all.</summary>
+    public (long Hosted, long HandedOff) ShardsOf(string region) =>
+        (_shards.GetValueOrDefault(region), _shardHandoffs.GetValueOrDefault(region));
 
     public void ConnectionOpened() => Interlocked.Increment(ref _connections);
     public void ConnectionClosed() => Interlocked.Decrement(ref _connections);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Connections;
 using SocketPeer.Gateway.Health;
@@ -165,7 +166,13 @@ public static class SocketPeerServices
                 // has no typed option for this key.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .AddStartup((system, _) => provider.GetRequiredService<IngressLanes>().Start(system))
-                .AddStartup((system, _) => provider.GetRequiredService<SocketPeerMetrics>().ObserveCluster(system))
+                .AddStartup((system, registry) =>
+                {
+                    var metrics = provider.GetRequiredService<SocketPeerMetrics>();
+                    metrics.ObserveCluster(system);
+                    system.ActorOf(ShardStatsPoller.Props(registry.Get<RoomRegion>(), SocketPeerMetrics.RoomsRegion, metrics), "room-shard-stats");
+                    system.ActorOf(ShardStatsPoller.Props(registry.Get<SessionRegion>(), SocketPeerMetrics.SessionsRegion, metrics), "session-shard-stats");
+                })
                 .AddStartup((system, _) => DrainSocketsBeforeLeaving(system,
                     provider.GetRequiredService<ConnectionDrain>(), options.CloseTimeout))
                 .AddStartup((system, _) => provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
