@@ -86,6 +86,7 @@ export type ServerErrorCode =
   | 'too-large'
   | 'peer-timeout'
   | 'resume-failed'
+  | 'resume-superseded'
   | 'internal-error';
 
 export interface ServerError {
@@ -189,6 +190,15 @@ export interface SocketPeerOptions {
    * A refused token is a `server.error` (`join-token-*`).
    */
   joinToken?: string | ((pairCode: string) => string | Promise<string>);
+  /**
+   * Media to send to the partner (a `MediaStream` from `getUserMedia`), as the original's `stream`:
+   * its tracks go in the first WebRTC offer (or, on the answering side, in the answer, on the
+   * transceivers the offer made for their kinds). Media travels over WebRTC only, never through
+   * the server's relay. The partner's page gets `stream` (and `track`) events. Not yet: media from
+   * the answering side when the offer carried none of that kind (it needs a renegotiation), and
+   * adding or removing media later.
+   */
+  stream?: MediaStream | null;
 }
 
 /** Every event and the arguments its listeners receive. */
@@ -241,8 +251,14 @@ export interface SocketPeerEvents {
   /**
    * The server refused a request; the connection lives on. Not emitted as `error`.
    * `resume-failed`: the session could not be taken back; the client pairs again on its own.
+   * `resume-superseded`: the token was older than the session's latest but one (another tab or
+   * socket holds the session); the client pairs again on its own, as for `resume-failed`.
    */
   'server.error': [error: ServerError];
+  /** The partner's media stream arrived (once per stream, per WebRTC connection), as the original's `stream` event. */
+  stream: [stream: MediaStream];
+  /** One of the partner's media tracks arrived, with the stream it belongs to. */
+  track: [track: MediaStreamTrack, stream: MediaStream];
   /** A signal relayed from the partner (diagnostics). */
   'rtc.signal': [signal: RtcSignal];
   /** The partner is about to offer (diagnostics). */
@@ -299,6 +315,8 @@ export declare class SocketPeer {
   readonly channel: RTCDataChannel | null;
   /** Diagnostics: the live WebSocket, or null. */
   readonly socket: WebSocket | null;
+  /** The media this peer sends (the `stream` option). */
+  stream: MediaStream | null;
   /** True while paired (the original's name). */
   readonly socketConnected: boolean;
   /** True while the DataChannel is open (the original's name). */

@@ -321,6 +321,8 @@
     #rtcId = null;
     #rtcOpen = false;
     #pendingCandidates = [];
+    /** Ids of the partner's media streams announced (`stream`) on the current peer connection. */
+    #remoteStreams = new Set();
     #rtcAttempts = 0;
     #upgradeTimer = null;
     #rtcRetryTimer = null;
@@ -385,6 +387,8 @@
       this.debug = pick('debug', false) === true;
       // A string, or a function of the pair code returning a token (or a promise of one).
       this.joinToken = pick('joinToken', undefined);
+      // A MediaStream (getUserMedia) whose tracks go to the partner over WebRTC, as the original's `stream`.
+      this.stream = pick('stream', null);
 
       this.#log('new peer');
       if (this.autoconnect) setTimeout(() => this.connect(), 0);
@@ -1468,6 +1472,9 @@
       };
       pc.addEventListener('connectionstatechange', watchState);
       pc.addEventListener('iceconnectionstatechange', watchState);
+      pc.addEventListener('track', (event) => {
+        if (pc === this.#pc) this.#onRemoteTrack(event);
+      });
 
       if (initiator) {
         let channel;
@@ -1478,6 +1485,8 @@
           return null;
         }
         this.#watchChannel(pc, channel);
+        // The page's media goes in the first offer, beside the DataChannel (as the original's did).
+        this.#addLocalTracks(pc);
         this.#makeOffer(pc);
       } else {
         pc.addEventListener('datachannel', (event) => {
@@ -1549,6 +1558,9 @@
         await pc.setRemoteDescription({ type: 'offer', sdp: data.sdp });
         if (pc !== this.#pc) return;
         this.#drainCandidates(pc);
+        // After the offer, so each track takes the transceiver the offer made for its kind and
+        // goes out in the answer.
+        this.#addLocalTracks(pc);
         const answer = await pc.createAnswer();
         if (pc !== this.#pc) return;
         await pc.setLocalDescription(answer);
@@ -1566,6 +1578,31 @@
       } catch (err) {
         this.#rtcFailed(pc, makeError(`Applying the WebRTC answer failed: ${describe(err)}`, 'rtc-failed', err));
       }
+    }
+
+    /** Adds the tracks of the `stream` option that this peer connection does not send yet. */
+    #addLocalTracks(pc) {
+      const stream = this.stream;
+      if (!stream || typeof stream.getTracks !== 'function') return;
+      const sent = new Set(pc.getSenders().map((sender) => sender.track));
+      for (const track of stream.getTracks()) {
+        if (sent.has(track)) continue;
+        try {
+          pc.addTrack(track, stream);
+        } catch (err) {
+          this.#log('could not add a media track', err);
+        }
+      }
+    }
+
+    /** The partner's media: `track` for each track, `stream` once per stream (the original's event). */
+    #onRemoteTrack(event) {
+      const track = event.track;
+      const stream = (event.streams && event.streams[0]) || new root.MediaStream([track]);
+      this.emit('track', track, stream);
+      if (this.#remoteStreams.has(stream.id)) return;
+      this.#remoteStreams.add(stream.id);
+      this.emit('stream', stream);
     }
 
     #drainCandidates(pc) {
@@ -1665,6 +1702,7 @@
       this.#rtcId = null;
       this.#rtcOpen = false;
       this.#pendingCandidates = [];
+      this.#remoteStreams = new Set();
       try {
         if (dc) dc.close();
       } catch {

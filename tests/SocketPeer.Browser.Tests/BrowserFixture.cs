@@ -20,6 +20,9 @@ public class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("not started");
 
+    /// <summary>Chromium switches the class using this fixture needs beyond the common ones.</summary>
+    protected virtual string[] BrowserArgs => [];
+
     /// <summary>Server configuration overrides for the class using this fixture.</summary>
     protected virtual (string, string)[] Settings => [];
 
@@ -39,6 +42,7 @@ public class BrowserFixture : IAsyncLifetime
             [
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                .. BrowserArgs,
             ],
         });
         _server = await server;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Cluster.Tests.Infrastructure;
+using SocketPeer.Gateway.Protocol;
 using SocketPeer.Testing;
 using Xunit.Abstractions;
 
@@ -172,7 +173,7 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
         Assert.Equal(("while away", 1), (missed.GetProperty("data").GetString(), missed.GetProperty("seq").GetInt32()));
 
         // The token it was given says which session serves it: the socket's own (a successor) or the lost one, rebuilt.
-        var tokens = other.Services.GetRequiredService<ResumeSettings>().Tokens;
+        var tokens = other.Services.GetRequiredService<ResumeTokens>();
         var servedBy = tokens.Read(token, out var problem)?.Session.Value ?? problem;
         Assert.Contains(servedBy, new[] { a.SessionId, pair.A.SessionId });
 

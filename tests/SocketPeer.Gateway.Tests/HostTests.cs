@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SocketPeer.Gateway.Hosting;
+using SocketPeer.Gateway.Protocol;
 using SocketPeer.Testing;
 
 namespace SocketPeer.Gateway.Tests;
@@ -100,6 +101,11 @@ public sealed class OptionsValidationTests
     [InlineData("SocketPeer:ManagementUrl", "http://metrics.example.com:9090", "ManagementUrl")]
     [InlineData("SocketPeer:ManagementUrl", "not a url", "ManagementUrl")]
     [InlineData("FORWARDEDHEADERS_ENABLED", "true", "TrustedProxies")]
+    [InlineData("SocketPeer:Resume:Secret", "c2hvcnQ=", "Resume:Secret")]
+    [InlineData("SocketPeer:Resume:SecretId", "two words", "SecretId")]
+    [InlineData("SocketPeer:Resume:SecretId", "123456789012345678901234567890123", "SecretId")]
+    [InlineData("SocketPeer:Resume:PreviousSecrets:0:Id", "old", "PreviousSecrets")] // no secret with it, no current secret
+    [InlineData("SocketPeer:Resume:PreviousSecrets:0:Secret", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", "PreviousSecrets:0:Id")]
     [InlineData("SocketPeer:JoinTokens:Required", "true", "JoinTokens:Keys")] // required, with no key to check against
     [InlineData("SocketPeer:JoinTokens:Keys:0:Secret", "c2hvcnQ=", "JoinTokens:Keys:0:Secret")]
     [InlineData("SocketPeer:JoinTokens:Keys:0:Algorithm", "RS256", "JoinTokens:Keys:0:Algorithm")]
@@ -138,5 +144,35 @@ public sealed class SeedNodeConfigurationTests
         var options = app.Services.GetRequiredService<IOptions<Gateway.Options.SocketPeerOptions>>().Value;
 
         Assert.Equal(["akka.tcp://socketpeer@127.0.0.1:1", "akka.tcp://socketpeer@127.0.0.1:2"], options.Cluster.SeedNodes);
+    }
+}
+
+/// <summary>Resume secrets rotate: a token signed with a previous key resumes while that key is configured (docs/protocol.md, "Key rotation").</summary>
+public sealed class ResumeKeyRotationTests
+{
+    private const string Old = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    private const string New = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+
+    [Fact]
+    public async Task A_token_of_the_previous_key_is_accepted_while_configured_and_refused_once_removed()
+    {
+        string token;
+        await using (var before = await SocketPeerServer.StartAsync(("SocketPeer:Resume:Secret", Old), ("SocketPeer:Resume:SecretId", "2026-11")))
+        await using (var client = await before.ConnectAsync())
+            token = client.SessionMessage.GetProperty("data").GetProperty("token").GetString()!;
+
+        await using var during = await SocketPeerServer.StartAsync(("SocketPeer:Resume:Secret", New), ("SocketPeer:Resume:SecretId", "2026-12"),
+            ("SocketPeer:Resume:PreviousSecrets:0:Id", "2026-11"), ("SocketPeer:Resume:PreviousSecrets:0:Secret", Old));
+        await using var after = await SocketPeerServer.StartAsync(("SocketPeer:Resume:Secret", New), ("SocketPeer:Resume:SecretId", "2026-12"));
+
+        Assert.NotNull(during.Services.GetRequiredService<ResumeTokens>().Read(token, out _));
+        Assert.Null(after.Services.GetRequiredService<ResumeTokens>().Read(token, out var problem));
+        Assert.Contains("retired", problem);
+        // And what a rotated node issues, a node that has not rotated yet but lists the new key accepts.
+        await using var notYet = await SocketPeerServer.StartAsync(("SocketPeer:Resume:Secret", Old), ("SocketPeer:Resume:SecretId", "2026-11"),
+            ("SocketPeer:Resume:PreviousSecrets:0:Id", "2026-12"), ("SocketPeer:Resume:PreviousSecrets:0:Secret", New));
+        await using var rotatedClient = await after.ConnectAsync();
+        Assert.NotNull(notYet.Services.GetRequiredService<ResumeTokens>().Read(
+            rotatedClient.SessionMessage.GetProperty("data").GetProperty("token").GetString(), out _));
     }
 }

@@ -116,6 +116,56 @@ public sealed class ResumeTests(ServerFixture fixture) : IClassFixture<ServerFix
         await Pairs.AssertRelaysAsync(again, b);
     }
 
+    [Fact]
+    public async Task A_token_saved_before_a_re_pair_is_refused_and_the_live_owner_keeps_its_socket()
+    {
+        var pair = await ResumablePairAsync();
+        var (a, b) = pair;
+        await using var _ = a;
+        await using var __ = b;
+        var saved = pair.TokenA;
+        await using var c = await Server.ConnectAsync();
+        var code = Codes.New();
+        await c.PairAsync(code);
+        await a.PairAsync(code); // re-pair: a leaves b, pairs with c; its tokens move on twice
+        await a.ExpectSkippingTokensAsync("peer.found");
+        await a.ExpectAsync("session.token");
+        await c.ExpectAsync("peer.found");
+        await b.ExpectAsync("peer.left");
+
+        await using var stale = await Server.ConnectAsync();
+        await stale.SendTextAsync(Resume(saved, seq: 0));
+
+        await stale.ExpectErrorAsync("resume-superseded");
+        await Pairs.AssertRelaysAsync(a, c); // the owner still holds its session, on its socket
+        await stale.PairAsync(Codes.New()); // the stale socket goes on with its own session
+        await stale.ExpectNothingPendingAsync();
+    }
+
+    [Fact]
+    public async Task The_latest_token_still_resumes_after_a_re_pair()
+    {
+        var pair = await ResumablePairAsync();
+        var (a, b) = pair;
+        await using var _ = a;
+        await using var __ = b;
+        await using var c = await Server.ConnectAsync();
+        var code = Codes.New();
+        await c.PairAsync(code);
+        await a.PairAsync(code);
+        await a.ExpectSkippingTokensAsync("peer.found");
+        var latest = (await a.ExpectAsync("session.token")).GetProperty("data").GetProperty("token").GetString()!;
+        await c.ExpectAsync("peer.found");
+
+        await using var again = await Server.ConnectAsync();
+        await again.SendTextAsync(Resume(latest, seq: 0));
+
+        await again.ExpectAsync("session");
+        Assert.Equal("paired", (await again.ExpectResumedAsync()).GetProperty("data").GetProperty("state").GetString());
+        Assert.Equal((WebSocketCloseStatus)4001, await a.ClosedAsync());
+        await Pairs.AssertRelaysAsync(again, c);
+    }
+
     [Theory]
     [InlineData("not-a-token")]
     [InlineData("AAAA.AAAA")]

@@ -22,6 +22,12 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
 
     public override int Identifier => Id;
 
+    /// <remarks>
+    /// A message whose fields change gets a new manifest, and the old one is dropped: a node reading
+    /// a manifest it does not know fails closed. <c>SS2</c>, <c>NT2</c> and <c>RC2</c> carry resume
+    /// claims (with their generation) instead of the signed token text of <c>SS</c>, <c>NT</c> and
+    /// <c>RC</c> (docs/failover.md, "Rolling updates").
+    /// </remarks>
     public override string Manifest(object o) => o switch
     {
         JoinRoom => "JR",
@@ -38,7 +44,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         RoomBusy => "RB",
         PartnerLeft => "PL",
         PartnerRelay => "PR",
-        SessionStarted => "SS",
+        SessionStarted => "SS2",
         PeerFoundNotice => "NF",
         BusyNotice => "NB",
         PeerLeftNotice => "NL",
@@ -46,14 +52,14 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         RefusedNotice => "NRF",
         ClientOptIn => "CO",
         ClientAck => "CK",
-        ResumeConnection => "RC",
+        ResumeConnection => "RC2",
         PartnerHello => "PH",
         PartnerAck => "PA",
         PartnerResumed => "PRS",
         PartnerResumeAnswer => "PRA",
         PartnerGaveUp => "PG",
         PartnerGone => "PGN",
-        TokenNotice => "NT",
+        TokenNotice => "NT2",
         ResumedNotice => "NRS",
         AckNotice => "NA",
         SessionMovedNotice => "NM",
@@ -66,6 +72,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         HandOver => "HO",
         SessionLocation => "NSL",
         SessionLeavingNotice => "NSV",
+        ResumeRefusedNotice => "NRR",
         _ => throw new ArgumentException($"{GetType().Name} cannot serialize {o.GetType()}"),
     };
 
@@ -108,7 +115,8 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case HandOver m: w.Write(m.Session.Value); w.Write(m.To.Value); break;
             case SessionLocation m: WriteRef(w, m.Session); w.Write(m.Id?.Value ?? ""); break;
             case SessionLeavingNotice m: w.Write(m.Session.Value); break;
-            case TokenNotice m: w.Write(m.Token); break;
+            case TokenNotice m: WriteClaims(w, m.Claims); break;
+            case ResumeRefusedNotice m: w.Write(m.Session.Value); w.Write((byte)m.Why); break;
             case ResumedNotice m: w.Write(m.Seq); w.Write(ResumeStateName(m.State)); break;
             case AckNotice m: w.Write(m.Seq); break;
             case WaitingForPeer m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
@@ -122,7 +130,11 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
                 w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write((byte)m.Kind);
                 WriteBytes(w, m.Payload); w.Write(m.Seq);
                 break;
-            case SessionStarted m: w.Write(m.Id.Value); w.Write(m.Token); w.Write(m.ResumeGraceSeconds); break;
+            case SessionStarted m:
+                w.Write(m.Id.Value); w.Write(m.Token is not null);
+                if (m.Token is not null) WriteClaims(w, m.Token);
+                w.Write(m.ResumeGraceSeconds);
+                break;
             case PeerFoundNotice m: w.Write(m.Initiator); break;
             case RelayedNotice m: w.Write((byte)m.Kind); WriteBytes(w, m.Payload); w.Write(m.Seq); break;
             case RefusedNotice m: w.Write((byte)m.Refusal); w.Write((byte)(m.Relay ?? 0)); w.Write(m.Code?.Value ?? ""); break;
@@ -163,14 +175,15 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "CC" => new ConnectionClosed(Session(r), r.ReadBoolean() ? Ref(r) : null),
             "CO" => new ClientOptIn(Session(r)),
             "CK" => new ClientAck(Session(r), r.ReadInt64()),
-            "RC" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64(), r.ReadInt64() is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null),
+            "RC2" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64(), r.ReadInt64() is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null),
             "PH" => new PartnerHello(Session(r), Session(r), Code(r), OptionalFlag(r)),
             "PA" => new PartnerAck(Session(r), Session(r), r.ReadInt64()),
             "PRS" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64(), OptionalSession(r)),
             "PRA" => new PartnerResumeAnswer(Session(r), Session(r), Enum<ResumeVerdict>(r), r.ReadInt64()),
             "PG" => new PartnerGaveUp(Session(r), Session(r)),
             "PGN" => new PartnerGone(Session(r), Session(r)),
-            "NT" => new TokenNotice(Text(r)),
+            "NT2" => new TokenNotice(Claims(r)),
+            "NRR" => new ResumeRefusedNotice(Session(r), Enum<ResumeRefusal>(r)),
             "NRS" => new ResumedNotice(r.ReadInt64(), ResumeStateNamed(Text(r))),
             "NA" => new AckNotice(r.ReadInt64()),
             "NM" => SessionMovedNotice.Instance,
@@ -189,7 +202,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "RB" => new RoomBusy(Session(r), Code(r), r.ReadInt64()),
             "PL" => new PartnerLeft(Session(r), Code(r), Session(r), r.ReadInt64()),
             "PR" => new PartnerRelay(Session(r), Session(r), Code(r), Enum<RelayKind>(r), ReadBytes(r), r.ReadInt64()),
-            "SS" => new SessionStarted(Session(r), Text(r), r.ReadInt32()),
+            "SS2" => new SessionStarted(Session(r), r.ReadBoolean() ? Claims(r) : null, r.ReadInt32()),
             "NF" => new PeerFoundNotice(r.ReadBoolean()),
             "NB" => BusyNotice.Instance,
             "NL" => PeerLeftNotice.Instance,
@@ -246,7 +259,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     private static void WriteClaims(BinaryWriter w, ResumeClaims c)
     {
         w.Write(c.Session.Value); w.Write((byte)c.State); w.Write(c.Code?.Value ?? ""); w.Write(c.Partner?.Value ?? "");
-        w.Write(c.PartnerResumable); w.Write(c.Expires.ToUnixTimeSeconds());
+        w.Write(c.PartnerResumable); w.Write(c.Generation);
     }
 
     private static ResumeClaims Claims(BinaryReader r)
@@ -255,8 +268,11 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         var state = Enum<ResumeState>(r);
         var code = Text(r);
         var partner = Text(r);
-        return new ResumeClaims(session, state, code.Length == 0 ? null : new PairCode(code),
-            partner.Length == 0 ? null : new SessionId(partner), r.ReadBoolean(), DateTimeOffset.FromUnixTimeSeconds(r.ReadInt64()));
+        var claims = new ResumeClaims(session, state, code.Length == 0 ? null : new PairCode(code),
+            partner.Length == 0 ? null : new SessionId(partner), r.ReadBoolean(), r.ReadInt64());
+        if (claims.Generation < 0 || (state != ResumeState.Idle && claims.Code is null) || (state == ResumeState.Paired && claims.Partner is null))
+            throw new SerializationException($"claims of a {state} session without what that state needs, or of generation {claims.Generation}");
+        return claims;
     }
 
     private static SessionId Session(BinaryReader r) => new(Text(r));

@@ -8,12 +8,13 @@ public interface IClientMessage : ISocketPeerMessage;
 
 /// <summary>
 /// <c>session {id, token, resumeGrace}</c>: the first message on every connection, and again for
-/// a resumed session. The session's actor fills in <see cref="Token"/>.
+/// a resumed session. The session fills in <see cref="Token"/> (what the token vouches for; the
+/// gateway signs it), its actor <see cref="ResumeGraceSeconds"/>.
 /// </summary>
-public sealed record SessionStarted(SessionId Id, string Token = "", int ResumeGraceSeconds = 0) : IClientMessage;
+public sealed record SessionStarted(SessionId Id, ResumeClaims? Token = null, int ResumeGraceSeconds = 0) : IClientMessage;
 
-/// <summary><c>session.token {token}</c>: a fresh resume token.</summary>
-public sealed record TokenNotice(string Token) : IClientMessage;
+/// <summary><c>session.token {token}</c>: a fresh resume token, vouching for <see cref="Claims"/> (the gateway signs it).</summary>
+public sealed record TokenNotice(ResumeClaims Claims) : IClientMessage;
 
 /// <summary><c>resumed {seq, state}</c>: the session was taken back; re-send your messages after <see cref="Seq"/>.</summary>
 public sealed record ResumedNotice(long Seq, ResumeState State) : IClientMessage;

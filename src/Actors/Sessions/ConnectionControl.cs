@@ -27,3 +27,9 @@ public sealed record SessionLocation(Akka.Actor.IActorRef Session, SessionId? Id
 /// lets its own session succeed it instead (docs/failover.md).
 /// </summary>
 public sealed record SessionLeavingNotice(SessionId Session) : IConnectionControl;
+
+/// <summary>
+/// <see cref="Session"/> did not take this socket's resume, for <see cref="Why"/>; its live owner, if
+/// any, keeps its socket. The socket goes on with its own session, and its client hears why.
+/// </summary>
+public sealed record ResumeRefusedNotice(SessionId Session, ResumeRefusal Why) : IConnectionControl;

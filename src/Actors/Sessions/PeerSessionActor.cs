@@ -101,6 +101,22 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             Acknowledge();
             return;
         }
+        if (resume.Claims.Session == _state.Id && _connection.Equals(resume.Connection) && _state.Phase is not Unattached)
+        {
+            // The gateway asked again (the first one may have been lost with a node): answered already
+            // (and tokens issued since may have made the one it carries too old to take now).
+            Acknowledge();
+            return;
+        }
+        if (_state.Refuses(resume) is { } refusal)
+        {
+            // The live owner keeps its socket; the resuming socket goes on with its own session. Before
+            // the leaving check: a refused token must not have this session succeeded instead.
+            _log.Info("Session {0} refused a resume: {1}", _state.Id, refusal);
+            resume.Connection.Tell(new ResumeRefusedNotice(_state.Id, refusal));
+            Acknowledge();
+            return;
+        }
         if (resume.AnswerBy is not null && NodeStopping.Get(Context.System).IsStopping(Context.System) && PartnerLivesElsewhere())
         {
             // This node is leaving: taking the socket now would hand it a session that is handed
@@ -108,12 +124,6 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             // if the partner lives on another node: a partner leaving with this node would be
             // succeeded too, and the two successors could not find each other.
             resume.Connection.Tell(new SessionLeavingNotice(_state.Id));
-            Acknowledge();
-            return;
-        }
-        if (resume.Claims.Session == _state.Id && _connection.Equals(resume.Connection) && _state.Phase is not Unattached)
-        {
-            // The gateway asked again (the first one may have been lost with a node): answered already.
             Acknowledge();
             return;
         }
@@ -245,7 +255,6 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
                 case ToClient m: ToClient(m.Message); break;
                 case ToRoom m: _rooms.Tell(m.Message); break;
                 case ToPartner m: ToPartner(m.Message); break;
-                case SendToken: GiveToken(); break;
                 case StartTimer m: StartTimer(m.Timer, m.Fires); break;
                 case CancelTimer m: Timers.Cancel(m.Timer); break;
                 case Gauge m: Move(m.Which, m.By); break;
@@ -288,27 +297,15 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         }
     }
 
-    /// <summary>What the client hears goes to its socket, if one serves it; <c>session</c> gets its token here.</summary>
+    /// <summary>What the client hears goes to its socket, if one serves it; <c>session</c> gets the grace period here.</summary>
     private void ToClient(IClientMessage message)
     {
         if (message is SessionStarted started)
-            message = started with { Token = IssueToken(), ResumeGraceSeconds = (int)_settings.Resume.Grace.TotalSeconds };
+            message = started with { ResumeGraceSeconds = (int)_settings.Resume.Grace.TotalSeconds };
         if (!_connection.IsNobody()) Deliver(message);
     }
 
     private void Deliver(ISocketPeerMessage message) => _connection.Tell(message);
-
-    private string IssueToken()
-    {
-        var (state, code, partner) = _state.Claims;
-        return _settings.Resume.Tokens.Issue(_state.Id, state, code, partner, _state.PartnerResumable);
-    }
-
-    /// <summary>A token reaches the client only through a socket: an absent one gets the next on its return.</summary>
-    private void GiveToken()
-    {
-        if (!_connection.IsNobody()) Deliver(new TokenNotice(IssueToken()));
-    }
 
     private void BeginStop()
     {

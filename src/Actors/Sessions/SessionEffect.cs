@@ -12,7 +12,11 @@ public abstract record SessionEffect
     /// <summary>Tell another session, usually the partner's (through the session shard region).</summary>
     public sealed record ToPartner(IWithSessionId Message) : SessionEffect;
 
-    /// <summary>Give the client a fresh resume token vouching for the state now (if a socket serves it).</summary>
+    /// <summary>
+    /// Give the client a fresh resume token vouching for the state the transition ends in. Asked for
+    /// within a transition only: <see cref="SessionState.Handle"/> turns each into a numbered
+    /// <see cref="TokenNotice"/> (or drops it while no socket serves the client), so none leaves it.
+    /// </summary>
     public sealed record SendToken : SessionEffect
     {
         public static readonly SendToken Instance = new();

@@ -66,6 +66,7 @@ public sealed record ResumeConnection(SessionId Session, IActorRef Connection, R
 /// <summary>
 /// This connection's first session: the socket now serves <see cref="To"/> (it resumed it). When
 /// the socket ends, pass its <see cref="ConnectionClosed"/> on to <see cref="To"/>, then stop.
+/// <see cref="To"/> the session itself: the resumed session refused the socket, which this one serves again.
 /// </summary>
 public sealed record HandOver(SessionId Session, SessionId To) : IWithSessionId;
 

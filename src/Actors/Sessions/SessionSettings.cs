@@ -28,17 +28,17 @@ public sealed record SessionSettings(TimeSpan PeerTimeout, ResumeSettings? Resum
         SessionTimer.PeerTimeout => (PeerTimeout, false),
         SessionTimer.JoinRetry => (JoinRetry, true),
         SessionTimer.HelloAgain => (HelloAgainEvery, true),
-        SessionTimer.TokenRefresh => (Resume.Tokens.Lifetime / 2, true),
+        SessionTimer.TokenRefresh => (Resume.TokenLifetime / 2, true),
         SessionTimer.Grace or SessionTimer.PartnerGrace or SessionTimer.Confirm or SessionTimer.Replay => (Resume.Grace, false),
         _ => throw new ArgumentOutOfRangeException(nameof(timer), timer, null),
     };
 }
 
 /// <summary>How sessions outlive their sockets (docs/protocol.md, Resume).</summary>
-/// <param name="Tokens">Issues and checks resume tokens (the secret must be the same on every node).</param>
+/// <param name="TokenLifetime">How long a resume token is valid: the client gets a fresh one every half of it (the gateway signs and checks them).</param>
 /// <param name="Grace">How long an absent client's session (or a lost partner) is waited for.</param>
 /// <param name="BufferMessages">How many unacknowledged messages may wait for an absent partner.</param>
-public sealed record ResumeSettings(ResumeTokens Tokens, TimeSpan Grace, int BufferMessages)
+public sealed record ResumeSettings(TimeSpan TokenLifetime, TimeSpan Grace, int BufferMessages)
 {
     /// <summary>The default grace period (<c>SocketPeer:Resume:Grace</c>).</summary>
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromSeconds(30);
@@ -49,8 +49,6 @@ public sealed record ResumeSettings(ResumeTokens Tokens, TimeSpan Grace, int Buf
     /// <summary>The default number of messages kept for an absent partner (<c>SocketPeer:Resume:BufferMessages</c>).</summary>
     public const int DefaultBufferMessages = 256;
 
-    /// <summary>A one-node default: a random secret, which no other node knows.</summary>
-    public static ResumeSettings Default() => new(
-        new ResumeTokens(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), DefaultTokenLifetime, TimeProvider.System),
-        DefaultGrace, DefaultBufferMessages);
+    /// <summary>The defaults.</summary>
+    public static ResumeSettings Default() => new(DefaultTokenLifetime, DefaultGrace, DefaultBufferMessages);
 }

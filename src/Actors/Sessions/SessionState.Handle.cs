@@ -14,7 +14,47 @@ public sealed partial record SessionState
     {
         var step = ThroughSocket(Step(input));
         var upkeep = Upkeep(this, step.State);
-        return upkeep is null ? step : step with { Effects = [.. step.Effects, .. upkeep] };
+        return Tokened(upkeep is null ? step : step with { Effects = [.. step.Effects, .. upkeep] });
+    }
+
+    /// <summary>
+    /// Every token the client gets is numbered, in the order it gets them: each <c>session</c> message
+    /// and each <see cref="SendToken"/> carries claims of the next generation, vouching for the state
+    /// the transition ends in. A token asked for while no socket serves the client, or by a transition
+    /// that ends the session, is not issued (the client gets one with its next <c>session</c>), so the
+    /// latest issued is the latest the client can hold.
+    /// </summary>
+    private static SessionTransition Tokened(SessionTransition t)
+    {
+        var due = false;
+        var stops = false;
+        for (var i = 0; i < t.Effects.Count; i++)
+        {
+            due |= t.Effects[i] is SendToken or ToClient { Message: SessionStarted };
+            stops |= t.Effects[i] is Stop;
+        }
+        if (!due) return t;
+        var state = t.State;
+        var issued = state.TokensIssued;
+        var effects = new List<SessionEffect>(t.Effects.Count);
+        foreach (var effect in t.Effects)
+        {
+            switch (effect)
+            {
+                case SendToken when stops || state.Away || state.Phase is Unattached:
+                    break;
+                case SendToken:
+                    effects.Add(new ToClient(new TokenNotice(state.ClaimsOf(++issued))));
+                    break;
+                case ToClient { Message: SessionStarted started }:
+                    effects.Add(new ToClient(started with { Token = state.ClaimsOf(++issued) }));
+                    break;
+                default:
+                    effects.Add(effect);
+                    break;
+            }
+        }
+        return new(state with { TokensIssued = issued }, effects);
     }
 
     private SessionTransition Step(ISessionInput input) => input switch
@@ -28,7 +68,7 @@ public sealed partial record SessionState
         // From the client's connection.
         AttachConnection m => On(m),
         ResumeConnection m => SuccessorToken(On(m)),
-        HandOver m => Next(this with { HandedOverTo = m.To }),
+        HandOver m => Next(this with { HandedOverTo = m.To == Id ? null : m.To }),
         ClientPair m => On(m),
         ClientLeave m => On(m),
         ClientOptIn m => On(m),

@@ -7,9 +7,26 @@ namespace SocketPeer.Actors.Sessions;
 /// <summary>Resume (docs/protocol.md, Resume; docs/failover.md): taking a session back, rebuilding it, succeeding it.</summary>
 public sealed partial record SessionState
 {
+    /// <summary>
+    /// Why this session does not take <paramref name="resume"/> back, or null when it does
+    /// (docs/protocol.md, "Which token resumes"). A live session takes only its latest token or the
+    /// one before it. A new entity has no record of its tokens: it is rebuilt from a paired or
+    /// waiting token (the partner or the room still holds what it had, and a paired one counts only
+    /// once the partner confirms it), but not from an idle one: an idle session holds nothing, and
+    /// one whose socket closed has ended, so the socket's own session serves as well. A resume for
+    /// another session (succession) is the socket's own session's to take.
+    /// </summary>
+    public ResumeRefusal? Refuses(ResumeConnection resume)
+    {
+        if (resume.Claims.Session != Id) return null;
+        if (Phase is Unattached) return resume.Claims.State == ResumeState.Idle ? ResumeRefusal.Ended : null;
+        return resume.Claims.Generation < TokensIssued - 1 ? ResumeRefusal.Superseded : null;
+    }
+
     /// <summary>A new connection takes this session back (see docs/protocol.md, Resume).</summary>
     private SessionTransition On(ResumeConnection resume)
     {
+        if (Refuses(resume) is not null) return Same();
         if (resume.Claims.Session != Id)
         {
             // This socket's own session succeeds the claimed one: it serves the socket from now on.
@@ -38,7 +55,7 @@ public sealed partial record SessionState
     /// <summary>The entity was lost with its node: rebuild it from what the token vouches for.</summary>
     private SessionTransition Rebuild(ResumeClaims claims, long received)
     {
-        var fresh = this with { Phase = new Idle(), Client = ClientState.Resumable.Instance };
+        var fresh = this with { Phase = new Idle(), Client = ClientState.Resumable.Instance, TokensIssued = claims.Generation };
         var started = new ToClient(new SessionStarted(Id));
         switch (claims.State)
         {

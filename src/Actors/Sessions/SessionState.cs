@@ -63,6 +63,19 @@ public sealed partial record SessionState(SessionId Id, SessionPhase Phase)
 
     public SessionId? Predecessor => (Phase as InRoom)?.Predecessor;
 
+    /// <summary>
+    /// How many tokens this session has issued (the generation of the latest), or, rebuilt from a
+    /// token, that token's generation plus those issued since.
+    /// </summary>
+    public long TokensIssued { get; init; }
+
+    /// <summary>The claims of a token of <paramref name="generation"/> issued now.</summary>
+    public ResumeClaims ClaimsOf(long generation)
+    {
+        var (state, code, partner) = Claims;
+        return new ResumeClaims(Id, state, code, partner, PartnerResumable, generation);
+    }
+
     /// <summary>What a resume token issued now would vouch for.</summary>
     public (ResumeState State, PairCode? Code, SessionId? Partner) Claims => Phase switch
     {

@@ -58,12 +58,16 @@ public sealed class ConnectionSession(SessionId own, IActorRef region)
 
     /// <summary>
     /// Completes once a <c>session</c> message for <paramref name="session"/> has been written to the
-    /// client (a socket's own session announces itself first; a resumed session answers with one).
+    /// client (a socket's own session announces itself first; a resumed session answers with one), or
+    /// the session refused this socket's resume (<see cref="Answered"/>).
     /// </summary>
     public Task Announced(SessionId session) => Awaited(_announced, session);
 
     /// <summary>A <c>session</c> message for <paramref name="session"/> was written.</summary>
     public void Announce(SessionId session) => Complete(_announced, session);
+
+    /// <summary><paramref name="session"/> answered this socket's resume with a refusal: nothing is awaited of it any more.</summary>
+    public void Answered(SessionId session) => Complete(_announced, session);
 
     /// <summary>Completes if <paramref name="session"/> declines this socket's resume because its node is leaving.</summary>
     public Task Leaving(SessionId session) => Awaited(_leaving, session);

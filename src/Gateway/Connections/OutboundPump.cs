@@ -45,6 +45,9 @@ public sealed class OutboundPump(ClientFrameEncoder encoder, ResumeCoordinator r
             case SessionLeavingNotice leaving:
                 session.Left(leaving.Session);
                 return true;
+            case ResumeRefusedNotice refused:
+                return resume.Refused(refused, session) is not { } error
+                    || await HandleAsync(error, outbox, writer, session, idle, budget, over);
             case SessionMovedNotice:
                 await writer.CloseAsync(CloseCodes.SessionResumed, "session-resumed");
                 return false;

@@ -15,7 +15,7 @@ namespace SocketPeer.Gateway.Connections;
 /// </summary>
 public sealed class ResumeCoordinator(
     ActorSystem system,
-    ResumeSettings settings,
+    ResumeTokens tokens,
     TimeProvider time,
     ILogger<ResumeCoordinator> logger)
 {
@@ -29,7 +29,7 @@ public sealed class ResumeCoordinator(
     public InboundDecision TakeBack(InboundDecision.Resume resume, ConnectionSession connection, ConnectionOutbox outbox,
         CancellationToken over)
     {
-        if (settings.Tokens.Read(resume.Token, out var problem) is not { } claims)
+        if (tokens.Read(resume.Token, out var problem) is not { } claims)
             return InboundDecision.Error(ResumeFailed, $"resume: {problem}; this socket goes on with a new session");
         if (SessionNodeStatus.IsUnreachable(system, claims.Session) && CanBeSucceeded(claims))
         {
@@ -53,6 +53,22 @@ public sealed class ResumeCoordinator(
         // successor. The client sends nothing more until the answer, so nothing can overtake this.
         region.Tell(new ResumeConnection(claims.Session, outbox, claims, resume.Seq, answerBy), ActorRefs.NoSender);
         return InboundDecision.Ignore.Instance;
+    }
+
+    /// <summary>
+    /// <paramref name="refused"/>'s session did not take this socket back (a superseded token, or a
+    /// session that ended): the socket goes on with its own session, which serves it again, and the
+    /// wait for an answer ends. Returns what the client hears, or null when the socket no longer
+    /// serves that session (its own session succeeded it meanwhile): then the refusal is moot.
+    /// </summary>
+    public ServerErrorNotice? Refused(ResumeRefusedNotice refused, ConnectionSession connection)
+    {
+        connection.Answered(refused.Session);
+        if (connection.Serving != refused.Session) return null;
+        connection.Serve(connection.Own);
+        connection.Region.Tell(new HandOver(connection.Own, connection.Own), ActorRefs.NoSender);
+        logger.LogInformation("Session {Resumed} refused this connection's resume: {Why}", refused.Session, refused.Why);
+        return ServerErrors.For(refused);
     }
 
     /// <summary>

@@ -71,8 +71,9 @@ public static class SocketPeerServices
         services.AddSingleton<WireDecoder>();
         services.AddSingleton<IceServerProvider>();
         services.AddSingleton(ResumeSettingsFrom);
+        services.AddSingleton(ResumeTokensFrom);
         services.AddSingleton(provider => new SocketPeerMetrics(provider.GetRequiredService<IMeterFactory>()).Declare(
-            // What the dashboard and the alerts (deploy/grafana, deploy/k8s/components/monitoring) watch.
+            // What the dashboard and the alerts (deploy/k8s/components/monitoring) watch.
             errorCodes: [ServerErrorCodes.ResumeFailed, ServerErrorCodes.InternalError, ServerErrorCodes.RateLimited, ServerErrorCodes.PairLimited],
             closeCodes: [CloseCodes.PolicyViolation, CloseCodes.InternalError, CloseCodes.ServiceRestart, CloseCodes.SlowConsumer,
                 CloseCodes.SessionResumed, CloseCodes.Idle],
@@ -213,8 +214,19 @@ public static class SocketPeerServices
         if (secret is null && options.Cluster.SeedNodes.Length > 0)
             provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SocketPeerServices)).LogWarning(
                 "SocketPeer:Resume:Secret is not set on a multi-node cluster: a client can resume only on the node it first connected to");
-        var tokens = new ResumeTokens(secret ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
-            options.Resume.TokenLifetime, provider.GetRequiredService<TimeProvider>());
-        return new ResumeSettings(tokens, options.Resume.Grace, options.Resume.BufferMessages);
+        return new ResumeSettings(options.Resume.TokenLifetime, options.Resume.Grace, options.Resume.BufferMessages);
+    }
+
+    /// <summary>
+    /// The resume token format with the configured keys (validated at start-up): the current secret
+    /// signs, the previous ones still verify. No secret configured: one random key per process.
+    /// </summary>
+    private static ResumeTokens ResumeTokensFrom(IServiceProvider provider)
+    {
+        var resume = provider.GetRequiredService<IOptions<SocketPeerOptions>>().Value.Resume;
+        var current = new SigningKey(new KeyId(resume.SecretId),
+            resume.SecretBytes() ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var previous = resume.PreviousSecrets.Select(p => new SigningKey(new KeyId(p.Id!), ResumeOptions.Decode(p.Secret)!));
+        return new ResumeTokens(new SigningKeys(current, previous), resume.TokenLifetime, provider.GetRequiredService<TimeProvider>());
     }
 }

@@ -14,6 +14,20 @@ public sealed class ResumeOptions
     /// </summary>
     public string? Secret { get; set; }
 
+    /// <summary>
+    /// The id of <see cref="Secret"/>, written into every token it signs (a <see cref="Protocol.KeyId"/>:
+    /// 1 to 32 of <c>A-Z a-z 0-9 . _ -</c>). Give each new secret a new id.
+    /// </summary>
+    public string SecretId { get; set; } = "1";
+
+    /// <summary>
+    /// Secrets retired from signing that still verify tokens, each with the id it signed under
+    /// (<c>SocketPeer:Resume:PreviousSecrets:0:Id</c>, <c>…:0:Secret</c>). A rotation moves the old
+    /// <see cref="Secret"/> here and keeps it at least <see cref="TokenLifetime"/> after every node
+    /// signs with the new one (docs/protocol.md, "Key rotation").
+    /// </summary>
+    public List<PreviousSecret> PreviousSecrets { get; set; } = [];
+
     /// <summary>How long a session whose socket dropped (or a lost partner) is kept for its client.</summary>
     public TimeSpan Grace { get; set; } = ResumeSettings.DefaultGrace;
 
@@ -24,12 +38,15 @@ public sealed class ResumeOptions
     public int BufferMessages { get; set; } = ResumeSettings.DefaultBufferMessages;
 
     /// <summary>The secret's bytes, or null when none is configured (or it does not decode).</summary>
-    public byte[]? SecretBytes()
+    public byte[]? SecretBytes() => Decode(Secret);
+
+    /// <summary>Base64 bytes, or null when empty or not base64.</summary>
+    internal static byte[]? Decode(string? base64)
     {
-        if (string.IsNullOrEmpty(Secret)) return null;
+        if (string.IsNullOrEmpty(base64)) return null;
         try
         {
-            return Convert.FromBase64String(Secret);
+            return Convert.FromBase64String(base64);
         }
         catch (FormatException)
         {
@@ -38,5 +55,19 @@ public sealed class ResumeOptions
     }
 
     public override string ToString() =>
-        $"Secret={(string.IsNullOrEmpty(Secret) ? "unset" : "set")}, Grace={Grace}, TokenLifetime={TokenLifetime}, BufferMessages={BufferMessages}";
+        $"Secret={(string.IsNullOrEmpty(Secret) ? "unset" : "set")}, SecretId={SecretId}, " +
+        $"PreviousSecrets=[{string.Join(", ", PreviousSecrets.Select(p => p.Id))}], Grace={Grace}, " +
+        $"TokenLifetime={TokenLifetime}, BufferMessages={BufferMessages}";
+}
+
+/// <summary>A resume secret that verifies tokens but signs none any more (<see cref="ResumeOptions.PreviousSecrets"/>).</summary>
+public sealed class PreviousSecret
+{
+    /// <summary>The id tokens signed with it carry.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>Base64 of at least 32 bytes; never logged.</summary>
+    public string? Secret { get; set; }
+
+    public override string ToString() => $"Id={Id}, Secret={(string.IsNullOrEmpty(Secret) ? "unset" : "set")}";
 }

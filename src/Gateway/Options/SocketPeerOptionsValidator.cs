@@ -56,6 +56,20 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
         failures.AddRange(o.JoinTokens.Problems());
         if (!string.IsNullOrEmpty(o.Resume.Secret) && o.Resume.SecretBytes() is not { Length: >= 32 })
             failures.Add("SocketPeer:Resume:Secret must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).");
+        if (!Protocol.KeyId.IsValid(o.Resume.SecretId))
+            failures.Add($"SocketPeer:Resume:SecretId '{o.Resume.SecretId}' is no key id: 1 to {Protocol.KeyId.MaxLength} of A-Z a-z 0-9 . _ -");
+        if (o.Resume.PreviousSecrets.Count > 0 && string.IsNullOrEmpty(o.Resume.Secret))
+            failures.Add("SocketPeer:Resume:PreviousSecrets are set but SocketPeer:Resume:Secret is not: nothing would sign new tokens.");
+        for (var i = 0; i < o.Resume.PreviousSecrets.Count; i++)
+        {
+            var previous = o.Resume.PreviousSecrets[i];
+            if (!Protocol.KeyId.IsValid(previous.Id))
+                failures.Add($"SocketPeer:Resume:PreviousSecrets:{i}:Id '{previous.Id}' is no key id: 1 to {Protocol.KeyId.MaxLength} of A-Z a-z 0-9 . _ -");
+            else if (previous.Id == o.Resume.SecretId || o.Resume.PreviousSecrets.Take(i).Any(p => p.Id == previous.Id))
+                failures.Add($"SocketPeer:Resume:PreviousSecrets:{i}:Id '{previous.Id}' is used by another resume secret: ids must differ.");
+            if (ResumeOptions.Decode(previous.Secret) is not { Length: >= 32 })
+                failures.Add($"SocketPeer:Resume:PreviousSecrets:{i}:Secret must be base64 of at least 32 bytes.");
+        }
         Positive("Resume:Grace", o.Resume.Grace);
         Positive("Resume:TokenLifetime", o.Resume.TokenLifetime);
         if (o.Resume.TokenLifetime < o.Resume.Grace)

@@ -34,6 +34,11 @@ public static class ServerErrorCodes
     public const string PeerTimeout = "peer-timeout";
     /// <summary>A <c>resume</c> that cannot be honoured: bad or expired token, or the session or its pairing ended.</summary>
     public const string ResumeFailed = "resume-failed";
+    /// <summary>
+    /// A <c>resume</c> with a token older than the one before the session's latest: the session lives
+    /// and keeps its socket; this socket goes on with its own new session.
+    /// </summary>
+    public const string ResumeSuperseded = "resume-superseded";
     /// <summary>The server could not take the message (for example the cluster is not ready).</summary>
     public const string InternalError = "internal-error";
 }

@@ -20,6 +20,16 @@ public static class ServerErrors
         _ => throw new ArgumentOutOfRangeException(nameof(refused), refused.Refusal, "no wording"),
     };
 
+    /// <summary>A session's refusal to take a socket back (<see cref="ResumeRefusedNotice"/>).</summary>
+    public static ServerErrorNotice For(ResumeRefusedNotice refused) => refused.Why switch
+    {
+        ResumeRefusal.Superseded => new(ServerErrorCodes.ResumeSuperseded,
+            "resume: a newer token of this session was issued since; this socket goes on with a new session"),
+        ResumeRefusal.Ended => new(ServerErrorCodes.ResumeFailed,
+            "resume: the session has ended; this socket goes on with a new session"),
+        _ => throw new ArgumentOutOfRangeException(nameof(refused), refused.Why, "no wording"),
+    };
+
     /// <summary>The code alone (also what the metrics count a refusal as; no text needed).</summary>
     public static string CodeOf(Refusal refusal) => refusal switch
     {

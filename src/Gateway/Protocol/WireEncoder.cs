@@ -35,8 +35,6 @@ public static class WireEncoder
         PeerFoundNotice p => EncodedFrame.Of(p.Initiator ? PeerFoundInitiator : PeerFoundWaiter),
         BusyNotice => EncodedFrame.Of(Busy),
         PeerLeftNotice => EncodedFrame.Of(PeerLeft),
-        SessionStarted s => Written("session", w => WriteSession(w, s)),
-        TokenNotice t => Written("session.token", w => w.WriteString("token", t.Token)),
         ResumedNotice r => Written("resumed", w =>
         {
             w.WriteNumber("seq", r.Seq);
@@ -60,22 +58,23 @@ public static class WireEncoder
         _ => "idle",
     };
 
-    /// <summary><c>session</c> with the client's ICE servers (and their TURN credential).</summary>
-    public static EncodedFrame Session(SessionStarted session, IceServerList ice) => Written("session", w =>
+    /// <summary>
+    /// <c>session</c> with its signed resume <paramref name="token"/> (if the session issued one) and
+    /// the client's ICE servers (and their TURN credential).
+    /// </summary>
+    public static EncodedFrame Session(SessionStarted session, string? token, IceServerList ice) => Written("session", w =>
     {
-        WriteSession(w, session);
+        w.WriteString("id", session.Id.Value);
+        if (!string.IsNullOrEmpty(token))
+        {
+            w.WriteString("token", token);
+            w.WriteNumber("resumeGrace", session.ResumeGraceSeconds);
+        }
         ice.WriteTo(w);
     });
 
-    private static void WriteSession(Utf8JsonWriter w, SessionStarted session)
-    {
-        w.WriteString("id", session.Id.Value);
-        if (session.Token.Length > 0)
-        {
-            w.WriteString("token", session.Token);
-            w.WriteNumber("resumeGrace", session.ResumeGraceSeconds);
-        }
-    }
+    /// <summary><c>session.token</c> with a signed resume token.</summary>
+    public static EncodedFrame Token(string token) => Written("session.token", w => w.WriteString("token", token));
 
     /// <summary>
     /// A relayed message for a client that resumes: the same bytes as <see cref="Relayed"/> with

@@ -33,7 +33,7 @@ public abstract class SocketPeerNodeTestKit : TestKit
         var id = SessionId.New();
         var connection = CreateTestProbe();
         await Sessions.Ask<SessionAck>(new AttachConnection(id, connection.Ref), Timeout);
-        connection.ExpectMsg<SessionStarted>(s => s.Id == id && s.Token.Length > 0, Timeout);
+        connection.ExpectMsg<SessionStarted>(s => s.Id == id && s.Token is not null, Timeout);
         connection.ExpectMsg<SessionLocation>(l => l.Id == id, Timeout); // the gateway tells it directly from now on
         return (id, connection);
     }

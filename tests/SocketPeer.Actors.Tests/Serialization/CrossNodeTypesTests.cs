@@ -33,7 +33,7 @@ public sealed class CrossNodeTypesTests
         "RoomRegion",
         // cluster plumbing: extensions, extractors, allocation (each node's own objects)
         "LostConnections", "NodeStopping", "LocalSessionAllocationStrategy", "LocalSessionMessageExtractor", "HashSessionMessageExtractor", "RoomMessageExtractor",
-        "ResumeTokens", "SocketPeerSerializer", "SocketPeerMetrics", "MetricsSnapshot",
+        "SocketPeerSerializer", "SocketPeerMetrics", "MetricsSnapshot",
     ];
 
     [Fact]

@@ -108,6 +108,53 @@ public sealed class SerializerFailsClosedTests : TestKit
         Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "NRF"));
     }
 
+    [Theory]
+    [InlineData("SS")]
+    [InlineData("NT")]
+    [InlineData("RC")]
+    public void A_manifest_of_the_release_before_resume_claims_is_refused(string manifest)
+    {
+        // Those carried a signed token string; their successors carry claims (docs/failover.md, "Rolling updates").
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream)) { w.Write("s-1"); w.Write("AAAA.bbbb"); w.Write(30); }
+
+        var refused = Assert.Throws<SerializationException>(() => _serializer.FromBinary(stream.ToArray(), manifest));
+        Assert.Contains("does not know manifest", refused.Message);
+    }
+
+    [Fact]
+    public void A_resume_refusal_no_release_wrote_is_refused()
+    {
+        var bytes = _serializer.ToBinary(new ResumeRefusedNotice(SessionId.New(), ResumeRefusal.Ended));
+        bytes[^1] = 9;
+
+        var refused = Assert.Throws<SerializationException>(() => _serializer.FromBinary(bytes, "NRR"));
+        Assert.Contains(nameof(ResumeRefusal), refused.Message);
+    }
+
+    [Theory]
+    [InlineData(ResumeState.Waiting, false, false)] // waiting needs a code
+    [InlineData(ResumeState.Paired, true, false)] // paired needs a partner
+    [InlineData(ResumeState.Idle, false, true)] // no generation is negative
+    public void Claims_without_what_their_state_needs_are_refused(ResumeState state, bool withCode, bool negative)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            w.Write((byte)state); w.Write(withCode ? "code" : ""); w.Write(""); w.Write(false); w.Write(negative ? -1L : 1L);
+        }
+        var refused = Assert.Throws<SerializationException>(() => _serializer.FromBinary(WithSession(stream.ToArray()), "NT2"));
+        Assert.Contains("claims of", refused.Message);
+    }
+
+    /// <summary>Claims' bytes after a session id, as they are written.</summary>
+    private static byte[] WithSession(byte[] rest)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream)) { w.Write("s-1"); w.Write(rest); }
+        return stream.ToArray();
+    }
+
     [Fact]
     public void A_resumed_state_no_release_wrote_is_refused()
     {

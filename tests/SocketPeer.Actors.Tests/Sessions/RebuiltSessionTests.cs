@@ -144,7 +144,7 @@ public sealed class RebuiltSessionTests
     public void A_waiting_token_rebuilds_by_joining_the_room_again()
     {
         var rebuilt = Unattached().Handle(new ResumeConnection(Me, ActorRefs.Nobody,
-            new ResumeClaims(Me, ResumeState.Waiting, Code, null, false, Later), 0));
+            new ResumeClaims(Me, ResumeState.Waiting, Code, null, false, Latest), 0));
 
         Assert.Equal(new Joining(Code, FirstJoin), rebuilt.State.Phase);
         Assert.Contains(new ToRoom(new JoinRoom(Code, Me, FirstJoin, Resumable: true)), rebuilt.Messages());

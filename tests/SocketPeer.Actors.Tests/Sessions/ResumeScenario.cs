@@ -10,8 +10,8 @@ namespace SocketPeer.Actors.Tests.Sessions;
 /// </summary>
 internal static class ResumeScenario
 {
-    /// <summary>When the claims' tokens expire: far enough ahead that no test reaches it.</summary>
-    public static readonly DateTimeOffset Later = DateTimeOffset.UnixEpoch.AddYears(60);
+    /// <summary>The generation of the tokens these tests present: the latest of their sessions (none issues this many).</summary>
+    public const long Latest = 1000;
 
     /// <summary>The session a successor takes over, on a node that is unreachable.</summary>
     public static readonly SessionId Predecessor = new("predecessor-on-a-crashed-node");
@@ -33,8 +33,8 @@ internal static class ResumeScenario
     public static PartnerRelay Relay(long seq) => new(Me, Partner, Code, RelayKind.Data, Utf8($"{seq}"), seq);
 
     /// <summary>A token's claims for our session, paired with (or waiting for) a partner that resumes.</summary>
-    public static ResumeClaims Claims(ResumeState state) => new(Me, state, Code, Partner, true, Later);
+    public static ResumeClaims Claims(ResumeState state) => new(Me, state, Code, Partner, true, Latest);
 
     /// <summary>A token's claims for <paramref name="session"/>, as a successor presents its predecessor's.</summary>
-    public static ResumeClaims ClaimsOf(SessionId session, ResumeState state) => new(session, state, Code, Partner, true, Later);
+    public static ResumeClaims ClaimsOf(SessionId session, ResumeState state) => new(session, state, Code, Partner, true, Latest);
 }

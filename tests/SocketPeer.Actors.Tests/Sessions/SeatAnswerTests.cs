@@ -73,7 +73,7 @@ public sealed class SeatAnswerTests
     [Fact]
     public void A_successor_asks_again_for_its_predecessors_seat()
     {
-        var claims = new ResumeClaims(Stranger, ResumeState.Waiting, Code, null, false, DateTimeOffset.UtcNow.AddMinutes(1));
+        var claims = new ResumeClaims(Stranger, ResumeState.Waiting, Code, null, false, Generation: 1);
         var successor = Idle().Handle(new ResumeConnection(Me, ActorRefs.Nobody, claims, 0)).State;
 
         var result = successor.Handle(JoinRetryElapsed.Instance);

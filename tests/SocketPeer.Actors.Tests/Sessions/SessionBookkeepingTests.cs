@@ -80,8 +80,10 @@ public sealed class SessionBookkeepingTests
     {
         var optedIn = Idle().Handle(new ClientOptIn(Me));
 
-        Assert.Equal([new StartTimer(SessionTimer.TokenRefresh, TokenRefreshElapsed.Instance), SendToken.Instance], optedIn.Effects);
-        Assert.Equal([SendToken.Instance], optedIn.State.Handle(TokenRefreshElapsed.Instance).Effects);
+        Assert.Equal([new StartTimer(SessionTimer.TokenRefresh, TokenRefreshElapsed.Instance), new ToClient(new TokenNotice(new ResumeClaims(Me, ResumeState.Idle, null, null, false, 2)))],
+            optedIn.Effects);
+        Assert.Equal([new ToClient(new TokenNotice(new ResumeClaims(Me, ResumeState.Idle, null, null, false, 3)))],
+            optedIn.State.Handle(TokenRefreshElapsed.Instance).Effects);
     }
 
     [Fact]
@@ -92,8 +94,8 @@ public sealed class SessionBookkeepingTests
         var paired = optedIn.Handle(new PeerFound(Me, Code, Partner, Initiator: true, FirstJoin, PartnerResumable: true));
         var relayed = Send(paired.State, "1");
 
-        Assert.Single(paired.Effects, e => e is SendToken);
-        Assert.DoesNotContain(SendToken.Instance, relayed.Effects);
+        Assert.Single(paired.Effects, e => e.IsToken());
+        Assert.DoesNotContain(relayed.Effects, e => e.IsToken());
     }
 
     [Fact]
@@ -166,9 +168,9 @@ public sealed class SessionBookkeepingTests
     {
         var succeeded = Idle().Handle(new ResumeConnection(Me, ActorRefs.Nobody, ClaimsOf(Predecessor, claimed), 0));
 
-        var toClient = succeeded.Effects.Where(e => e is ToClient or SendToken).ToList();
+        var toClient = succeeded.Effects.Where(e => e is ToClient).ToList();
         var resumed = toClient.FindIndex(e => e is ToClient { Message: ResumedNotice });
-        Assert.Equal(SendToken.Instance, toClient[resumed + 1]);
+        Assert.True(toClient[resumed + 1].IsToken());
     }
 
     [Fact]

@@ -11,10 +11,29 @@ public static class TransitionExtensions
 
     /// <summary>
     /// What the transition tells others, and whether it stops: the effects without the bookkeeping
-    /// every change of state brings (timers, gauges, tokens; tested on their own).
+    /// every change of state brings (timers, gauges, tokens: <c>session.token</c> left out, and
+    /// <c>session</c> without its token's claims; tested on their own).
     /// </summary>
     public static IReadOnlyList<SessionEffect> Messages(this SessionTransition t) =>
-        [.. t.Effects.Where(e => e is ToClient or ToRoom or ToPartner or Stop)];
+    [
+        .. t.Effects
+            .Where(e => e is ToClient or ToRoom or ToPartner or Stop && !e.IsToken())
+            .Select(e => e is ToClient { Message: SessionStarted s } ? new ToClient(s with { Token = null }) : e),
+    ];
+
+    /// <summary>A fresh token for the client (<c>session.token</c>).</summary>
+    public static bool IsToken(this SessionEffect e) => e is ToClient { Message: TokenNotice };
+
+    /// <summary>The claims of every token the transition hands the client, in order (<c>session</c> and <c>session.token</c>).</summary>
+    public static IReadOnlyList<ResumeClaims> Tokens(this SessionTransition t) =>
+    [
+        .. t.Effects.Select(e => e switch
+        {
+            ToClient { Message: TokenNotice n } => n.Claims,
+            ToClient { Message: SessionStarted { Token: { } claims } } => claims,
+            _ => null,
+        }).OfType<ResumeClaims>(),
+    ];
 
     /// <summary>The actor watched <paramref name="partner"/>'s entity, and that entity stopped.</summary>
     public static SessionTransition WatchedPartnerLost(this SessionState s, SessionId partner) =>

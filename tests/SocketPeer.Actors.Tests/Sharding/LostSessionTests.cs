@@ -25,7 +25,7 @@ public sealed class LostSessionTests(ITestOutputHelper output)
         await Send(new ClientRelay(b, RelayKind.Data, Utf8("two"))); // kept by b's session for a
 
         var connection = CreateTestProbe();
-        var claims = new ResumeClaims(a, ResumeState.Paired, _code, b, PartnerResumable: true, DateTimeOffset.UtcNow.AddMinutes(5));
+        var claims = new ResumeClaims(a, ResumeState.Paired, _code, b, PartnerResumable: true, Generation: 1);
         await Send(new ResumeConnection(a, connection.Ref, claims, Received: 1));
 
         connection.ExpectMsg<SessionStarted>(s => s.Id == a, Timeout);
@@ -49,7 +49,7 @@ public sealed class LostSessionTests(ITestOutputHelper output)
 
         // The gateway found a's node unreachable: the new socket's own session takes over.
         var (successor, connection) = await Connect();
-        var claims = new ResumeClaims(a, ResumeState.Paired, _code, b, PartnerResumable: true, DateTimeOffset.UtcNow.AddMinutes(5));
+        var claims = new ResumeClaims(a, ResumeState.Paired, _code, b, PartnerResumable: true, Generation: 1);
         await Send(new ResumeConnection(successor, connection.Ref, claims, Received: 0));
 
         var resumed = connection.FishForMessage<ResumedNotice>(_ => true, Timeout);
@@ -68,10 +68,55 @@ public sealed class LostSessionTests(ITestOutputHelper output)
         await Kill(a);
 
         var connection = CreateTestProbe();
-        var claims = new ResumeClaims(a, ResumeState.Idle, null, null, PartnerResumable: false, DateTimeOffset.UtcNow.AddMinutes(5));
+        var claims = new ResumeClaims(a, ResumeState.Idle, null, null, PartnerResumable: false, Generation: 1);
         await Send(new ResumeConnection(a, connection.Ref, claims, Received: 0, AnswerBy: DateTimeOffset.UtcNow.AddSeconds(-1)));
 
         connection.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public async Task A_superseded_token_is_refused_to_its_socket_and_the_owner_keeps_its_own()
+    {
+        var (a, owner) = await ConnectResumable(); // tokens 1 (session) and 2 (opted in)
+        await Send(new ClientPair(a, _code));
+        owner.FishForMessage<TokenNotice>(n => n.Claims.Generation == 3, Timeout);
+
+        var stale = CreateTestProbe();
+        await Send(new ResumeConnection(a, stale.Ref, new ResumeClaims(a, ResumeState.Idle, null, null, false, Generation: 1), 0));
+
+        stale.ExpectMsg<ResumeRefusedNotice>(n => n.Session == a && n.Why == ResumeRefusal.Superseded, Timeout);
+        await Send(new ClientRelay(a, RelayKind.Data, Utf8("still mine")));
+        owner.FishForMessage<ISocketPeerMessage>(m => m is SessionMovedNotice ? throw new Xunit.Sdk.XunitException("the owner was moved off")
+            : m is RefusedNotice { Refusal: Refusal.NotPaired }, Timeout); // the owner's socket still hears its session
+    }
+
+    [Fact]
+    public async Task A_resume_asked_again_is_not_refused_for_the_tokens_its_first_answer_issued()
+    {
+        var (a, _) = await ConnectResumable(); // tokens 1 and 2
+        await Send(new ClientPair(a, _code)); // token 3
+        var again = CreateTestProbe();
+        var resume = new ResumeConnection(a, again.Ref, new ResumeClaims(a, ResumeState.Waiting, _code, null, false, Generation: 2), 0);
+
+        await Send(resume); // the one before the latest: taken, and `session` brings token 4
+        again.ExpectMsg<SessionStarted>(s => s.Token!.Generation == 4, Timeout);
+        await Send(resume); // the gateway asks again: answered already, whatever the token's age now
+        await Send(new ClientRelay(a, RelayKind.Data, Utf8("mine")));
+
+        again.FishForMessage<ISocketPeerMessage>(m => m is ResumeRefusedNotice ? throw new Xunit.Sdk.XunitException("a repeat was refused")
+            : m is RefusedNotice { Refusal: Refusal.NotPaired }, Timeout);
+    }
+
+    [Fact]
+    public async Task An_idle_token_of_a_session_that_is_gone_is_refused_and_brings_nothing_back()
+    {
+        var (a, _) = await ConnectResumable();
+        await Kill(a);
+
+        var connection = CreateTestProbe();
+        await Send(new ResumeConnection(a, connection.Ref, new ResumeClaims(a, ResumeState.Idle, null, null, false, Generation: 2), 0));
+
+        connection.ExpectMsg<ResumeRefusedNotice>(n => n.Session == a && n.Why == ResumeRefusal.Ended, Timeout);
     }
 
     /// <summary>Two resumable sessions paired on this test's code; b's connection has seen peer.found.</summary>

@@ -23,7 +23,7 @@ public sealed class ShardedSessionTests(ITestOutputHelper output)
         Sessions.Tell(new AttachConnection(id, connection.Ref), TestActor);
 
         ExpectMsg<SessionAck>(Timeout);
-        connection.ExpectMsg<SessionStarted>(s => s.Id == id && s.Token.Length > 0, Timeout);
+        connection.ExpectMsg<SessionStarted>(s => s.Id == id && s.Token is not null, Timeout);
         var location = connection.ExpectMsg<SessionLocation>(Timeout);
         Assert.Equal(id, location.Id);
         Assert.Equal(LastSender, location.Session); // the entity that acknowledged

@@ -33,4 +33,17 @@ public sealed class ServerErrorsTests
     [MemberData(nameof(Wordings))]
     public void Refusals_keep_their_code_and_text(RefusedNotice refused, string code, string message) =>
         Assert.Equal(new ServerErrorNotice(code, message), ServerErrors.For(refused));
+
+    [Theory]
+    [InlineData(ResumeRefusal.Superseded, "resume-superseded", "resume: a newer token of this session was issued since; this socket goes on with a new session")]
+    [InlineData(ResumeRefusal.Ended, "resume-failed", "resume: the session has ended; this socket goes on with a new session")]
+    public void Resume_refusals_keep_their_code_and_text(ResumeRefusal why, string code, string message) =>
+        Assert.Equal(new ServerErrorNotice(code, message), ServerErrors.For(new ResumeRefusedNotice(new SessionId("s"), why)));
+
+    [Fact]
+    public void Every_resume_refusal_has_a_wording()
+    {
+        foreach (var why in Enum.GetValues<ResumeRefusal>())
+            Assert.False(string.IsNullOrEmpty(ServerErrors.For(new ResumeRefusedNotice(new SessionId("s"), why)).Code), $"{why} has no code");
+    }
 }

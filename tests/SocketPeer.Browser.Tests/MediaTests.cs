@@ -1,0 +1,103 @@
+using Xunit.Abstractions;
+
+namespace SocketPeer.Browser.Tests;
+
+/// <summary>Chromium with a fake camera and microphone, granted without a prompt.</summary>
+public sealed class MediaFixture : BrowserFixture
+{
+    protected override string[] BrowserArgs => ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
+}
+
+/// <summary>Media as the original client carried it: the `stream` option out, the `stream` event in.</summary>
+public sealed class MediaTests(MediaFixture fixture, ITestOutputHelper output)
+    : BrowserTest(fixture, output), IClassFixture<MediaFixture>
+{
+    /// <summary>Records every RTCPeerConnection the page makes, so the test can read its statistics.</summary>
+    private const string RecordPeerConnections = """
+        (() => {
+          const Native = window.RTCPeerConnection;
+          window.pcs = [];
+          window.RTCPeerConnection = class extends Native {
+            constructor(...args) { super(...args); window.pcs.push(this); }
+          };
+        })();
+        """;
+
+    /// <summary>A page that takes the fake camera and microphone and pairs with <paramref name="code"/>, sending them.</summary>
+    private async Task<PeerPage> StartWithCameraAsync(string name, string code)
+    {
+        var page = await NewPeerPageAsync(name, RecordPeerConnections);
+        await page.Page.EvaluateAsync("""
+            async (code) => {
+              const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+              window.remote = [];
+              window.tracks = [];
+              startPeer({ pairCode: code, stream });
+              peer.on('stream', (s) => window.remote.push({ id: s.id, kinds: s.getTracks().map((t) => t.kind).sort() }));
+              peer.on('track', (t, s) => window.tracks.push({ kind: t.kind, stream: s.id }));
+            }
+            """, code);
+        return page;
+    }
+
+    /// <summary>Waits until the page's peer connection has decoded video frames and received audio from the partner.</summary>
+    private static Task ReceivingMediaAsync(PeerPage page) => page.WaitAsync("""
+        async () => {
+          const pc = window.pcs[window.pcs.length - 1];
+          if (!pc) return false;
+          let frames = 0, samples = 0;
+          (await pc.getStats()).forEach((r) => {
+            if (r.type !== 'inbound-rtp') return;
+            if (r.kind === 'video') frames = r.framesDecoded || 0;
+            if (r.kind === 'audio') samples = r.totalSamplesReceived || r.packetsReceived || 0;
+          });
+          return frames > 0 && samples > 0;
+        }
+        """);
+
+    [Fact]
+    public async Task Two_pages_with_a_stream_each_receive_the_partners_video_and_audio()
+    {
+        var code = Testing.Codes.New();
+        var a = await StartWithCameraAsync("a", code);
+        await a.WaitForStateAsync("waiting");
+        var b = await StartWithCameraAsync("b", code);
+
+        foreach (var page in new[] { a, b })
+        {
+            await page.WaitForEventAsync("upgrade");
+            await page.WaitAsync("() => window.remote.length === 1 && window.remote[0].kinds.join() === 'audio,video'");
+            await ReceivingMediaAsync(page);
+        }
+        Assert.Equal(1, await a.Page.EvaluateAsync<int>("() => window.remote.length")); // once per stream, not per track
+        Assert.Equal(2, await b.Page.EvaluateAsync<int>("() => window.tracks.length"));
+    }
+
+    /// <summary>
+    /// The newcomer offers (it hears <c>initiator: true</c>); a page with a camera that arrives second
+    /// puts its media in that offer, and a page without one receives it. (The other way round, media
+    /// from the answering side only, needs an offer that asks for it: renegotiation, not built yet.)
+    /// </summary>
+    [Fact]
+    public async Task A_newcomer_with_a_stream_sends_it_to_a_page_without_one_and_the_data_channel_still_opens()
+    {
+        var code = Testing.Codes.New();
+        var viewer = await NewPeerPageAsync("viewer", RecordPeerConnections);
+        await viewer.Page.EvaluateAsync("""
+            (code) => {
+              window.remote = [];
+              startPeer({ pairCode: code });
+              peer.on('stream', (s) => window.remote.push({ id: s.id, kinds: s.getTracks().map((t) => t.kind).sort() }));
+            }
+            """, code);
+        await viewer.WaitForStateAsync("waiting");
+        var sender = await StartWithCameraAsync("sender", code);
+
+        await viewer.WaitForEventAsync("upgrade");
+        await sender.WaitForEventAsync("upgrade");
+        await viewer.WaitAsync("() => window.remote.length === 1 && window.remote[0].kinds.join() === 'audio,video'");
+        await ReceivingMediaAsync(viewer);
+        Assert.Equal(0, await sender.Page.EvaluateAsync<int>("() => window.remote.length"));
+        Assert.Equal("webrtc", await viewer.Page.EvaluateAsync<string>("() => peer.send('over the channel')"));
+    }
+}
