@@ -20,6 +20,13 @@ if ! command -v turnserver >/dev/null 2>&1; then
     || { echo "could not install coturn"; exit 1; }
 fi
 
+# Deploy tests check the alert rules with promtool (Debian's prometheus package).
+if ! command -v promtool >/dev/null 2>&1; then
+  echo "Installing Debian's prometheus for promtool (the alert rule tests)..."
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null \
+    || { echo "could not install prometheus (promtool)"; exit 1; }
+fi
+
 # Deploy tests validate rendered manifests against the Kubernetes API schemas (pinned by the lockfile).
 npm ci --prefix deploy/validate --no-audit --no-fund --silent || { echo "could not install deploy/validate"; exit 1; }
 # The client package's tests type-check against its declarations with src/Client's pinned TypeScript.

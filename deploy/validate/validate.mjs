@@ -18,8 +18,10 @@ import { parseAllDocuments } from "yaml";
 
 // API group -> the models package of its custom resources. cert-manager: Certificate, Issuer,
 // ClusterIssuer, CertificateRequest (@kubernetes-models/cert-manager 4.4.4: cert-manager 1.11's CRDs).
+// Prometheus Operator: PrometheusRule, PodMonitor, ServiceMonitor (@kubernetes-models/prometheus-operator 4.4.4).
 const customResourceModels = {
   "cert-manager.io": "@kubernetes-models/cert-manager",
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
 };
 
 const files = process.argv.slice(2);

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Akka.Actor;
+using Akka.Cluster;
 using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Diagnostics;
@@ -27,6 +29,12 @@ public sealed class SocketPeerMetrics : IDisposable
     private readonly ConcurrentDictionary<string, long> _errors = new();
     private readonly ConcurrentDictionary<int, long> _closes = new();
     private readonly ConcurrentDictionary<string, long> _limited = new();
+    private volatile Akka.Cluster.Cluster? _cluster;
+    private readonly ConcurrentDictionary<string, long> _shards = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _shardHandoffs = new(StringComparer.Ordinal);
+    private volatile IReadOnlyList<string> _knownErrors = [];
+    private volatile IReadOnlyList<int> _knownCloses = [];
+    private volatile IReadOnlyList<string> _knownLimits = [];
 
     public SocketPeerMetrics(IMeterFactory meterFactory)
     {
@@ -49,13 +57,56 @@ public sealed class SocketPeerMetrics : IDisposable
             description: "Messages relayed to a client, by type.");
         _meter.CreateObservableCounter("socketpeer.relayed.bytes", () => ByKind(_relayedBytes), unit: "By",
             description: "Payload bytes relayed to a client, by type.");
-        _meter.CreateObservableCounter("socketpeer.errors", () => Tagged(_errors),
+        _meter.CreateObservableCounter("socketpeer.errors", () => Tagged(_errors, _knownErrors),
             description: "server.error messages sent, by code.");
-        _meter.CreateObservableCounter("socketpeer.closes", () => Tagged(_closes),
+        _meter.CreateObservableCounter("socketpeer.closes", () => Tagged(_closes, _knownCloses),
             description: "Connections the server closed, by WebSocket close code.");
-        _meter.CreateObservableCounter("socketpeer.limited", () => Tagged(_limited, "limit"),
+        _meter.CreateObservableCounter("socketpeer.limited", () => Tagged(_limited, _knownLimits, "limit"),
             description: "Requests a per-address limit refused or trimmed, by limit (docs/security.md).");
+        _meter.CreateObservableGauge("socketpeer.cluster.members", ClusterMembers,
+            description: "Cluster members this node sees, by status (every status reported, zero included).");
+        _meter.CreateObservableGauge("socketpeer.shards", () => Tagged(_shards, Regions, "region"),
+            description: "Shards this node hosts, by region (rooms, sessions); polled every few seconds.");
+        _meter.CreateObservableCounter("socketpeer.shard.handoffs", () => Tagged(_shardHandoffs, Regions, "region"),
+            description: "Shards this node hosted at one poll and no longer at the next (moved away by a rebalance), by region.");
+        _meter.CreateObservableGauge("socketpeer.cluster.unreachable", ClusterUnreachable,
+            description: "Cluster members this node's failure detector marks unreachable.");
     }
+
+    /// <summary>
+    /// Publishes the cluster's membership as this node sees it. Read on each scrape from
+    /// <see cref="Akka.Cluster.Cluster.State"/> (a field the cluster keeps current), so nothing is
+    /// paid per message; before this is called the gauges report zero.
+    /// </summary>
+    public void ObserveCluster(ActorSystem system) => _cluster = Akka.Cluster.Cluster.Get(system);
+
+    /// <summary>
+    /// Tag values the counters report at zero until they happen, so a fresh node already exposes
+    /// their series (dashboards and alerts on rate() or absent() need a series to start from).
+    /// </summary>
+    public SocketPeerMetrics Declare(IEnumerable<string> errorCodes, IEnumerable<int> closeCodes, IEnumerable<string> limits)
+    {
+        _knownErrors = [.. errorCodes];
+        _knownCloses = [.. closeCodes];
+        _knownLimits = [.. limits];
+        return this;
+    }
+
+    /// <summary>The <c>region</c> tags of <c>socketpeer_shards</c> and <c>socketpeer_shard_handoffs_total</c>.</summary>
+    public const string RoomsRegion = "rooms", SessionsRegion = "sessions";
+
+    private static readonly string[] Regions = [RoomsRegion, SessionsRegion];
+
+    /// <summary>A poll of a shard region (<see cref="ShardStatsPoller"/>): shards hosted now, and how many left since the last poll.</summary>
+    public void Shards(string region, int hosted, int handedOff)
+    {
+        _shards[region] = hosted;
+        if (handedOff > 0) _shardHandoffs.AddOrUpdate(region, handedOff, (_, n) => n + handedOff);
+    }
+
+    /// <summary>The last poll of a region's shards: hosted now, and handed off in all.</summary>
+    public (long Hosted, long HandedOff) ShardsOf(string region) =>
+        (_shards.GetValueOrDefault(region), _shardHandoffs.GetValueOrDefault(region));
 
     public void ConnectionOpened() => Interlocked.Increment(ref _connections);
     public void ConnectionClosed() => Interlocked.Decrement(ref _connections);
@@ -86,6 +137,27 @@ public sealed class SocketPeerMetrics : IDisposable
         Volatile.Read(ref _relayedMessages[(int)RelayKind.Signal]),
         new Dictionary<string, long>(_errors), new Dictionary<int, long>(_closes), new Dictionary<string, long>(_limited));
 
+    private static readonly MemberStatus[] Statuses = Enum.GetValues<MemberStatus>();
+
+    private IEnumerable<Measurement<long>> ClusterMembers()
+    {
+        var members = _cluster?.State.Members;
+        foreach (var status in Statuses)
+        {
+            var count = members?.Count(m => m.Status == status) ?? 0;
+            yield return new(count, new KeyValuePair<string, object?>("status", StatusName(status)));
+        }
+    }
+
+    private long ClusterUnreachable() => _cluster?.State.Unreachable.Count ?? 0;
+
+    /// <summary>The label value of a member status: <c>up</c>, <c>weakly_up</c>, <c>leaving</c>...</summary>
+    public static string StatusName(MemberStatus status) => status switch
+    {
+        MemberStatus.WeaklyUp => "weakly_up",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
     private static IEnumerable<Measurement<long>> ByKind(long[] values) =>
     [
         new(Volatile.Read(ref values[(int)RelayKind.Data]), new KeyValuePair<string, object?>("type", "data")),
@@ -93,9 +165,12 @@ public sealed class SocketPeerMetrics : IDisposable
         new(Volatile.Read(ref values[(int)RelayKind.Connect]), new KeyValuePair<string, object?>("type", "rtc.connect")),
     ];
 
-    private static IEnumerable<Measurement<long>> Tagged<TKey>(ConcurrentDictionary<TKey, long> values, string tag = "code")
+    private static IEnumerable<Measurement<long>> Tagged<TKey>(ConcurrentDictionary<TKey, long> values, IReadOnlyList<TKey> known,
+        string tag = "code")
         where TKey : notnull =>
-        values.Select(e => new Measurement<long>(e.Value, new KeyValuePair<string, object?>(tag, e.Key)));
+        known.Where(k => !values.ContainsKey(k)).Select(k => KeyValuePair.Create(k, 0L))
+            .Concat(values)
+            .Select(e => new Measurement<long>(e.Value, new KeyValuePair<string, object?>(tag, e.Key)));
 
     public void Dispose() => _meter.Dispose();
 }

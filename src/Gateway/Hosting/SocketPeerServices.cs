@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Connections;
 using SocketPeer.Gateway.Health;
@@ -70,7 +72,13 @@ public static class SocketPeerServices
         services.AddSingleton<IceServerProvider>();
         services.AddSingleton(ResumeSettingsFrom);
         services.AddSingleton(ResumeTokensFrom);
-        services.AddSingleton<SocketPeerMetrics>();
+        services.AddSingleton(provider => new SocketPeerMetrics(provider.GetRequiredService<IMeterFactory>()).Declare(
+            // What the dashboard and the alerts (deploy/k8s/components/monitoring) watch.
+            errorCodes: [ServerErrorCodes.ResumeFailed, ServerErrorCodes.InternalError, ServerErrorCodes.RateLimited, ServerErrorCodes.PairLimited],
+            closeCodes: [CloseCodes.PolicyViolation, CloseCodes.InternalError, CloseCodes.ServiceRestart, CloseCodes.SlowConsumer,
+                CloseCodes.SessionResumed, CloseCodes.Idle],
+            limits: [AddressLimits.OpenSockets, AddressLimits.NewSockets, AddressLimits.Pairs, AddressLimits.TurnCredentials,
+                AddressLimits.IceRequests]));
         services.AddSingleton<IngressLanes>();
         services.AddSingleton<ClientFrameEncoder>();
         services.AddSingleton<ResumeCoordinator>();
@@ -159,6 +167,13 @@ public static class SocketPeerServices
                 // has no typed option for this key.
                 .AddHocon("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .AddStartup((system, _) => provider.GetRequiredService<IngressLanes>().Start(system))
+                .AddStartup((system, registry) =>
+                {
+                    var metrics = provider.GetRequiredService<SocketPeerMetrics>();
+                    metrics.ObserveCluster(system);
+                    system.ActorOf(ShardStatsPoller.Props(registry.Get<RoomRegion>(), SocketPeerMetrics.RoomsRegion, metrics), "room-shard-stats");
+                    system.ActorOf(ShardStatsPoller.Props(registry.Get<SessionRegion>(), SocketPeerMetrics.SessionsRegion, metrics), "session-shard-stats");
+                })
                 .AddStartup((system, _) => DrainSocketsBeforeLeaving(system,
                     provider.GetRequiredService<ConnectionDrain>(), options.CloseTimeout))
                 .AddStartup((system, _) => provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
