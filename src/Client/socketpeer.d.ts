@@ -257,6 +257,13 @@ export interface SocketPeerEvents {
   'server.error': [error: ServerError];
   /** The partner's media stream arrived (once per stream, per WebRTC connection), as the original's `stream` event. */
   stream: [stream: MediaStream];
+  /**
+   * WebRTC has not connected for this pairing (`reason`: `webrtc-disabled`, `rtc-unavailable`,
+   * `rtc-failed`, `rtc-timeout`, or `no-offer` when the partner never offered within
+   * `upgradeTimeout`), so messages go through the server's relay, which never carries media: audio
+   * and video cannot flow for now. Once per pairing; a later `upgrade` brings media back.
+   */
+  'media.unavailable': [info: { reason: string }];
   /** One of the partner's media tracks arrived, with the stream it belongs to. */
   track: [track: MediaStreamTrack, stream: MediaStream];
   /** A signal relayed from the partner (diagnostics). */

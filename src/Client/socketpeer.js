@@ -312,6 +312,7 @@
     #busy = false;
     #destroyed = false;
     #pairGeneration = 0; // bumped by every change of partner
+    #mediaToldGeneration = -1; // the pairing whose `media.unavailable` was emitted
     #connectTimer = null;
     #reconnectTimer = null;
 
@@ -868,7 +869,27 @@
 
       // A listener may have closed or re-paired meanwhile.
       if (generation !== this.#pairGeneration || !this.#paired) return;
+      if (!this.#rtcSupported()) {
+        this.#mediaUnavailable(this.webrtc ? 'rtc-unavailable' : 'webrtc-disabled');
+      } else if (!initiator && this.upgradeTimeout > 0) {
+        // The partner offers; one that never does (its WebRTC is off) leaves this side on the relay.
+        setTimeout(() => {
+          if (generation === this.#pairGeneration && this.#paired && !this.#pc && !this.#rtcOpen) this.#mediaUnavailable('no-offer');
+        }, this.upgradeTimeout);
+      }
       if (initiator) this.#startUpgrade();
+    }
+
+    /**
+     * Tells the page, once per pairing, that WebRTC has not connected and messages go through the
+     * server's relay, which never carries media: a call's audio and video cannot flow for now. A
+     * later upgrade (the initiator retries) brings them, announced by `upgrade` and `stream`.
+     */
+    #mediaUnavailable(reason) {
+      if (this.#mediaToldGeneration === this.#pairGeneration || !this.#paired) return;
+      this.#mediaToldGeneration = this.#pairGeneration;
+      this.#log('media unavailable:', reason);
+      this.emit('media.unavailable', { reason });
     }
 
     #onBusy() {
@@ -1667,6 +1688,7 @@
       this.#teardownRtc();
       this.emit('upgrade_error', err);
       this.emit('error', err);
+      this.#mediaUnavailable((err && err.code) || 'rtc-failed');
       this.#scheduleUpgradeRetry();
     }
 

@@ -100,4 +100,65 @@ public sealed class MediaTests(MediaFixture fixture, ITestOutputHelper output)
         Assert.Equal(0, await sender.Page.EvaluateAsync<int>("() => window.remote.length"));
         Assert.Equal("webrtc", await viewer.Page.EvaluateAsync<string>("() => peer.send('over the channel')"));
     }
+
+    [Fact]
+    public async Task Without_WebRTC_both_pages_are_told_media_is_unavailable_and_data_is_relayed()
+    {
+        var code = Testing.Codes.New();
+        var pages = new List<PeerPage>();
+        foreach (var name in new[] { "a", "b" })
+        {
+            var page = await NewPeerPageAsync(name);
+            await page.Page.EvaluateAsync("""
+                (code) => {
+                  window.media = [];
+                  startPeer({ pairCode: code, webrtc: false });
+                  peer.on('media.unavailable', (info) => window.media.push(info.reason));
+                }
+                """, code);
+            if (pages.Count == 0) await page.WaitForStateAsync("waiting");
+            pages.Add(page);
+        }
+
+        foreach (var page in pages) await page.WaitAsync("() => window.media.length === 1 && window.media[0] === 'webrtc-disabled'");
+        Assert.Equal("websocket", await pages[0].SendAsync("still here"));
+        Assert.Equal("websocket", await pages[1].ReceiveAsync("still here"));
+    }
+
+    /// <summary>
+    /// TURN only, and no TURN server: WebRTC cannot connect. The page with a camera and the one
+    /// without are both told media is unavailable (once), and their messages are relayed.
+    /// </summary>
+    [Fact]
+    public async Task When_WebRTC_cannot_connect_media_is_reported_unavailable_once_and_data_is_relayed()
+    {
+        var code = Testing.Codes.New();
+        const string Watch = "peer.on('media.unavailable', (info) => window.media.push(info.reason));";
+        var viewer = await NewPeerPageAsync("viewer");
+        await viewer.Page.EvaluateAsync($$"""
+            (code) => {
+              window.media = [];
+              startPeer({ pairCode: code, iceTransportPolicy: 'relay', upgradeTimeout: 2000 });
+              {{Watch}}
+            }
+            """, code);
+        await viewer.WaitForStateAsync("waiting");
+        var sender = await NewPeerPageAsync("sender");
+        await sender.Page.EvaluateAsync($$"""
+            async (code) => {
+              window.media = [];
+              const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+              startPeer({ pairCode: code, stream, iceTransportPolicy: 'relay', upgradeTimeout: 2000 });
+              {{Watch}}
+            }
+            """, code);
+
+        foreach (var page in new[] { viewer, sender }) await page.WaitAsync("() => window.media.length >= 1");
+        Assert.Equal("websocket", await sender.SendAsync("relayed"));
+        Assert.Equal("websocket", await viewer.ReceiveAsync("relayed"));
+        // The initiator retries the upgrade with back-off; the page is not told again.
+        await sender.WaitForEventAsync("upgrade_attempt", 2);
+        Assert.Equal(1, await sender.Page.EvaluateAsync<int>("() => window.media.length"));
+        Assert.Equal(0, await viewer.CountAsync("upgrade"));
+    }
 }
