@@ -99,7 +99,7 @@ public sealed class ClientPackageFixture : IAsyncLifetime
 
     public string Version { get; private set; } = "";
 
-    private static string ClientFolder => Path.Combine(RepositoryRoot(), "src", "Client");
+    private static string ClientFolder => Path.Combine(Repository.Root, "src", "Client");
 
     public async Task InitializeAsync()
     {
@@ -149,13 +149,5 @@ public sealed class ClientPackageFixture : IAsyncLifetime
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{tool} {string.Join(' ', args)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}");
         return await stdout;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SocketPeer.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("SocketPeer.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -68,7 +68,7 @@ public sealed class DemoTests(BrowserFixture fixture, ITestOutputHelper output)
         await bob.ScreenshotAsync(new() { Path = bobPng, Animations = ScreenshotAnimations.Disabled });
         Log($"screenshots: {alicePng}, {bobPng}");
 
-        var docs = Path.Combine(RepositoryRoot(), "docs", "demo.png");
+        var docs = Path.Combine(Repository.Root, "docs", "demo.png");
         if (!File.Exists(docs) || Environment.GetEnvironmentVariable(UpdateDocsScreenshot) == "1")
         {
             File.Copy(alicePng, docs, overwrite: true);
@@ -135,13 +135,5 @@ public sealed class DemoTests(BrowserFixture fixture, ITestOutputHelper output)
         await SayAsync(bob, "still here after carol was turned away");
         await Expect(Theirs(alice, "carol was turned away")).ToHaveTextAsync("still here after carol was turned away");
         await Expect(alice.Locator("#state")).ToHaveAttributeAsync("data-state", "connected");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SocketPeer.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException("SocketPeer.sln not found above " + AppContext.BaseDirectory);
     }
 }

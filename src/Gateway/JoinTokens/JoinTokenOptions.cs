@@ -51,7 +51,7 @@ public sealed class JoinTokenOptions
             else if (!ids.Add(key.Id)) yield return $"{at}:Id '{key.Id}' is used by another key.";
             if (key.Algorithm == JoinTokenAlgorithms.Hs256)
             {
-                if (SecretBytes(key.Secret) is not { Length: >= 32 })
+                if (Options.ResumeOptions.Decode(key.Secret) is not { Length: >= 32 })
                     yield return $"{at}:Secret must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).";
             }
             else if (key.Algorithm == JoinTokenAlgorithms.Es256)
@@ -64,13 +64,6 @@ public sealed class JoinTokenOptions
                 yield return $"{at}:Algorithm must be {JoinTokenAlgorithms.Hs256} or {JoinTokenAlgorithms.Es256} (got '{key.Algorithm}').";
             }
         }
-    }
-
-    private static byte[]? SecretBytes(string? secret)
-    {
-        if (string.IsNullOrEmpty(secret)) return null;
-        try { return Convert.FromBase64String(secret); }
-        catch (FormatException) { return null; }
     }
 
     private static bool IsP256PublicKey(string? pem)
