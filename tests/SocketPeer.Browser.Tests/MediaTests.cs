@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace SocketPeer.Browser.Tests;
 
 /// <summary>Chromium with a fake camera and microphone, granted without a prompt.</summary>
-public sealed class MediaFixture : BrowserFixture
+public class MediaFixture : BrowserFixture
 {
     protected override string[] BrowserArgs => ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
 }
