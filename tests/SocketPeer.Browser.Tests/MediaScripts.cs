@@ -1,3 +1,5 @@
+using Microsoft.Playwright;
+
 namespace SocketPeer.Browser.Tests;
 
 /// <summary>Page scripts and waits the media tests share.</summary>
@@ -35,7 +37,10 @@ public static class MediaScripts
     /// <paramref name="kinds"/> from the partner: decoded video frames, received audio samples
     /// (inbound-rtp statistics), polled with a bound.
     /// </summary>
-    public static Task ReceivingAsync(PeerPage page, params string[] kinds) => page.WaitAsync("""
+    public static Task ReceivingAsync(PeerPage page, params string[] kinds) => ReceivingAsync(page.Page, kinds);
+
+    /// <inheritdoc cref="ReceivingAsync(PeerPage, string[])"/>
+    public static Task ReceivingAsync(IPage page, params string[] kinds) => page.WaitForFunctionAsync("""
         async (kinds) => {
           const pc = window.pcs[window.pcs.length - 1];
           if (!pc) return false;
@@ -47,5 +52,5 @@ public static class MediaScripts
           });
           return kinds.every((kind) => got[kind] > 0);
         }
-        """, kinds);
+        """, kinds, new() { PollingInterval = 50, Timeout = BrowserTest.TimeoutMs });
 }
