@@ -42,6 +42,13 @@
  *     When the server cannot resume, it pairs again as the original did.
  *     Relayed data is paced below the server's rate limit (RELAY_BURST), so
  *     neither a re-send nor a page's burst is dropped by the server.
+ *   - Media (the `stream` option, addStream/removeStream/addTrack/removeTrack
+ *     at any time) goes over WebRTC only. After the first connection, changes
+ *     are renegotiated over `rtc.signal` the W3C "perfect negotiation" way
+ *     (the initiator is impolite), with partners that said they can
+ *     (`renegotiate: true`; not the original). An open connection that loses
+ *     its path restarts ICE once (`ice.restart`) before falling back to the
+ *     relay (docs/protocol.md "WebRTC signalling and media").
  *   - Server extensions are emitted under their wire names: `session`,
  *     `peer.left`, `server.error`. The client never emits a server message as
  *     `error`, and never throws from an event: failing listeners are reported.
