@@ -1861,10 +1861,11 @@
       const ice = pc.iceConnectionState;
       if (ice === 'connected' || ice === 'completed') {
         this.#iceRecovered(pc);
+      } else if (this.#iceRestarting) {
+        // The state the restart started from may be reported again before the new checks begin:
+        // the restart's own bound (#restartIce) decides when it failed.
       } else if (ice === 'failed' || ice === 'disconnected') {
-        if (this.#iceRestarting) {
-          if (ice === 'failed') this.#iceRestartFailed(pc);
-        } else if (!this.#partnerRenegotiates || typeof pc.restartIce !== 'function') {
+        if (!this.#partnerRenegotiates || typeof pc.restartIce !== 'function') {
           if (ice === 'failed') this.#rtcFailed(pc, makeError('WebRTC connection failed', 'rtc-failed'));
           else this.#rtcEnded(pc);
         } else if (ice === 'failed') {
