@@ -111,7 +111,7 @@ public sealed class IceRestartTests(CuttableTurnFixture fixture, ITestOutputHelp
     [Fact]
     public async Task When_the_ICE_restart_finds_no_path_the_pages_fall_back_to_the_relay_and_are_told_media_is_unavailable()
     {
-        var pages = await CallAsync(upgradeTimeout: 6_000);
+        var pages = await CallAsync(upgradeTimeout: 8_000);
         var turn = fixture.Proxy.Target;
         fixture.Proxy.Target = new Uri("http://127.0.0.1:9"); // nothing listens: new TURN connections are refused
         try
