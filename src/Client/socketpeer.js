@@ -959,7 +959,7 @@
     }
 
     /**
-     * Tells the page, once per pairing (and once more after each loss of an open connection),
+     * Tells the page, once per pairing (and once more after each upgrade: an ICE restart that fails),
      * that WebRTC has not connected and messages go through the server's relay, which never
      * carries media: a call's audio and video cannot flow for now. A later upgrade (the initiator
      * retries) brings them, announced by `upgrade` and `stream`.
