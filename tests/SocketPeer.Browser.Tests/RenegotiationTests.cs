@@ -86,6 +86,9 @@ public sealed class RenegotiationTests(MediaFixture fixture, ITestOutputHelper o
         await AddCameraAsync(waiting, """{"video":true}""");
         await newcomer.WaitAsync("() => window.remote.length === 1 && window.remote[0].kinds.join() === 'video'");
         await MediaScripts.ReceivingAsync(newcomer, "video");
+        // The track event names the stream the track belongs to: the sender's stream (its id travels in the SDP).
+        Assert.Equal(await waiting.Page.EvaluateAsync<string>("() => window.camera.id"),
+            await newcomer.Page.EvaluateAsync<string>("() => window.tracks[0].stream"));
 
         // The impolite side starts one: its microphone reaches the partner.
         await AddCameraAsync(newcomer, """{"audio":true}""");
