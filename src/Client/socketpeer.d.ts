@@ -61,6 +61,8 @@ export type SocketPeerErrorCode =
   | 'rtc-unavailable' // RTCPeerConnection could not be created
   | 'rtc-failed' // offer/answer or ICE failed
   | 'rtc-timeout' // the DataChannel did not open within `upgradeTimeout`
+  | 'renegotiation-unsupported' // media was added or removed during a call, but the partner (an original or older client) cannot renegotiate: it does not hear of it
+  | 'renegotiation-failed' // a renegotiation (media added or removed, an ICE restart) failed; the connection carries on as negotiated before
   | 'resume-incomplete' // resumed, but over 256 relayed messages were unacknowledged and some the server missed may be lost
   | 'join-token'; // the `joinToken` function threw or rejected (`cause` holds it); that `pair` was not sent
 
@@ -131,9 +133,12 @@ export interface ResumeInfo {
   resent: number;
 }
 
-/** An `rtc.signal` payload: an SDP description or an ICE candidate. */
+/**
+ * An `rtc.signal` payload: an SDP description or an ICE candidate. `renegotiate: true` (this
+ * client's offers and answers) says the sender takes offers after the first connection.
+ */
 export type RtcSignal =
-  | { type: 'offer' | 'answer'; sdp: string; rtcId?: string }
+  | { type: 'offer' | 'answer'; sdp: string; rtcId?: string; renegotiate?: boolean }
   | { candidate: RTCIceCandidateInit | null; rtcId?: string };
 
 export interface SocketPeerOptions {
@@ -194,9 +199,9 @@ export interface SocketPeerOptions {
    * Media to send to the partner (a `MediaStream` from `getUserMedia`), as the original's `stream`:
    * its tracks go in the first WebRTC offer (or, on the answering side, in the answer, on the
    * transceivers the offer made for their kinds). Media travels over WebRTC only, never through
-   * the server's relay. The partner's page gets `stream` (and `track`) events. Not yet: media from
-   * the answering side when the offer carried none of that kind (it needs a renegotiation), and
-   * adding or removing media later.
+   * the server's relay. The partner's page gets `stream` (and `track`) events. Media of a kind the
+   * first offer did not carry, and media added or removed later (`addStream`, `removeStream`,
+   * `addTrack`, `removeTrack`), goes in a renegotiation, with a partner that can renegotiate.
    */
   stream?: MediaStream | null;
 }
@@ -259,13 +264,28 @@ export interface SocketPeerEvents {
   stream: [stream: MediaStream];
   /**
    * WebRTC has not connected for this pairing (`reason`: `webrtc-disabled`, `rtc-unavailable`,
-   * `rtc-failed`, `rtc-timeout`, or `no-offer` when the partner never offered within
-   * `upgradeTimeout`), so messages go through the server's relay, which never carries media: audio
-   * and video cannot flow for now. Once per pairing; a later `upgrade` brings media back.
+   * `rtc-failed`, `rtc-timeout`, `no-offer` when the partner never offered within
+   * `upgradeTimeout`, or `ice-failed` when an ICE restart could not bring an open connection back),
+   * so messages go through the server's relay, which never carries media: audio and video cannot
+   * flow for now. Once per pairing, and once more after each `upgrade`; a later `upgrade` brings
+   * media back.
    */
   'media.unavailable': [info: { reason: string }];
-  /** One of the partner's media tracks arrived, with the stream it belongs to. */
+  /** One of the partner's media tracks arrived, with the stream it belongs to (also for tracks added during a call). */
   track: [track: MediaStreamTrack, stream: MediaStream];
+  /** The partner stopped sending one of its tracks (`removeTrack`/`removeStream`): it left `stream`. */
+  'track.removed': [track: MediaStreamTrack, stream: MediaStream];
+  /**
+   * The open WebRTC connection lost its path (ICE `failed`, or `disconnected` for over 3 s: a
+   * network change) and ICE is restarted over the existing signalling. Meanwhile `path` is
+   * `websocket` and messages are relayed; media pauses. Followed by `ice.restarted`, or, when ICE
+   * does not come back within `upgradeTimeout` (15 s when 0), by `downgrade` and
+   * `media.unavailable` (`ice-failed`). Only with a partner that can renegotiate; with another, a
+   * lost path closes the connection at once (`downgrade`) as before.
+   */
+  'ice.restart': [info: { reason: 'failed' | 'disconnected' }];
+  /** The ICE restart brought the connection back: the same DataChannel and media carry on; `path` is `webrtc` again. */
+  'ice.restarted': [];
   /** A signal relayed from the partner (diagnostics). */
   'rtc.signal': [signal: RtcSignal];
   /** The partner is about to offer (diagnostics). */
@@ -353,6 +373,19 @@ export declare class SocketPeer {
   send(data: JsonValue | unknown): SendResult;
   /** Which path is live and, for WebRTC, whether it runs direct or through TURN (from `getStats()`). */
   getPathDetails(): Promise<PathDetails>;
+  /**
+   * Sends every track of `stream` to the partner, at any time: before the call they go in the first
+   * offer (as the `stream` option's); during it, in a renegotiation over `rtc.signal` (either side
+   * may start one; the DataChannel and the path stay as they are). A partner that cannot renegotiate
+   * (the original client) does not get media added during a call: `error` `renegotiation-unsupported`.
+   */
+  addStream(stream: MediaStream): this;
+  /** Stops sending every track of `stream` (the `stream` option's too); the partner hears `track.removed`. */
+  removeStream(stream: MediaStream): this;
+  /** Sends one track as part of `stream` (default: a stream of its own), at any time (see `addStream`). */
+  addTrack(track: MediaStreamTrack, stream?: MediaStream): this;
+  /** Stops sending `track`; the partner hears `track.removed`. */
+  removeTrack(track: MediaStreamTrack): this;
   /** Leaves the room (so the partner hears `peer.left` at once), closes WebRTC and the socket without reconnecting; `connect()` starts again with a fresh session. */
   close(): this;
   /** `close()` for good: no more events, queue dropped. */

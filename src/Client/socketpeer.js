@@ -42,6 +42,13 @@
  *     When the server cannot resume, it pairs again as the original did.
  *     Relayed data is paced below the server's rate limit (RELAY_BURST), so
  *     neither a re-send nor a page's burst is dropped by the server.
+ *   - Media (the `stream` option, addStream/removeStream/addTrack/removeTrack
+ *     at any time) goes over WebRTC only. After the first connection, changes
+ *     are renegotiated over `rtc.signal` the W3C "perfect negotiation" way
+ *     (the initiator is impolite), with partners that said they can
+ *     (`renegotiate: true`; not the original). An open connection that loses
+ *     its path restarts ICE once (`ice.restart`) before falling back to the
+ *     relay (docs/protocol.md "WebRTC signalling and media").
  *   - Server extensions are emitted under their wire names: `session`,
  *     `peer.left`, `server.error`. The client never emits a server message as
  *     `error`, and never throws from an event: failing listeners are reported.
@@ -89,6 +96,13 @@
   // waits in the send queue (in order) and goes out as it refills.
   const RELAY_BURST = 64;
   const RELAY_PER_SECOND = 40;
+
+  // ICE restart (an open connection whose network changed). `disconnected` is often a blip that
+  // heals by itself within a few seconds; past this grace the path is taken as broken.
+  const ICE_DISCONNECTED_GRACE_MS = 3000;
+  // How long a restart may take before the client gives up on it and falls back to the relay,
+  // when `upgradeTimeout` is 0 (no bound of the page's).
+  const ICE_RESTART_TIMEOUT_MS = 15000;
 
   /* ------------------------------------------------------------------ */
   /* Event emitter                                                       */
@@ -324,6 +338,20 @@
     #pendingCandidates = [];
     /** Ids of the partner's media streams announced (`stream`) on the current peer connection. */
     #remoteStreams = new Set();
+    // Media added with addTrack/addStream ([{ track, stream }]), beside the `stream` option, and
+    // tracks of the `stream` option the page withdrew with removeTrack.
+    #addedMedia = [];
+    #withdrawn = new Set();
+    // Renegotiation (perfect negotiation: the initiator is impolite, its partner polite). Only with a
+    // partner whose first offer or answer said it can (`renegotiate: true`): the original client
+    // and older releases of this one take no offer after the first connection.
+    #partnerRenegotiates = false;
+    #makingOffer = false;
+    #settingRemoteAnswer = false;
+    // ICE restart of a connection that was open (see ICE_DISCONNECTED_GRACE_MS).
+    #iceRestarting = false;
+    #iceGraceTimer = null;
+    #iceRestartTimer = null;
     #rtcAttempts = 0;
     #upgradeTimer = null;
     #rtcRetryTimer = null;
@@ -655,6 +683,56 @@
       return 'queued';
     }
 
+    /**
+     * Sends every track of `stream` to the partner, at any time: before pairing (they go in the
+     * first offer, as the `stream` option's do) or during a call (a renegotiation over `rtc.signal`).
+     */
+    addStream(stream) {
+      if (!stream || typeof stream.getTracks !== 'function') throw new TypeError('SocketPeer.addStream: a MediaStream is required');
+      for (const track of stream.getTracks()) this.addTrack(track, stream);
+      return this;
+    }
+
+    /** Stops sending every track of `stream` (the `stream` option's too); the partner's page hears `track.removed`. */
+    removeStream(stream) {
+      if (!stream || typeof stream.getTracks !== 'function') throw new TypeError('SocketPeer.removeStream: a MediaStream is required');
+      for (const track of stream.getTracks()) this.removeTrack(track);
+      this.#addedMedia = this.#addedMedia.filter((entry) => entry.stream !== stream);
+      if (this.stream === stream) this.stream = null;
+      return this;
+    }
+
+    /** Sends `track`, as part of `stream` (the partner's `track` event names it), at any time. */
+    addTrack(track, stream) {
+      if (!track || typeof track.kind !== 'string') throw new TypeError('SocketPeer.addTrack: a MediaStreamTrack is required');
+      this.#withdrawn.delete(track);
+      if (!this.#localMedia().some((entry) => entry.track === track)) {
+        this.#addedMedia.push({ track, stream: stream || new root.MediaStream([track]) });
+      }
+      const pc = this.#pc;
+      // The answering side adds its media once the offer is in (#acceptOffer), on the offer's transceivers.
+      if (pc && (this.#initiator || pc.remoteDescription)) this.#addLocalTracks(pc);
+      return this;
+    }
+
+    /** Stops sending `track`; the partner's page hears `track.removed`. */
+    removeTrack(track) {
+      this.#addedMedia = this.#addedMedia.filter((entry) => entry.track !== track);
+      const stream = this.stream;
+      if (stream && typeof stream.getTracks === 'function' && stream.getTracks().includes(track)) this.#withdrawn.add(track);
+      const pc = this.#pc;
+      if (!pc) return this;
+      for (const sender of pc.getSenders()) {
+        if (sender.track !== track) continue;
+        try {
+          pc.removeTrack(sender); // negotiationneeded: the partner hears of it in a renegotiation
+        } catch (err) {
+          this.#log('could not remove a media track', err);
+        }
+      }
+      return this;
+    }
+
     /** Closes the DataChannel and the socket; no reconnect. `connect()` starts again. */
     close() {
       this.#closeRequested = true;
@@ -881,9 +959,10 @@
     }
 
     /**
-     * Tells the page, once per pairing, that WebRTC has not connected and messages go through the
-     * server's relay, which never carries media: a call's audio and video cannot flow for now. A
-     * later upgrade (the initiator retries) brings them, announced by `upgrade` and `stream`.
+     * Tells the page, once per pairing (and once more after each upgrade: an ICE restart that fails),
+     * that WebRTC has not connected and messages go through the server's relay, which never
+     * carries media: a call's audio and video cannot flow for now. A later upgrade (the initiator
+     * retries) brings them, announced by `upgrade` and `stream`.
      */
     #mediaUnavailable(reason) {
       if (this.#mediaToldGeneration === this.#pairGeneration || !this.#paired) return;
@@ -1251,7 +1330,7 @@
      * with messages in flight loses them: resume covers the relay only.
      */
     #transmit(text) {
-      if (this.#rtcOpen && this.#dc && this.#dc.readyState === 'open') {
+      if (this.#rtcOpen && !this.#iceRestarting && this.#dc && this.#dc.readyState === 'open') {
         try {
           this.#dc.send(text);
           return 'webrtc';
@@ -1476,6 +1555,9 @@
       this.#pc = pc;
       this.#rtcId = rtcId;
       this.#pendingCandidates = [];
+      this.#partnerRenegotiates = false;
+      this.#makingOffer = false;
+      this.#settingRemoteAnswer = false;
       this.#rtcAttempts++;
       this.#connections.rtc.attempt++;
 
@@ -1487,14 +1569,17 @@
       const watchState = () => {
         if (pc !== this.#pc) return;
         const state = pc.connectionState || pc.iceConnectionState;
-        if (state === 'failed') this.#rtcFailed(pc, makeError('WebRTC connection failed', 'rtc-failed'));
-        else if (state === 'disconnected' && this.#rtcOpen) this.#rtcEnded(pc);
-        else if (state === 'closed') this.#rtcEnded(pc);
+        if (state === 'closed') this.#rtcEnded(pc);
+        else if (this.#rtcOpen) this.#watchOpenIce(pc);
+        else if (state === 'failed') this.#rtcFailed(pc, makeError('WebRTC connection failed', 'rtc-failed'));
       };
       pc.addEventListener('connectionstatechange', watchState);
       pc.addEventListener('iceconnectionstatechange', watchState);
       pc.addEventListener('track', (event) => {
         if (pc === this.#pc) this.#onRemoteTrack(event);
+      });
+      pc.addEventListener('negotiationneeded', () => {
+        if (pc === this.#pc) this.#renegotiate(pc);
       });
 
       if (initiator) {
@@ -1539,9 +1624,13 @@
       }
     }
 
-    /** Sends a signal of the current attempt; `rtcId` lets both ends drop stale ones. */
+    /**
+     * Sends a signal of the current attempt; `rtcId` lets both ends drop stale ones. Offers and
+     * answers say `renegotiate: true`: this client takes offers after the first connection.
+     */
     #signal(payload) {
       if (this.#rtcId) payload.rtcId = this.#rtcId;
+      if (typeof payload.sdp === 'string') payload.renegotiate = true;
       this.#relay('rtc.signal', JSON.stringify(payload));
     }
 
@@ -1551,11 +1640,15 @@
       // clients that do not tag them and are taken as current).
       const id = typeof data.rtcId === 'string' ? data.rtcId : null;
       if (data.type === 'offer' && typeof data.sdp === 'string') {
-        if (this.#initiator) return; // only the initiator offers
-        this.#acceptOffer(data, id);
+        // An offer of the current attempt on a connection that has been negotiated once (on the
+        // initiator's side: any offer of its own attempt) is a renegotiation; any other offer
+        // starts an attempt, and only the initiator's partner takes those.
+        const pc = this.#pc;
+        if (pc && id && id === this.#rtcId && (this.#initiator || pc.remoteDescription)) this.#acceptRenegotiation(pc, data);
+        else if (!this.#initiator) this.#acceptOffer(data, id);
       } else if (data.type === 'answer' && typeof data.sdp === 'string') {
         const pc = this.#pc;
-        if (!pc || !this.#initiator || pc.signalingState !== 'have-local-offer') return;
+        if (!pc || pc.signalingState !== 'have-local-offer') return;
         if (id && this.#rtcId && id !== this.#rtcId) return;
         this.#applyAnswer(pc, data);
       } else if ('candidate' in data) {
@@ -1575,6 +1668,7 @@
         if (!pc) return;
       }
       if (id) this.#rtcId = id;
+      this.#partnerRenegotiates = data.renegotiate === true;
       try {
         await pc.setRemoteDescription({ type: 'offer', sdp: data.sdp });
         if (pc !== this.#pc) return;
@@ -1593,21 +1687,104 @@
     }
 
     async #applyAnswer(pc, data) {
+      const first = !pc.currentRemoteDescription;
+      if (first) this.#partnerRenegotiates = data.renegotiate === true;
+      this.#settingRemoteAnswer = true;
       try {
         await pc.setRemoteDescription({ type: 'answer', sdp: data.sdp });
         if (pc === this.#pc) this.#drainCandidates(pc);
       } catch (err) {
-        this.#rtcFailed(pc, makeError(`Applying the WebRTC answer failed: ${describe(err)}`, 'rtc-failed', err));
+        if (first) this.#rtcFailed(pc, makeError(`Applying the WebRTC answer failed: ${describe(err)}`, 'rtc-failed', err));
+        else this.#renegotiationFailed(pc, err);
+      } finally {
+        if (pc === this.#pc) this.#settingRemoteAnswer = false;
       }
     }
 
-    /** Adds the tracks of the `stream` option that this peer connection does not send yet. */
-    #addLocalTracks(pc) {
+    /**
+     * `negotiationneeded` (media added or removed, an ICE restart) on a connection negotiated once:
+     * offer, perfect-negotiation style, over `rtc.signal`. Before the first exchange is done the
+     * first offer and answer carry everything, so the event is ignored; the browser fires it again
+     * once the connection is stable if something is still missing.
+     */
+    async #renegotiate(pc) {
+      if (!pc.currentRemoteDescription || !pc.currentLocalDescription) return;
+      if (!this.#partnerRenegotiates) {
+        this.emit(
+          'error',
+          makeError('The partner cannot renegotiate (an original or older client): media added or removed after the first connection does not reach it', 'renegotiation-unsupported'),
+        );
+        return;
+      }
+      try {
+        this.#makingOffer = true;
+        await pc.setLocalDescription();
+        if (pc !== this.#pc) return;
+        const description = pc.localDescription;
+        this.#log('renegotiating:', description.type);
+        this.#signal({ type: description.type, sdp: description.sdp });
+      } catch (err) {
+        this.#renegotiationFailed(pc, err);
+      } finally {
+        if (pc === this.#pc) this.#makingOffer = false;
+      }
+    }
+
+    /**
+     * The partner's offer on a negotiated connection. Both sides may offer at once (glare): the
+     * impolite side (the initiator) ignores the partner's offer and waits for the answer to its
+     * own; the polite side rolls its own offer back (implicitly, in setRemoteDescription) and
+     * answers, and its browser asks for its offer again afterwards if it still needs one.
+     */
+    async #acceptRenegotiation(pc, data) {
+      if (data.renegotiate === true) this.#partnerRenegotiates = true;
+      const polite = !this.#initiator;
+      const ready = !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswer);
+      if (!ready && !polite) {
+        this.#log('glare: ignored the partner\'s offer (ours goes first)');
+        return;
+      }
+      try {
+        await pc.setRemoteDescription({ type: 'offer', sdp: data.sdp });
+        if (pc !== this.#pc) return;
+        this.#drainCandidates(pc);
+        // Media added while this side's own offer was rolled back goes in this answer when it can.
+        this.#addLocalTracks(pc);
+        await pc.setLocalDescription();
+        if (pc !== this.#pc) return;
+        const description = pc.localDescription;
+        this.#signal({ type: description.type, sdp: description.sdp });
+      } catch (err) {
+        this.#renegotiationFailed(pc, err);
+      }
+    }
+
+    /**
+     * A renegotiation that failed leaves the connection as it was negotiated before: the
+     * DataChannel and the media already flowing carry on. The page hears why.
+     */
+    #renegotiationFailed(pc, err) {
+      if (pc !== this.#pc) return;
+      this.#log('renegotiation failed', err);
+      this.emit('error', makeError(`Renegotiating the WebRTC connection failed: ${describe(err)}`, 'renegotiation-failed', err));
+    }
+
+    /** The media to send: the `stream` option's tracks (less those withdrawn) and those added since. */
+    #localMedia() {
+      const media = [];
       const stream = this.stream;
-      if (!stream || typeof stream.getTracks !== 'function') return;
+      if (stream && typeof stream.getTracks === 'function') {
+        for (const track of stream.getTracks()) if (!this.#withdrawn.has(track)) media.push({ track, stream });
+      }
+      for (const entry of this.#addedMedia) if (!media.some((m) => m.track === entry.track)) media.push(entry);
+      return media;
+    }
+
+    /** Adds the local media that this peer connection does not send yet. */
+    #addLocalTracks(pc) {
       const sent = new Set(pc.getSenders().map((sender) => sender.track));
-      for (const track of stream.getTracks()) {
-        if (sent.has(track)) continue;
+      for (const { track, stream } of this.#localMedia()) {
+        if (sent.has(track) || track.readyState === 'ended') continue;
         try {
           pc.addTrack(track, stream);
         } catch (err) {
@@ -1616,13 +1793,20 @@
       }
     }
 
-    /** The partner's media: `track` for each track, `stream` once per stream (the original's event). */
+    /**
+     * The partner's media: `track` for each track with the stream it belongs to, `stream` once per
+     * stream (the original's event), and `track.removed` when a renegotiation takes one away.
+     */
     #onRemoteTrack(event) {
       const track = event.track;
       const stream = (event.streams && event.streams[0]) || new root.MediaStream([track]);
       this.emit('track', track, stream);
       if (this.#remoteStreams.has(stream.id)) return;
       this.#remoteStreams.add(stream.id);
+      const pc = this.#pc;
+      stream.addEventListener('removetrack', (removed) => {
+        if (pc === this.#pc) this.emit('track.removed', removed.track, stream);
+      });
       this.emit('stream', stream);
     }
 
@@ -1666,6 +1850,85 @@
       });
     }
 
+    /**
+     * ICE of a connection that was open: `disconnected` past ICE_DISCONNECTED_GRACE_MS, or
+     * `failed`, is a broken path (a network change): restart ICE once over the existing
+     * signalling, with messages relayed meanwhile; back to `connected`, all carries on (same
+     * DataChannel, same media). A partner that cannot renegotiate cannot restart either: then, and
+     * when the restart does not bring ICE back, the connection is closed and the relay takes over.
+     */
+    #watchOpenIce(pc) {
+      const ice = pc.iceConnectionState;
+      if (ice === 'connected' || ice === 'completed') {
+        this.#iceRecovered(pc);
+      } else if (this.#iceRestarting) {
+        // The state the restart started from may be reported again before the new checks begin:
+        // the restart's own bound (#restartIce) decides when it failed.
+      } else if (ice === 'failed' || ice === 'disconnected') {
+        if (!this.#partnerRenegotiates || typeof pc.restartIce !== 'function') {
+          if (ice === 'failed') this.#rtcFailed(pc, makeError('WebRTC connection failed', 'rtc-failed'));
+          else this.#rtcEnded(pc);
+        } else if (ice === 'failed') {
+          this.#restartIce(pc, 'failed');
+        } else if (this.#iceGraceTimer === null) {
+          this.#iceGraceTimer = setTimeout(() => {
+            this.#iceGraceTimer = null;
+            const now = pc.iceConnectionState;
+            if (pc === this.#pc && !this.#iceRestarting && (now === 'disconnected' || now === 'failed')) this.#restartIce(pc, 'disconnected');
+          }, ICE_DISCONNECTED_GRACE_MS);
+        }
+      }
+    }
+
+    #restartIce(pc, reason) {
+      clearTimeout(this.#iceGraceTimer);
+      this.#iceGraceTimer = null;
+      this.#iceRestarting = true;
+      this.#log(`ICE ${reason}: restarting ICE`);
+      // Messages go through the relay until ICE is back (#transmit): none waits on a broken path.
+      this.#setPath('websocket');
+      this.emit('ice.restart', { reason });
+      const timeout = this.upgradeTimeout > 0 ? this.upgradeTimeout : ICE_RESTART_TIMEOUT_MS;
+      this.#iceRestartTimer = setTimeout(() => {
+        this.#iceRestartTimer = null;
+        if (pc === this.#pc && this.#iceRestarting) this.#iceRestartFailed(pc);
+      }, timeout);
+      try {
+        pc.restartIce(); // negotiationneeded: an offer with fresh ICE credentials (#renegotiate)
+      } catch (err) {
+        this.#log('restartIce failed', err);
+        this.#iceRestartFailed(pc);
+      }
+    }
+
+    #iceRecovered(pc) {
+      clearTimeout(this.#iceGraceTimer);
+      this.#iceGraceTimer = null;
+      if (!this.#iceRestarting) return;
+      this.#clearIceRestart();
+      this.#log('ICE restarted: back on WebRTC');
+      this.emit('ice.restarted');
+      if (pc === this.#pc && this.#rtcOpen) {
+        this.#setPath('webrtc');
+        this.#flushQueue();
+      }
+    }
+
+    /** The restart did not bring ICE back: close the connection; the relay carries on and media stops. */
+    #iceRestartFailed(pc) {
+      if (pc !== this.#pc) return;
+      this.#log('the ICE restart did not reconnect; falling back to the relay');
+      this.#rtcEnded(pc);
+      this.#mediaUnavailable('ice-failed');
+    }
+
+    #clearIceRestart() {
+      clearTimeout(this.#iceGraceTimer);
+      clearTimeout(this.#iceRestartTimer);
+      this.#iceGraceTimer = this.#iceRestartTimer = null;
+      this.#iceRestarting = false;
+    }
+
     #onUpgraded() {
       clearTimeout(this.#upgradeTimer);
       this.#upgradeTimer = null;
@@ -1673,6 +1936,8 @@
       this.#rtcRetryTimer = null;
       this.#rtcOpen = true;
       this.#rtcAttempts = 0;
+      // Media flows again: a later loss of WebRTC is told again (`media.unavailable`).
+      this.#mediaToldGeneration = -1;
       this.#connections.rtc.success++;
       this.#connections.rtc.attempt = 0;
       this.#log('upgraded to WebRTC');
@@ -1725,6 +1990,10 @@
       this.#rtcOpen = false;
       this.#pendingCandidates = [];
       this.#remoteStreams = new Set();
+      this.#partnerRenegotiates = false;
+      this.#makingOffer = false;
+      this.#settingRemoteAnswer = false;
+      this.#clearIceRestart();
       try {
         if (dc) dc.close();
       } catch {

@@ -41,6 +41,17 @@ public sealed class ClientPackageTests(ClientPackageFixture package, BrowserFixt
             peer.on('server.error', (err: ServerError) => console.log(err.code));
             const sent: string = peer.send({ hello: 'world' });
             console.log(sent);
+            // Media during a call: the methods chain, the events carry typed payloads.
+            const call = async () => {
+              const camera = await navigator.mediaDevices.getUserMedia({ video: true });
+              peer.addStream(camera).removeTrack(camera.getVideoTracks()[0]).addTrack(camera.getVideoTracks()[0], camera).removeStream(camera);
+            };
+            peer.on('track', (track: MediaStreamTrack, stream: MediaStream) => console.log(track.kind, stream.id));
+            peer.on('track.removed', (track, stream) => console.log(track.kind, stream.id));
+            peer.on('ice.restart', (info) => console.log(info.reason === 'failed' || info.reason === 'disconnected'));
+            peer.on('ice.restarted', () => console.log('back on WebRTC'));
+            peer.on('media.unavailable', (info) => console.log(info.reason));
+            void call;
             """);
         await File.WriteAllTextAsync(Path.Combine(package.Consumer, "bad.mts"), """
             import SocketPeer from '@socketpeer/client';

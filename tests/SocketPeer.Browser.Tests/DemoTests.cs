@@ -119,6 +119,24 @@ public sealed class DemoTests(BrowserFixture fixture, ITestOutputHelper output)
         Assert.True(await page.EvaluateAsync<bool>("() => window.__pwned === undefined"), "the payload's markup ran");
     }
 
+    /// <summary>This fixture's Chromium has no camera and grants no media: the call says so, the chat carries on.</summary>
+    [Fact]
+    public async Task Without_a_camera_the_video_call_says_so_and_the_chat_carries_on()
+    {
+        var (alice, bob) = await OpenChattingPairAsync(Codes.New());
+
+        await alice.Locator("#call").ClickAsync();
+
+        await Expect(alice.Locator("#call-status")).ToContainTextAsync("No camera or microphone");
+        await Expect(alice.Locator("#call")).ToHaveTextAsync("Start video");
+        await Expect(alice.Locator("#call")).ToBeEnabledAsync();
+        await Expect(alice.Locator("#videos")).ToBeHiddenAsync();
+        await Expect(alice.Locator("#path")).ToHaveAttributeAsync("data-path", "webrtc");
+        await SayAsync(alice, "no camera here, still chatting");
+        await Expect(Theirs(bob, "still chatting")).ToHaveTextAsync("no camera here, still chatting");
+        await Expect(bob.Locator("#videos")).ToBeHiddenAsync();
+    }
+
     [Fact]
     public async Task A_third_page_on_a_taken_code_is_told_busy_and_the_pair_keeps_chatting()
     {

@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 namespace SocketPeer.Browser.Tests;
 
 /// <summary>Chromium with a fake camera and microphone, granted without a prompt.</summary>
-public sealed class MediaFixture : BrowserFixture
+public class MediaFixture : BrowserFixture
 {
     protected override string[] BrowserArgs => ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
 }
@@ -12,16 +12,7 @@ public sealed class MediaFixture : BrowserFixture
 public sealed class MediaTests(MediaFixture fixture, ITestOutputHelper output)
     : BrowserTest(fixture, output), IClassFixture<MediaFixture>
 {
-    /// <summary>Records every RTCPeerConnection the page makes, so the test can read its statistics.</summary>
-    private const string RecordPeerConnections = """
-        (() => {
-          const Native = window.RTCPeerConnection;
-          window.pcs = [];
-          window.RTCPeerConnection = class extends Native {
-            constructor(...args) { super(...args); window.pcs.push(this); }
-          };
-        })();
-        """;
+    private const string RecordPeerConnections = MediaScripts.RecordPeerConnections;
 
     /// <summary>A page that takes the fake camera and microphone and pairs with <paramref name="code"/>, sending them.</summary>
     private async Task<PeerPage> StartWithCameraAsync(string name, string code)
@@ -40,20 +31,7 @@ public sealed class MediaTests(MediaFixture fixture, ITestOutputHelper output)
         return page;
     }
 
-    /// <summary>Waits until the page's peer connection has decoded video frames and received audio from the partner.</summary>
-    private static Task ReceivingMediaAsync(PeerPage page) => page.WaitAsync("""
-        async () => {
-          const pc = window.pcs[window.pcs.length - 1];
-          if (!pc) return false;
-          let frames = 0, samples = 0;
-          (await pc.getStats()).forEach((r) => {
-            if (r.type !== 'inbound-rtp') return;
-            if (r.kind === 'video') frames = r.framesDecoded || 0;
-            if (r.kind === 'audio') samples = r.totalSamplesReceived || r.packetsReceived || 0;
-          });
-          return frames > 0 && samples > 0;
-        }
-        """);
+    private static Task ReceivingMediaAsync(PeerPage page) => MediaScripts.ReceivingAsync(page, "video", "audio");
 
     [Fact]
     public async Task Two_pages_with_a_stream_each_receive_the_partners_video_and_audio()
@@ -76,7 +54,7 @@ public sealed class MediaTests(MediaFixture fixture, ITestOutputHelper output)
     /// <summary>
     /// The newcomer offers (it hears <c>initiator: true</c>); a page with a camera that arrives second
     /// puts its media in that offer, and a page without one receives it. (The other way round, media
-    /// from the answering side only, needs an offer that asks for it: renegotiation, not built yet.)
+    /// from the answering side only, needs a renegotiation: <see cref="RenegotiationTests"/>.)
     /// </summary>
     [Fact]
     public async Task A_newcomer_with_a_stream_sends_it_to_a_page_without_one_and_the_data_channel_still_opens()

@@ -17,7 +17,7 @@ public sealed class OriginalClientBrowserTests(BrowserFixture fixture, ITestOutp
     /// simple-peer 4 asks for a public STUN server (and spells it the deprecated way): keep every
     /// candidate on this machine by giving its RTCPeerConnection no ICE servers.
     /// </summary>
-    private const string LocalIceOnly = """
+    internal const string LocalIceOnly = """
         (() => {
           const Native = window.RTCPeerConnection;
           window.RTCPeerConnection = class extends Native {

@@ -23,7 +23,7 @@ public sealed class PeerPage
             window.peer = peer;
             const names = ['connect', 'upgrade', 'downgrade', 'busy', 'reconnect', 'reconnect_attempt',
               'connect_attempt', 'close', 'path', 'state', 'peer.left', 'server.error', 'upgrade_attempt', 'session',
-              'peer.found', 'resume'];
+              'peer.found', 'resume', 'ice.restart', 'ice.restarted', 'media.unavailable'];
             for (const name of names) {
               peer.on(name, (arg) => {
                 let copy = null;

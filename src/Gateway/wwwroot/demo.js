@@ -6,6 +6,10 @@
 // requires them (SocketPeer:JoinTokens:Required); the share link never carries it.
 // User data is only ever written with textContent / attributes, never as HTML.
 // `window.peer` is the current SocketPeer (handy in the console and in tests).
+// The video call beside the chat: "Start video" shares the camera and microphone
+// (peer.addStream, renegotiated during the chat), the partner's arrive on `track`;
+// media goes over WebRTC only, so on the relay the page says video is unavailable.
+// Without a camera the page still chats and still shows the partner's video.
 (() => {
   'use strict';
 
@@ -31,6 +35,13 @@
     composer: el('composer'),
     message: el('message'),
     send: el('send'),
+    call: el('call'),
+    callStatus: el('call-status'),
+    videos: el('videos'),
+    remoteFigure: el('remote-figure'),
+    remoteVideo: el('remote-video'),
+    localFigure: el('local-figure'),
+    localVideo: el('local-video'),
   };
 
   const STATE_TEXT = {
@@ -59,6 +70,11 @@
   // so an older, slower answer never overwrites a newer one.
   let route = null;
   let routeAsked = 0;
+  // The video call: this page's camera (while shared) and the partner's stream (while it has tracks).
+  let localStream = null;
+  let remoteStream = null;
+  let videoBlocked = false; // told `media.unavailable`, and no upgrade since
+  const CALL_HINT = ui.callStatus.textContent;
 
   if (typeof window.SocketPeer !== 'function') {
     showNotice('The SocketPeer library did not load.', 'error');
@@ -110,6 +126,9 @@
     peer = new window.SocketPeer({ pairCode: code, iceTransportPolicy: ICE_TRANSPORT_POLICY, joinToken: JOIN_TOKEN });
     window.peer = peer;
     watch(peer);
+    // A camera shared before goes to the new partner in the first offer.
+    if (localStream) peer.addStream(localStream);
+    showRemote(null);
     render();
   }
 
@@ -150,7 +169,24 @@
       addEvent(info.state === 'paired' ? 'Reconnected: the chat carried on where it left off.' : 'Reconnected.');
       render();
     }));
+    p.on('track', mine((track, stream) => showRemote(stream)));
+    p.on('track.removed', mine((track, stream) => {
+      if (stream === remoteStream) showRemote(stream.getTracks().length > 0 ? stream : null);
+    }));
+    p.on('media.unavailable', mine(() => {
+      showRemote(null);
+      videoBlocked = true;
+      setCallStatus('Video needs a peer-to-peer connection, which could not be made: the chat is relayed by the server, video is not.', 'warn');
+    }));
+    p.on('ice.restart', mine(() => setCallStatus('The connection was interrupted; reconnecting the video…', 'warn')));
+    p.on('ice.restarted', mine(() => setCallStatus('Video reconnected.')));
+    p.on('upgrade', mine(() => {
+      if (!videoBlocked) return;
+      videoBlocked = false;
+      setCallStatus(CALL_HINT);
+    }));
     p.on('peer.left', mine(() => {
+      showRemote(null);
       partnerLeft = true;
       addEvent('Your partner left. Waiting for them to come back…');
       render();
@@ -183,6 +219,9 @@
     }));
     p.on('error', mine((err) => {
       if (err && err.code === 'queue-full') showNotice('Too many messages waiting for your partner; the last one was not sent.', 'error');
+      if (err && err.code === 'renegotiation-unsupported') {
+        setCallStatus('Your partner’s app cannot change the video during a chat: they must join again to see it.', 'warn');
+      }
       // Failed connection attempts and WebRTC upgrade failures are normal on
       // some networks: the state and path badges already tell the story.
       console.warn('[demo]', err);
@@ -303,7 +342,91 @@
     ui.noticeText.textContent = '';
   }
 
+  /* ---------------- video call ---------------- */
+
+  function setCallStatus(text, kind) {
+    ui.callStatus.textContent = text;
+    if (kind) ui.callStatus.dataset.kind = kind;
+    else delete ui.callStatus.dataset.kind;
+  }
+
+  /** Asks for the camera and microphone (falling back to one of them) and shares them. */
+  async function startVideo() {
+    ui.call.disabled = true;
+    setCallStatus('Asking for your camera and microphone…');
+    let stream = null;
+    const devices = navigator.mediaDevices;
+    for (const constraints of [{ video: true, audio: true }, { video: true }, { audio: true }]) {
+      if (!devices || typeof devices.getUserMedia !== 'function') break;
+      try {
+        stream = await devices.getUserMedia(constraints);
+        break;
+      } catch (err) {
+        console.warn('[demo] getUserMedia', constraints, err);
+      }
+    }
+    ui.call.disabled = false;
+    if (!stream) {
+      setCallStatus('No camera or microphone here, or access was refused: you can still chat, and see your partner’s video when they share it.', 'warn');
+      return;
+    }
+    localStream = stream;
+    ui.localVideo.srcObject = stream;
+    if (peer) peer.addStream(stream);
+    setCallStatus(peer && peer.path === 'websocket' && peer.state === 'connected'
+      ? 'Your video goes out once the connection is peer-to-peer.'
+      : 'You are sharing your camera.');
+    renderCall();
+  }
+
+  function stopVideo() {
+    const stream = localStream;
+    localStream = null;
+    if (stream) {
+      if (peer) peer.removeStream(stream);
+      for (const track of stream.getTracks()) track.stop();
+    }
+    ui.localVideo.srcObject = null;
+    setCallStatus(CALL_HINT);
+    renderCall();
+  }
+
+  /** Shows the partner's stream (null: none). Browsers may refuse to play sound unasked: then it plays muted until clicked. */
+  function showRemote(stream) {
+    if (stream !== remoteStream) {
+      remoteStream = stream;
+      ui.remoteVideo.srcObject = stream;
+      if (stream) {
+        ui.remoteVideo.muted = false;
+        ui.remoteVideo.play().catch(() => {
+          ui.remoteVideo.muted = true;
+          ui.remoteVideo.play().catch(() => {});
+          setCallStatus('Your partner’s sound is muted by the browser: click their video to hear them.');
+        });
+      }
+    }
+    renderCall();
+  }
+
+  function renderCall() {
+    ui.call.textContent = localStream ? 'Stop video' : 'Start video';
+    ui.call.setAttribute('aria-pressed', String(!!localStream));
+    ui.localFigure.hidden = !localStream;
+    ui.remoteFigure.hidden = !remoteStream;
+    ui.videos.hidden = !localStream && !remoteStream;
+  }
+
   /* ---------------- controls ---------------- */
+
+  ui.call.addEventListener('click', () => {
+    if (localStream) stopVideo();
+    else startVideo();
+  });
+
+  ui.remoteVideo.addEventListener('click', () => {
+    ui.remoteVideo.muted = false;
+    ui.remoteVideo.play().catch(() => {});
+  });
 
   ui.pairForm.addEventListener('submit', (event) => {
     event.preventDefault();
