@@ -15,7 +15,7 @@ public enum RoomEventKind : byte
     /// <summary>A paired client took its session back after its socket dropped (or its session was rebuilt).</summary>
     PairResumed = 3,
 
-    /// <summary>The partner's session was lost (its node died or left); its client may still resume it.</summary>
+    /// <summary>The partner's node was lost with its session (the partner resumes: its client may still take it back).</summary>
     PartnerLost = 4,
 }
 
@@ -28,7 +28,7 @@ public enum PairEndReason : byte
     /// <summary>This session's socket closed and its client does not resume.</summary>
     Closed = 2,
 
-    /// <summary>The partner left, or gave up on this session.</summary>
+    /// <summary>The partner left, or gave up on this session, or its session ended before the room said so.</summary>
     PartnerLeft = 3,
 
     /// <summary>This session's client did not come back within the grace period.</summary>
@@ -37,7 +37,7 @@ public enum PairEndReason : byte
     /// <summary>The partner's client did not come back (or confirm a rebuilt pairing) within the grace period.</summary>
     PartnerDidNotReturn = 5,
 
-    /// <summary>The partner's session was lost (its node died, or it ended unannounced) and it does not resume.</summary>
+    /// <summary>The partner's session was lost with its node (or gone when asked), and it does not resume.</summary>
     PartnerLost = 6,
 
     /// <summary>A newcomer took this session's seat (its client was away, or its node lost).</summary>

@@ -168,7 +168,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         else if (t.ActorRef.Equals(_links.Partner) && _state.WatchedPartner is { } partner)
         {
             _links = _links with { Partner = null, Route = _links.Route.ThroughRegion(partner) };
-            Apply(_state.Handle(PartnerLost.Instance));
+            Apply(_state.Handle(t.AddressTerminated ? PartnerLost.OnLostNode : PartnerLost.Instance));
         }
     }
 

@@ -41,7 +41,9 @@ public sealed partial record SessionState
         // One side announces a new pair: the initiator, as it counts it (a rebuilt pairing is not new).
         if (after is { } formed && formed != before && input is PeerFound { Initiator: true } && !now!.Confirming)
             Add(ref events, new Announce(new RoomEvent(RoomEventKind.PairFormed, RoomEventIds.Formed(formed), formed, now.Code, Id, now.Partner)));
-        if (after is { } same && same == before && !was!.PartnerAway && now!.PartnerAway)
+        // Node loss affecting the pair: announced when the partner's node is known lost, not when its
+        // entity merely stopped (it ended, and the room's word is on its way; or it was handed off).
+        if (after is { } same && same == before && !was!.PartnerAway && now!.PartnerAway && input is PartnerLost { NodeLost: true } or PartnerGone)
             Add(ref events, new Announce(new RoomEvent(RoomEventKind.PartnerLost,
                 RoomEventIds.PartnerLost(same, now.Partner, Id, now.InSeq), same, now.Code, Id, now.Partner)));
         if (after is { } resumed && ResumesPaired(t))
@@ -70,7 +72,9 @@ public sealed partial record SessionState
         PartnerLeft or PartnerGaveUp => PairEndReason.PartnerLeft,
         // A relay past the buffer: the partner's client has not acknowledged for too long (it is away).
         PartnerGraceElapsed or ConfirmElapsed or ClientRelay => PairEndReason.PartnerDidNotReturn,
-        PartnerLost or PartnerGone => PairEndReason.PartnerLost,
+        // The partner's entity stopped before the room said it left: lost only if its node was.
+        PartnerLost { NodeLost: true } or PartnerGone => PairEndReason.PartnerLost,
+        PartnerLost => PairEndReason.PartnerLeft,
         SeatTaken => PairEndReason.SeatTaken,
         PeerFound => PairEndReason.Replaced,
         RoomBusy => PairEndReason.RoomTaken,

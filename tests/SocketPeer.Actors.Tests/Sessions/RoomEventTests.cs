@@ -81,10 +81,13 @@ public sealed class RoomEventTests
         Assert.Equal(PairEndReason.Closed, Assert.Single(Events(closed)).Reason);
     }
 
+    private static SessionTransition PartnerNodeLost(SessionState s) =>
+        s.Handle(new PartnerWatched(Partner)).State.Handle(PartnerLost.OnLostNode);
+
     [Fact]
-    public void A_resumable_partner_lost_is_announced_once_then_its_end_when_it_does_not_return()
+    public void A_resumable_partner_lost_with_its_node_is_announced_once_then_its_end_when_it_does_not_return()
     {
-        var lost = ResumablePaired().WatchedPartnerLost(Partner);
+        var lost = PartnerNodeLost(ResumablePaired());
         var expired = lost.State.Handle(new PartnerGraceElapsed(Partner));
 
         var loss = Assert.Single(Events(lost));
@@ -95,12 +98,21 @@ public sealed class RoomEventTests
     }
 
     [Fact]
-    public void A_partner_lost_that_does_not_resume_ends_the_pairing_at_once()
+    public void A_partner_lost_with_its_node_that_does_not_resume_ends_the_pairing_at_once()
     {
-        var lost = Paired().WatchedPartnerLost(Partner);
+        var ended = Assert.Single(Events(PartnerNodeLost(Paired())));
 
-        var ended = Assert.Single(Events(lost));
         Assert.Equal((RoomEventKind.PairEnded, PairEndReason.PartnerLost), (ended.Kind, ended.Reason));
+    }
+
+    [Fact]
+    public void A_partner_entity_that_stopped_on_a_live_node_is_no_node_loss()
+    {
+        // It ended, and the room's word is on its way (or it was handed off, and resumes elsewhere).
+        var ended = Assert.Single(Events(Paired().WatchedPartnerLost(Partner)));
+
+        Assert.Equal(PairEndReason.PartnerLeft, ended.Reason);
+        Assert.Empty(Events(ResumablePaired().WatchedPartnerLost(Partner)));
     }
 
     [Fact]
