@@ -1,5 +1,4 @@
 using SocketPeer.Actors.Events;
-using SocketPeer.Actors.Rooms;
 using static SocketPeer.Actors.Sessions.SessionEffect;
 using static SocketPeer.Actors.Sessions.SessionPhase;
 

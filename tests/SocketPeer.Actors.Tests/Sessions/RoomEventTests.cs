@@ -1,6 +1,5 @@
 using Akka.Actor;
 using SocketPeer.Actors.Events;
-using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 using static SocketPeer.Actors.Sessions.SessionEffect;
 using static SocketPeer.Actors.Tests.Sessions.Given;
