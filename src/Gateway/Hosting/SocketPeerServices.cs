@@ -160,7 +160,10 @@ public static class SocketPeerServices
                 ? provider.GetRequiredService<WebhookQueue>()
                 : NoRoomEvents.Instance);
         // Each attempt has its own deadline (RequestTimeout); the client's own would cut a retry short.
-        services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // Its per-request log lines are off: one per event would drown the log (WebhookSender logs
+        // when deliveries start failing and when they work again).
+        services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
         services.AddHostedService<WebhookSender>();
         return builder;
     }

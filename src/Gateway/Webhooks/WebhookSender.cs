@@ -118,6 +118,12 @@ public sealed class WebhookSender(
             Failing(e.HttpRequestError.ToString());
             return Outcome.Failed;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else one request throws must not end this delivery loop (nor, through it, the host).
+            Failing(e.GetType().Name);
+            return Outcome.Failed;
+        }
     }
 
     /// <summary>One line when the receiver starts failing and one when it is back, not one per attempt.</summary>
