@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Events;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Serialization;
 using SocketPeer.Actors.Sessions;
@@ -14,10 +15,11 @@ public static class SocketPeerCluster
 {
     /// <summary>
     /// Everything the domain needs from Akka: remoting, clustering, our serializer, and the room and
-    /// session shard regions. A host calls this once inside <c>AddAkka</c>.
+    /// session shard regions. A host calls this once inside <c>AddAkka</c>. <paramref name="events"/>
+    /// hears what happens to pairings (the gateway's webhook); none by default.
     /// </summary>
     public static AkkaConfigurationBuilder AddSocketPeerCluster(this AkkaConfigurationBuilder builder,
-        ClusterSettings cluster, SessionSettings sessions, SocketPeerMetrics metrics)
+        ClusterSettings cluster, SessionSettings sessions, SocketPeerMetrics metrics, IRoomEvents? events = null)
     {
         var sharding = ShardingSettings.From(cluster);
         var remote = RemoteOptionsOf(cluster);
@@ -42,7 +44,7 @@ public static class SocketPeerCluster
             .AddHocon(ShardingSettings.CoordinatorStateConfig, HoconAddMode.Prepend)
             .WithCustomSerializer("socketpeer", [typeof(ISocketPeerMessage)], system => new SocketPeerSerializer(system))
             .AddRooms(sharding, cluster.Roles)
-            .AddPeerSessions(sharding, sessions, metrics)
+            .AddPeerSessions(sharding, sessions, metrics, events ?? NoRoomEvents.Instance)
             // From the start: a connection lost before anyone asks must still count.
             .AddStartup((system, _) => LostConnections.Get(system));
         if (!sharding.HostsRooms(cluster.Roles))

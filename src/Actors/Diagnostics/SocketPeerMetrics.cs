@@ -35,6 +35,10 @@ public sealed class SocketPeerMetrics : IDisposable
     private volatile IReadOnlyList<string> _knownErrors = [];
     private volatile IReadOnlyList<int> _knownCloses = [];
     private volatile IReadOnlyList<string> _knownLimits = [];
+    private long _webhookDelivered;
+    private long _webhookRetries;
+    private readonly ConcurrentDictionary<string, long> _webhookDropped = new(StringComparer.Ordinal);
+    private volatile Func<long>? _webhookQueued;
 
     public SocketPeerMetrics(IMeterFactory meterFactory)
     {
@@ -71,6 +75,14 @@ public sealed class SocketPeerMetrics : IDisposable
             description: "Shards this node hosted at one poll and no longer at the next (moved away by a rebalance), by region.");
         _meter.CreateObservableGauge("socketpeer.cluster.unreachable", ClusterUnreachable,
             description: "Cluster members this node's failure detector marks unreachable.");
+        _meter.CreateObservableCounter("socketpeer.webhook.delivered", () => Volatile.Read(ref _webhookDelivered),
+            description: "Room events the webhook receiver accepted (2xx).");
+        _meter.CreateObservableCounter("socketpeer.webhook.retries", () => Volatile.Read(ref _webhookRetries),
+            description: "Webhook deliveries tried again after a failed attempt.");
+        _meter.CreateObservableCounter("socketpeer.webhook.dropped", () => Tagged(_webhookDropped, WebhookDropReasons, "reason"),
+            description: "Room events given up on, by reason (queue-full, expired, attempts, rejected).");
+        _meter.CreateObservableGauge("socketpeer.webhook.queued", () => _webhookQueued?.Invoke() ?? 0,
+            description: "Room events waiting in this node's webhook queue.");
     }
 
     /// <summary>
@@ -122,6 +134,22 @@ public sealed class SocketPeerMetrics : IDisposable
         Interlocked.Increment(ref _relayedMessages[(int)kind]);
         Interlocked.Add(ref _relayedBytes[(int)kind], payloadBytes);
     }
+
+    /// <summary>Why a room event was given up on: the queue was full, it grew too old, it ran out of attempts, or the receiver refused it (4xx).</summary>
+    public const string WebhookQueueFull = "queue-full", WebhookExpired = "expired", WebhookAttempts = "attempts", WebhookRejected = "rejected";
+
+    private static readonly string[] WebhookDropReasons = [WebhookQueueFull, WebhookExpired, WebhookAttempts, WebhookRejected];
+
+    /// <summary>The webhook queue's length, read on each scrape.</summary>
+    public void ObserveWebhookQueue(Func<long> queued) => _webhookQueued = queued;
+
+    public void WebhookDelivered() => Interlocked.Increment(ref _webhookDelivered);
+    public void WebhookRetried() => Interlocked.Increment(ref _webhookRetries);
+    public void WebhookDropped(string reason) => _webhookDropped.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+
+    /// <summary>The webhook's counts, for tests and diagnostics.</summary>
+    public WebhookCounts Webhooks() => new(Volatile.Read(ref _webhookDelivered), Volatile.Read(ref _webhookRetries),
+        new Dictionary<string, long>(_webhookDropped), _webhookQueued?.Invoke() ?? 0);
 
     public void Error(string code) => _errors.AddOrUpdate(code, 1, static (_, n) => n + 1);
     public void Closed(int closeCode) => _closes.AddOrUpdate(closeCode, 1, static (_, n) => n + 1);
@@ -178,3 +206,8 @@ public sealed class SocketPeerMetrics : IDisposable
 public sealed record MetricsSnapshot(
     long Connections, long Waiting, long Paired, long Away, long Pairings, long Resumes, long RelayedData, long RelayedSignals,
     IReadOnlyDictionary<string, long> Errors, IReadOnlyDictionary<int, long> Closes, IReadOnlyDictionary<string, long> Limited);
+
+public sealed record WebhookCounts(long Delivered, long Retries, IReadOnlyDictionary<string, long> Dropped, long Queued)
+{
+    public long DroppedFor(string reason) => Dropped.GetValueOrDefault(reason);
+}

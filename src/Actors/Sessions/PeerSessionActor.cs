@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Events;
 using SocketPeer.Actors.Rooms;
 using static SocketPeer.Actors.Sessions.SessionEffect;
 using static SocketPeer.Actors.Sessions.SessionPhase;
@@ -21,21 +22,29 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     private readonly IActorRef _sessions;
     private readonly SessionSettings _settings;
     private readonly SocketPeerMetrics _metrics;
+    private readonly IRoomEvents _events;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SessionState _state;
     private IActorRef _connection = ActorRefs.Nobody;
     private SessionLinks _links = SessionLinks.None;
     private bool _stopping;
 
+    /// <summary>
+    /// When this incarnation saw its current pairing form, for the duration of <c>pair.ended</c>. Not in
+    /// the state (it is pure) nor in the token: a session rebuilt after its node crashed does not know it.
+    /// </summary>
+    private DateTimeOffset? _pairedSince;
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public PeerSessionActor(SessionId id, IActorRef rooms, IActorRef sessions, SessionSettings settings,
-        SocketPeerMetrics metrics)
+        SocketPeerMetrics metrics, IRoomEvents events)
     {
         _rooms = rooms;
         _sessions = sessions;
         _settings = settings;
         _metrics = metrics;
+        _events = events;
         _state = SessionState.New(id, settings.Resume.BufferMessages);
         Context.SetReceiveTimeout(SessionSettings.UnattachedLifetime);
     }
@@ -159,7 +168,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         else if (t.ActorRef.Equals(_links.Partner) && _state.WatchedPartner is { } partner)
         {
             _links = _links with { Partner = null, Route = _links.Route.ThroughRegion(partner) };
-            Apply(_state.Handle(PartnerLost.Instance));
+            Apply(_state.Handle(t.AddressTerminated ? PartnerLost.OnLostNode : PartnerLost.Instance));
         }
     }
 
@@ -259,10 +268,38 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
                 case CancelTimer m: Timers.Cancel(m.Timer); break;
                 case Gauge m: Move(m.Which, m.By); break;
                 case PairFormed: _metrics.PairFormed(); break;
+                case Announce m: Announce(m.Event); break;
                 case Stop: BeginStop(); break;
             }
             Explain(before, effect);
         }
+        if (!before.Phase.Equals(_state.Phase)) TimePairing(before.Phase, _state.Phase);
+    }
+
+    /// <summary>Stamps an event and hands it over; the sink only enqueues, so this never waits.</summary>
+    private void Announce(RoomEvent roomEvent)
+    {
+        var now = DateTimeOffset.UtcNow;
+        _events.Announce(roomEvent with
+        {
+            At = now,
+            Duration = roomEvent.Kind == RoomEventKind.PairEnded && _pairedSince is { } since ? now - since : null,
+        });
+    }
+
+    /// <summary>
+    /// A pairing starts its clock when it forms here; one rebuilt from a token (confirming) or taken over
+    /// by a successor started elsewhere, at a time this incarnation never learnt.
+    /// </summary>
+    private void TimePairing(SessionPhase before, SessionPhase after)
+    {
+        if (after is not Paired now)
+        {
+            _pairedSince = null;
+            return;
+        }
+        if (before is Paired was && _state.PairingOf(was) == _state.PairingOf(now)) return;
+        _pairedSince = now.Confirming ? null : DateTimeOffset.UtcNow;
     }
 
     private void StartTimer(SessionTimer timer, ISessionInput fires)

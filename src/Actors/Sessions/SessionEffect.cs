@@ -39,6 +39,12 @@ public abstract record SessionEffect
         private PairFormed() { }
     }
 
+    /// <summary>
+    /// Tell the application's backend what happened to a pairing (<see cref="Events.IRoomEvents"/>); the
+    /// actor stamps the time and, for an end, the duration.
+    /// </summary>
+    public sealed record Announce(Events.RoomEvent Event) : SessionEffect;
+
     /// <summary>The session is over: passivate.</summary>
     public sealed record Stop : SessionEffect
     {

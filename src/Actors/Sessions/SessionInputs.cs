@@ -19,7 +19,13 @@ public sealed record PartnerWatched(SessionId Partner) : ISessionInput;
 public sealed record PartnerLost : ISessionInput
 {
     public static readonly PartnerLost Instance = new();
+
+    /// <summary>Its node was lost (the watch fired for the node's address): for the backend's events, not for the session.</summary>
+    public static readonly PartnerLost OnLostNode = new() { NodeLost = true };
+
     private PartnerLost() { }
+
+    public bool NodeLost { get; private init; }
 }
 
 /// <summary>No connection attached to this entity (made by a stray message) within its lifetime.</summary>

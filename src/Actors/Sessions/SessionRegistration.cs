@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Events;
 using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Rooms;
 
@@ -16,14 +17,14 @@ public static class SessionRegistration
 
     /// <summary>Starts the session shard region (see docs/architecture.md section 4).</summary>
     public static AkkaConfigurationBuilder AddPeerSessions(this AkkaConfigurationBuilder builder,
-        ShardingSettings sharding, SessionSettings settings, SocketPeerMetrics metrics) =>
+        ShardingSettings sharding, SessionSettings settings, SocketPeerMetrics metrics, IRoomEvents events) =>
         builder.WithSessionShardRegion<SessionRegion>(TypeName,
             (_, registry, _) => id =>
             {
                 var rooms = registry.Get<RoomRegion>();
                 var sessions = registry.Get<SessionRegion>();
                 // Not Props.Create(() => new ...): see RoomRegistration.
-                return Props.Create(typeof(PeerSessionActor), new SessionId(id), rooms, sessions, settings, metrics);
+                return Props.Create(typeof(PeerSessionActor), new SessionId(id), rooms, sessions, settings, metrics, events);
             },
             sharding);
 }

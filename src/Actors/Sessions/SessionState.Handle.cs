@@ -8,13 +8,14 @@ public sealed partial record SessionState
     /// <summary>
     /// The one way into the machine: the next state and the effects to perform, in order. Effects of
     /// the input come first, then what follows from the change of state whatever caused it
-    /// (<see cref="Upkeep"/>: gauges, timers, a fresh token).
+    /// (<see cref="Upkeep"/>: gauges, timers, a fresh token), and last what it did to a pairing, for
+    /// the application's backend (<see cref="Announced"/>).
     /// </summary>
     public SessionTransition Handle(ISessionInput input)
     {
         var step = ThroughSocket(Step(input));
         var upkeep = Upkeep(this, step.State);
-        return Tokened(upkeep is null ? step : step with { Effects = [.. step.Effects, .. upkeep] });
+        return Announced(input, Tokened(upkeep is null ? step : step with { Effects = [.. step.Effects, .. upkeep] }));
     }
 
     /// <summary>

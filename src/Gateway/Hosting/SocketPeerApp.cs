@@ -2,7 +2,7 @@ namespace SocketPeer.Gateway.Hosting;
 
 /// <summary>
 /// Builds the host, and reads as its table of contents: options, the edge, health and metrics,
-/// limits, the actors; then the endpoints. <c>Program</c> runs it; tests start it on <c>127.0.0.1:0</c>.
+/// limits, webhooks, the actors; then the endpoints. <c>Program</c> runs it; tests start it on <c>127.0.0.1:0</c>.
 /// </summary>
 public static class SocketPeerApp
 {
@@ -18,6 +18,7 @@ public static class SocketPeerApp
             .AddSocketPeerEdge()
             .AddSocketPeerHealthAndMetrics()
             .AddSocketPeerLimits()
+            .AddSocketPeerWebhooks()
             .AddSocketPeerActors();
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Events;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Connections;
@@ -16,6 +17,7 @@ using SocketPeer.Gateway.Ingress;
 using SocketPeer.Gateway.Limits;
 using SocketPeer.Gateway.Options;
 using SocketPeer.Gateway.Protocol;
+using SocketPeer.Gateway.Webhooks;
 
 namespace SocketPeer.Gateway.Hosting;
 
@@ -142,6 +144,30 @@ public static class SocketPeerServices
         static string KeyOf(HttpContext http) => http.RequestServices.GetRequiredService<AddressLimits>().KeyOf(http);
     }
 
+    /// <summary>
+    /// Room events for the application's backend (docs/webhooks.md): with <c>SocketPeer:Webhook:Url</c>
+    /// set, session actors announce into a bounded queue and <see cref="WebhookSender"/> delivers it;
+    /// otherwise they announce to nothing.
+    /// </summary>
+    public static WebApplicationBuilder AddSocketPeerWebhooks(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(provider => new WebhookQueue(
+            provider.GetRequiredService<IOptions<SocketPeerOptions>>().Value.Webhook.QueueCapacity,
+            provider.GetRequiredService<SocketPeerMetrics>()));
+        services.AddSingleton<IRoomEvents>(provider =>
+            provider.GetRequiredService<IOptions<SocketPeerOptions>>().Value.Webhook.Enabled
+                ? provider.GetRequiredService<WebhookQueue>()
+                : NoRoomEvents.Instance);
+        // Each attempt has its own deadline (RequestTimeout); the client's own would cut a retry short.
+        // Its per-request log lines are off: one per event would drown the log (WebhookSender logs
+        // when deliveries start failing and when they work again).
+        services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        services.AddHostedService<WebhookSender>();
+        return builder;
+    }
+
     /// <summary>The actor system: the cluster, the session and room shard regions, their health checks, and the graceful stop.</summary>
     public static WebApplicationBuilder AddSocketPeerActors(this WebApplicationBuilder builder)
     {
@@ -156,7 +182,8 @@ public static class SocketPeerServices
                 })
                 .AddSocketPeerCluster(options.Cluster,
                     new SessionSettings(options.PeerTimeout, provider.GetRequiredService<ResumeSettings>()),
-                    provider.GetRequiredService<SocketPeerMetrics>())
+                    provider.GetRequiredService<SocketPeerMetrics>(),
+                    provider.GetRequiredService<IRoomEvents>())
                 .WithActorSystemLivenessCheck(tags: [LiveTag])
                 .WithAkkaClusterReadinessCheck(tags: [ReadyTag])
                 .WithHealthCheck(ShardRegionsReadyCheck.Name, ShardRegionsReadyCheck.CheckAsync, tags: [ReadyTag])

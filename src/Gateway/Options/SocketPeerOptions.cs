@@ -199,6 +199,10 @@ public sealed class SocketPeerOptions
     /// <summary>Resume: sessions that outlive a dropped socket (docs/protocol.md).</summary>
     public ResumeOptions Resume { get; set; } = new();
 
+    /// <summary>Room events for the application's backend, as signed webhooks (docs/webhooks.md). Off while no URL is set.</summary>
+    [Required]
+    public Webhooks.WebhookOptions Webhook { get; set; } = new();
+
     /// <summary>Cluster membership of this node (docs/architecture.md section 8).</summary>
     [Required]
     public ClusterSettings Cluster { get; set; } = new();

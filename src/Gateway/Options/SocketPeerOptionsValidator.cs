@@ -56,6 +56,7 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
         failures.AddRange(o.Cluster.Tls.Problems());
         ValidateIce(o.Ice, failures);
         failures.AddRange(o.JoinTokens.Problems());
+        failures.AddRange(o.Webhook.Problems());
         if (!string.IsNullOrEmpty(o.Resume.Secret) && o.Resume.SecretBytes() is not { Length: >= 32 })
             failures.Add("SocketPeer:Resume:Secret must be base64 of at least 32 bytes (e.g. `openssl rand -base64 32`).");
         if (!Protocol.KeyId.IsValid(o.Resume.SecretId))

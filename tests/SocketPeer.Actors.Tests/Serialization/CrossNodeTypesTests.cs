@@ -21,8 +21,10 @@ public sealed class CrossNodeTypesTests
         "SessionState", "SessionPhase", "SessionPhase+Unattached", "SessionPhase+Idle", "SessionPhase+Joining",
         "SessionPhase+Waiting", "SessionPhase+Paired", "SessionPhase+InRoom", "SessionEffect", "SessionEffect+ToClient", "SessionEffect+ToRoom",
         "SessionEffect+ToPartner", "SessionEffect+Stop", "SessionEffect+SendToken", "SessionEffect+StartTimer",
-        "SessionEffect+CancelTimer", "SessionEffect+Gauge", "SessionEffect+PairFormed", "ClientState", "ClientState+Attached",
+        "SessionEffect+CancelTimer", "SessionEffect+Gauge", "SessionEffect+PairFormed", "SessionEffect+Announce", "ClientState", "ClientState+Attached",
         "ClientState+Resumable", "ClientState+Away", "SessionTransition", "RoomState", "RoomTransition", "SeatCheck",
+        // room events for the application's backend: handed by a session's actor to its node's sink
+        "RoomEvent", "PairingId", "NoRoomEvents",
         // a session's own inputs: its actor's watches and timers, told to itself
         "RoomLost", "PartnerWatched", "PartnerLost", "NoConnectionCame", "EntityStopped", "PeerTimeoutElapsed", "GraceElapsed",
         "PartnerGraceElapsed", "ConfirmElapsed", "ReplayElapsed", "JoinRetryElapsed", "HelloAgainElapsed", "TokenRefreshElapsed",
@@ -33,7 +35,7 @@ public sealed class CrossNodeTypesTests
         "RoomRegion",
         // cluster plumbing: extensions, extractors, allocation (each node's own objects)
         "LostConnections", "NodeStopping", "LocalSessionAllocationStrategy", "LocalSessionMessageExtractor", "HashSessionMessageExtractor", "RoomMessageExtractor",
-        "SocketPeerSerializer", "SocketPeerMetrics", "MetricsSnapshot",
+        "SocketPeerSerializer", "SocketPeerMetrics", "MetricsSnapshot", "WebhookCounts",
     ];
 
     [Fact]
