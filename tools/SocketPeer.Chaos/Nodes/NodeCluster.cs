@@ -112,6 +112,9 @@ public sealed class NodeCluster : IAsyncDisposable
             ["SocketPeer__BusyBurst"] = "100000",
             ["SocketPeer__Ice__CredentialsPerMinute"] = "100000",
             ["SocketPeer__Ice__CredentialBurst"] = "100000",
+            // The clients make no WebRTC connection; a run hands out no public STUN servers (an
+            // older release, in an upgrade rehearsal, ignores the key).
+            ["SocketPeer__Ice__DefaultStun"] = "false",
             // One secret on every node, so any node accepts a token another node issued.
             ["SocketPeer__Resume__Secret"] = _resumeSecret,
             ["DOTNET_SHUTDOWNTIMEOUTSECONDS"] = _settings.Rollout.ShutdownTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
