@@ -1,6 +1,6 @@
 using System.Text.Json;
-using SocketPeer.Testing;
 using SocketPeer.Gateway.Options;
+using SocketPeer.Testing;
 using Xunit.Abstractions;
 
 namespace SocketPeer.Browser.Tests;
