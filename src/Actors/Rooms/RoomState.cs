@@ -106,8 +106,8 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
             1 => new(this with { Seats = [Seats[0], seat] },
             [
                 // The waiting member hears first; the newcomer is the initiator (original protocol).
-                new PeerFound(Seats[0].Session, Code, seat.Session, Initiator: false, Seats[0].Attempt, seat.Resumable),
-                new PeerFound(seat.Session, Code, Seats[0].Session, Initiator: true, seat.Attempt, Seats[0].Resumable),
+                new PeerFound(Seats[0].Session, Code, seat.Session, Initiator: false, Seats[0].Attempt, seat.Resumable, seat.Attempt),
+                new PeerFound(seat.Session, Code, Seats[0].Session, Initiator: true, seat.Attempt, Seats[0].Resumable, Seats[0].Attempt),
             ]),
             _ => Hold(join),
         };
@@ -269,8 +269,10 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         if (!apart || !Belong(next.Seats[0], next.Seats[1])) return new(next, []);
         return new(next,
         [
-            new PeerFound(next.Seats[0].Session, Code, next.Seats[1].Session, Initiator: false, next.Seats[0].Attempt, next.Seats[1].Resumable),
-            new PeerFound(next.Seats[1].Session, Code, next.Seats[0].Session, Initiator: true, next.Seats[1].Attempt, next.Seats[0].Resumable),
+            new PeerFound(next.Seats[0].Session, Code, next.Seats[1].Session, Initiator: false, next.Seats[0].Attempt,
+                next.Seats[1].Resumable, next.Seats[1].Attempt),
+            new PeerFound(next.Seats[1].Session, Code, next.Seats[0].Session, Initiator: true, next.Seats[1].Attempt,
+                next.Seats[0].Resumable, next.Seats[0].Attempt),
         ]);
     }
 
@@ -300,7 +302,7 @@ public sealed record RoomState(PairCode Code, ImmutableArray<RoomSeat> Seats)
         return Seats.Length == 1
             ? new WaitingForPeer(seat.Session, Code, seat.Attempt)
             : new PeerFound(seat.Session, Code, Seats[1 - index].Session, Initiator: index == 1, seat.Attempt,
-                Seats[1 - index].Resumable);
+                Seats[1 - index].Resumable, Seats[1 - index].Attempt);
     }
 }
 

@@ -26,7 +26,10 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     /// A message whose fields change gets a new manifest, and the old one is dropped: a node reading
     /// a manifest it does not know fails closed. <c>SS2</c>, <c>NT2</c> and <c>RC2</c> carry resume
     /// claims (with their generation) instead of the signed token text of <c>SS</c>, <c>NT</c> and
-    /// <c>RC</c> (docs/failover.md, "Rolling updates").
+    /// <c>RC</c> (docs/failover.md, "Rolling updates"). Numbers appended at the end, 0 meaning "not
+    /// known", keep the manifest: an older node reads what it knows and ignores them, and an older
+    /// node's message reads as 0 here (<see cref="OptionalInt64"/>: the pairing attempts of <c>PF</c>
+    /// and <c>PR</c>), so the relay message can grow without a mixed cluster dropping relays.
     /// </remarks>
     public override string Manifest(object o) => o switch
     {
@@ -122,13 +125,13 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case WaitingForPeer m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
             case PeerFound m:
                 w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Initiator); w.Write(m.Attempt);
-                w.Write(m.PartnerResumable);
+                w.Write(m.PartnerResumable); w.Write(m.PartnerAttempt);
                 break;
             case RoomBusy m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
             case PartnerLeft m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Attempt); break;
             case PartnerRelay m:
                 w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write((byte)m.Kind);
-                WriteBytes(w, m.Payload); w.Write(m.Seq);
+                WriteBytes(w, m.Payload); w.Write(m.Seq); w.Write(m.FromAttempt); w.Write(m.ToAttempt);
                 break;
             case SessionStarted m:
                 w.Write(m.Id.Value); w.Write(m.Token is not null);
@@ -198,10 +201,11 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "NSV" => new SessionLeavingNotice(Session(r)),
             "ACK" => SessionAck.Instance,
             "WP" => new WaitingForPeer(Session(r), Code(r), r.ReadInt64()),
-            "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean()),
+            "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean(), OptionalInt64(r)),
             "RB" => new RoomBusy(Session(r), Code(r), r.ReadInt64()),
             "PL" => new PartnerLeft(Session(r), Code(r), Session(r), r.ReadInt64()),
-            "PR" => new PartnerRelay(Session(r), Session(r), Code(r), Enum<RelayKind>(r), ReadBytes(r), r.ReadInt64()),
+            "PR" => new PartnerRelay(Session(r), Session(r), Code(r), Enum<RelayKind>(r), ReadBytes(r), r.ReadInt64(),
+                OptionalInt64(r), OptionalInt64(r)),
             "SS2" => new SessionStarted(Session(r), r.ReadBoolean() ? Claims(r) : null, r.ReadInt32()),
             "NF" => new PeerFoundNotice(r.ReadBoolean()),
             "NB" => BusyNotice.Instance,
@@ -245,6 +249,9 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     }
 
     /// <summary>A flag added at the end of a message: false when a node of the previous release wrote it.</summary>
+    /// <summary>A number appended to a message after its first release: absent (0) from an older node.</summary>
+    private static long OptionalInt64(BinaryReader r) => r.BaseStream.Position < r.BaseStream.Length ? r.ReadInt64() : 0;
+
     private static bool OptionalFlag(BinaryReader r) => r.BaseStream.Position < r.BaseStream.Length && r.ReadBoolean();
 
     /// <summary>A field added at the end of a message: absent when a node of the previous release wrote it.</summary>

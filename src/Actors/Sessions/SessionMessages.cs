@@ -91,9 +91,14 @@ public sealed record SessionAck : ISocketPeerMessage
 /// <summary>You are alone in the room of this code.</summary>
 public sealed record WaitingForPeer(SessionId Session, PairCode Code, long Attempt = 0) : IWithSessionId;
 
-/// <summary>You are paired with <see cref="Partner"/>; the newcomer is the initiator.</summary>
+/// <summary>
+/// You are paired with <see cref="Partner"/>; the newcomer is the initiator. <see cref="PartnerAttempt"/>
+/// is the partner's join attempt that the room paired (0 from a node that does not say): with the
+/// member's own attempt it names this pairing, so a relay of an earlier pairing of the same two
+/// sessions is told apart (<see cref="PartnerRelay.ToAttempt"/>).
+/// </summary>
 public sealed record PeerFound(SessionId Session, PairCode Code, SessionId Partner, bool Initiator, long Attempt = 0,
-    bool PartnerResumable = false) : IWithSessionId;
+    bool PartnerResumable = false, long PartnerAttempt = 0) : IWithSessionId;
 
 /// <summary>The room of this code already holds two peers.</summary>
 public sealed record RoomBusy(SessionId Session, PairCode Code, long Attempt = 0) : IWithSessionId;
@@ -120,10 +125,14 @@ public sealed record CheckSeat(SessionId Session, PairCode Code) : IWithSessionI
 
 /// <summary>
 /// A relayed message from <see cref="From"/>, delivered only if it is the receiver's partner.
-/// <see cref="Seq"/> numbers the sender's messages of this pairing (1, 2, 3 …).
+/// <see cref="Seq"/> numbers the sender's messages of this pairing (1, 2, 3 …). <see cref="FromAttempt"/>
+/// and <see cref="ToAttempt"/> name the pairing as the room made it (the sender's and the receiver's
+/// join attempts; both 0 when the sender does not know them, after a resume, or from a node that does
+/// not say): the receiver drops a relay of another pairing of the same two sessions, whose numbers
+/// would otherwise count in this one's.
 /// </summary>
 public sealed record PartnerRelay(SessionId Session, SessionId From, PairCode Code, RelayKind Kind, byte[] Payload,
-    long Seq = 0) : IWithSessionId;
+    long Seq = 0, long FromAttempt = 0, long ToAttempt = 0) : IWithSessionId;
 
 /// <summary>Sent to the partner on pairing, so it can watch this session (and notice its node die).</summary>
 /// With <see cref="AskBack"/> (a hello sent again: this session still watches no partner, because

@@ -75,6 +75,26 @@ public abstract record SessionPhase
         /// <summary>How far a resume of this pairing has got.</summary>
         public ResumeProgress Progress { get; init; }
 
+        /// <summary>
+        /// The partner's join attempt that the room paired with ours (<see cref="InRoom.Attempt"/>), or
+        /// 0 when not known (a pairing taken back by a resume on either side, or a room on a node that
+        /// does not say). Known, it names the pairing on every relay, both ways (<see cref="Carries(PartnerRelay)"/>).
+        /// </summary>
+        public long PartnerAttempt { get; init; }
+
+        /// <summary>
+        /// Whether <paramref name="relay"/> belongs to this pairing rather than an earlier one of the same
+        /// two sessions (the room paired them, one left, and they were paired again while a relay of
+        /// the first was on its way): its sequence number would count in this pairing's and swallow the
+        /// partner's next message of the same number. A relay that names no pairing, or one this side
+        /// cannot check, is taken, as before pairings were named.
+        /// </summary>
+        public bool Carries(PartnerRelay relay) => Carries(relay, Attempt, PartnerAttempt);
+
+        /// <summary><see cref="Carries(PartnerRelay)"/> for a pairing of these attempts (ours, the partner's).</summary>
+        public static bool Carries(PartnerRelay relay, long attempt, long partnerAttempt) =>
+            relay.ToAttempt == 0 || partnerAttempt == 0 || (relay.ToAttempt == attempt && relay.FromAttempt == partnerAttempt);
+
         /// <summary>The highest sequence number this pairing took from our client.</summary>
         public long OutSeq { get; init; }
 

@@ -38,7 +38,8 @@ public sealed partial record SessionState
         if (relay.Seq > 0 && relay.Seq <= p.OutSeq)
             return Same(); // a re-send after a resume of something the partner's side already has
         var seq = relay.Seq > 0 ? relay.Seq : p.OutSeq + 1;
-        var message = new PartnerRelay(p.Partner, Id, p.Code, relay.Kind, relay.Payload, seq);
+        var message = new PartnerRelay(p.Partner, Id, p.Code, relay.Kind, relay.Payload, seq,
+            FromAttempt: p.PartnerAttempt == 0 ? 0 : p.Attempt, ToAttempt: p.PartnerAttempt);
         if (!p.PartnerResumable)
             return Next(Updated(p with { OutSeq = seq }), new ToPartner(message));
         if (p.UnackedCount >= BufferLimit)

@@ -8,7 +8,7 @@ public sealed partial record SessionState
 {
     private SessionTransition On(PartnerRelay relay) => Phase switch
     {
-        Paired p when p.Partner == relay.From && p.Code == relay.Code =>
+        Paired p when p.Partner == relay.From && p.Code == relay.Code && p.Carries(relay) =>
             // Duplicates (a replay overlapping what was delivered), anything while the client is away
             // and anything while a resume is in progress are dropped here: the sender keeps what a
             // resumable client has not acknowledged.

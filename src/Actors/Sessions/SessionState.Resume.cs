@@ -136,7 +136,9 @@ public sealed partial record SessionState
             return Next(this, new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Refused, 0)));
 
         // Everything after what its client has, in order; what it has is acknowledged by that.
-        var next = p.Trimmed(resumed.Received) with { PartnerAway = false, PartnerResumable = true };
+        // A partner taken back by its client (rebuilt, or a successor) may hold another join attempt
+        // than the room paired, and says none: its relays are no longer checked against one.
+        var next = p.Trimmed(resumed.Received) with { PartnerAway = false, PartnerResumable = true, PartnerAttempt = 0 };
         // What we hold of its messages: what our client acknowledged, when it acknowledges at all. A
         // rebuilt or successor partner has lost its copies, so its client re-sends from here; anything
         // between this and InSeq that did reach our client comes again and is dropped as a duplicate.

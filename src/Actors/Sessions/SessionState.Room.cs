@@ -29,10 +29,16 @@ public sealed partial record SessionState
         {
             case Joining or Waiting when Phase.IsAbout(found.Code, found.Attempt):
                 var early = (Phase is Joining j ? j.Early : ((Waiting)Phase).Early)
-                    .Where(r => r.From == found.Partner && r.Code == found.Code).ToList();
+                    .Where(r => r.From == found.Partner && r.Code == found.Code && Paired.Carries(r, found.Attempt, found.PartnerAttempt))
+                    .ToList();
                 var deliver = early.Select(r => (SessionEffect)new ToClient(Delivered(r)));
                 var inSeq = early.Count == 0 ? 0 : early.Max(r => r.Seq);
-                var paired = Enter(new Paired(found.Code, found.Partner, found.Attempt) { PartnerResumable = found.PartnerResumable, InSeq = inSeq });
+                var paired = Enter(new Paired(found.Code, found.Partner, found.Attempt)
+                {
+                    PartnerResumable = found.PartnerResumable,
+                    PartnerAttempt = found.PartnerAttempt,
+                    InSeq = inSeq,
+                });
                 return Next(paired,
                 [
                     new ToClient(new PeerFoundNotice(found.Initiator)),
@@ -40,13 +46,18 @@ public sealed partial record SessionState
                     new ToPartner(new PartnerHello(found.Partner, Id, found.Code)),
                     .. Counted(found),
                 ]);
-            case Paired p when p.IsAbout(found.Code, found.Attempt) && p.Partner == found.Partner:
+            case Paired p when p.IsAbout(found.Code, found.Attempt) && p.Partner == found.Partner && !Repaired(p, found):
                 return Same(); // the room repeated itself; the client already heard peer.found
             case Paired p when p.IsAbout(found.Code, found.Attempt) && found.Partner == p.PartnerPredecessor:
                 return Same(); // a rebuilt room paired us with the session our partner succeeded; its successor takes that seat
             case Paired p when p.IsAbout(found.Code, found.Attempt):
-                // A partner we missed the departure of was replaced: the client must hear both.
-                return Next(Enter(new Paired(found.Code, found.Partner, found.Attempt) { PartnerResumable = found.PartnerResumable }),
+                // A partner we missed the departure of was replaced (or left and joined again): the
+                // client must hear both, and the new pairing numbers its relays afresh.
+                return Next(Enter(new Paired(found.Code, found.Partner, found.Attempt)
+                {
+                    PartnerResumable = found.PartnerResumable,
+                    PartnerAttempt = found.PartnerAttempt,
+                }),
                 [
                     new ToClient(PeerLeftNotice.Instance), new ToClient(new PeerFoundNotice(found.Initiator)),
                     new ToPartner(new PartnerHello(found.Partner, Id, found.Code)),
@@ -58,6 +69,14 @@ public sealed partial record SessionState
                 return Same();
         }
     }
+
+    /// <summary>
+    /// The room paired us with the same partner at another of its join attempts: it left and joined
+    /// again, and we missed its leaving (the room's <see cref="PartnerLeft"/> was lost with the room).
+    /// A re-join of a lost room keeps its attempt, so a repeat of our own pairing never looks like this.
+    /// </summary>
+    private static bool Repaired(Paired p, PeerFound found) =>
+        p.PartnerAttempt != 0 && found.PartnerAttempt != 0 && p.PartnerAttempt != found.PartnerAttempt;
 
     /// <summary>A pair is counted once: by its initiator.</summary>
     private static SessionEffect[] Counted(PeerFound found) => found.Initiator ? [PairFormed.Instance] : [];

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Akka;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Supervision;
@@ -9,7 +8,7 @@ namespace SocketPeer.Gateway.Ingress;
 /// <summary>
 /// One long-lived Akka.Streams graph that many sockets share: a bounded channel (the sockets'
 /// readers write, backpressured) → the node's kill switch → route and deliver each message with the
-/// socket's outbox as sender. One graph per lane, not per socket: a graph costs an actor and its
+/// socket's outbox as sender (<see cref="LaneSink"/>). One graph per lane, not per socket: a graph costs an actor and its
 /// interpreter, ~28 KB and ~3 ms per pairing when it was per socket (docs/benchmarks.md).
 /// </summary>
 public sealed class IngressLane
@@ -22,7 +21,7 @@ public sealed class IngressLane
     private readonly ILogger _logger;
     private readonly int _index;
     private volatile bool _stopped;
-    private UniqueKillSwitch? _graph;
+    private Action<Exception>? _fail;
 
     public IngressLane(int index, int capacity, SharedKillSwitch killSwitch, ILogger logger)
     {
@@ -86,8 +85,8 @@ public sealed class IngressLane
         {
             try
             {
-                var (graph, done) = Graph().ToMaterialized(Sink.Ignore<NotUsed>(), Keep.Both).Run(materializer);
-                _graph = graph;
+                var (fail, done) = Graph().Run(materializer);
+                _fail = fail;
                 await done;
             }
             catch (Exception e)
@@ -107,17 +106,13 @@ public sealed class IngressLane
     }
 
     /// <summary>Fails the lane's current graph, as a bug in a stage would (tests: the lane comes back).</summary>
-    internal void FailGraph(Exception reason) => _graph?.Abort(reason);
+    internal void FailGraph(Exception reason) => _fail?.Invoke(reason);
 
-    private Source<NotUsed, UniqueKillSwitch> Graph() =>
+    /// <summary>Three stages: the channel, the node's kill switch, delivery (a quiet lane crosses each per message).</summary>
+    private IRunnableGraph<(Action<Exception> Fail, Task Done)> Graph() =>
         Source.FromGraph(new LaneSource(_channel.Reader))
             .Via(_killSwitch.Flow<IngressItem>())
-            .ViaMaterialized(KillSwitches.Single<IngressItem>(), Keep.Right)
-            .Select(item =>
-            {
-                Handle(item);
-                return NotUsed.Instance;
-            })
+            .ToMaterialized(Sink.FromGraph(new LaneSink(Handle)), Keep.Both)
             .WithAttributes(ActorAttributes.CreateSupervisionStrategy(DropAndGoOn))
             .Named($"ingress-lane-{_index}");
 

@@ -74,7 +74,7 @@ public sealed class CrashRegressionTests
     /// (same partner, same code) and counts as its seq 1, so s1.0's first relay of the second pairing
     /// (m2, also seq 1) is dropped as a duplicate: lost, though both clients are paired.
     /// </summary>
-    [Fact(Skip = "known, not fixed: relays carry no pairing identity, so a relay of an earlier pairing of the same two sessions counts in the next (no crash needed; issue 13 note)")]
+    [Fact]
     public void A_relay_from_an_earlier_pairing_of_the_same_two_sessions_does_not_swallow_the_next_pairings_first() =>
         AssertEveryPairMeetsAgain(Parse(
             "Deliver(788); Close(430); Deliver(928); Deliver(887); Deliver(419); Advance(586); Deliver(860); Advance(677); "

@@ -208,8 +208,8 @@ public sealed class RoomStateTests
         AssertMembers(result.State, A, B);
         Assert.Equal(
         [
-            new PeerFound(A, Code, B, Initiator: false, 3),
-            new PeerFound(B, Code, A, Initiator: true, 5),
+            new PeerFound(A, Code, B, Initiator: false, 3, PartnerAttempt: 5),
+            new PeerFound(B, Code, A, Initiator: true, 5, PartnerAttempt: 3),
         ], result.Notifications);
     }
 
@@ -279,7 +279,7 @@ public sealed class RoomStateTests
         Assert.Empty(partner.Notifications);
         var successor = partner.State.Handle(new JoinRoom(Code, C, 2, Partner: B, Replaces: A));
         AssertMembers(successor.State, C, B);
-        Assert.Equal([new PeerFound(C, Code, B, Initiator: false, 2)], successor.Notifications);
+        Assert.Equal([new PeerFound(C, Code, B, Initiator: false, 2, PartnerAttempt: 1)], successor.Notifications);
     }
 
     [Fact]
@@ -292,7 +292,7 @@ public sealed class RoomStateTests
         AssertMembers(predecessor.State, B, A);
         Assert.Empty(predecessor.Notifications);
         var successor = predecessor.State.Handle(new JoinRoom(Code, C, 2, Partner: B, Replaces: A));
-        Assert.Equal([new PeerFound(C, Code, B, Initiator: true, 2)], successor.Notifications);
+        Assert.Equal([new PeerFound(C, Code, B, Initiator: true, 2, PartnerAttempt: 1)], successor.Notifications);
     }
 
     [Fact]
@@ -304,8 +304,8 @@ public sealed class RoomStateTests
 
         Assert.Equal(
         [
-            new PeerFound(A, Code, B, Initiator: false, 1),
-            new PeerFound(B, Code, A, Initiator: true, 1),
+            new PeerFound(A, Code, B, Initiator: false, 1, PartnerAttempt: 1),
+            new PeerFound(B, Code, A, Initiator: true, 1, PartnerAttempt: 1),
         ], result.Notifications);
     }
 
@@ -320,8 +320,8 @@ public sealed class RoomStateTests
 
         Assert.Equal(
         [
-            new PeerFound(A, Code, C, Initiator: false, 1),
-            new PeerFound(C, Code, A, Initiator: true, 3),
+            new PeerFound(A, Code, C, Initiator: false, 1, PartnerAttempt: 3),
+            new PeerFound(C, Code, A, Initiator: true, 3, PartnerAttempt: 1),
         ], result.Notifications);
         AssertMembers(result.State, A, C);
     }

@@ -67,4 +67,29 @@ public sealed class SocketPeerSerializerTests : TestKit
         Assert.Throws<ArgumentException>(() => _serializer.Manifest("not a message"));
         Assert.Throws<ArgumentException>(() => _serializer.ToBinary(new PairCode("not a message either")));
     }
+
+    /// <summary>
+    /// Numbers appended to a message after its first release (the attempts that name a pairing) keep
+    /// its manifest: a node of the release before reads the fields it knows and ignores the rest, and
+    /// this release reads 0 (not known) where an older node wrote nothing. So relays and pairings
+    /// cross a rolling update both ways.
+    /// </summary>
+    [Theory]
+    [InlineData("PeerFound, partner's attempt", 8)]
+    [InlineData("PartnerRelay, of a named pairing", 16)]
+    public void Appended_numbers_read_as_zero_from_a_node_that_does_not_write_them(string name, int appended)
+    {
+        var message = MessageSamples.All(CreateTestProbe().Ref)[name];
+        var bytes = _serializer.ToBinary(message);
+
+        var older = _serializer.FromBinary(bytes[..^appended], _serializer.Manifest(message));
+
+        var expected = message switch
+        {
+            PeerFound m => (object)(m with { PartnerAttempt = 0 }),
+            PartnerRelay m => m with { FromAttempt = 0, ToAttempt = 0 },
+            _ => throw new InvalidOperationException(name),
+        };
+        MessageSamples.AssertSameFields(expected, older);
+    }
 }
