@@ -27,6 +27,18 @@ public class GatewayContractTests
 
     [Theory]
     [MemberData(nameof(Rendering.All), MemberType = typeof(Rendering))]
+    public void Every_overlay_hands_clients_the_default_public_STUN_list(string kustomization)
+    {
+        // A decision (docs/kubernetes.md, "STUN"): deployments keep the default, so browsers behind
+        // different NATs connect directly; an overlay that must not contact third parties turns it off.
+        var ice = GatewayHost.Of(Rendering.Of(kustomization), 0).Options.Ice;
+
+        Assert.True(ice.DefaultStun);
+        Assert.Equal(SocketPeer.Gateway.Options.IceOptions.DefaultStunUrls, ice.StunUrls);
+    }
+
+    [Theory]
+    [MemberData(nameof(Rendering.All), MemberType = typeof(Rendering))]
     public void Every_pod_environment_binds_and_validates_in_the_real_host(string kustomization)
     {
         var rendering = Rendering.Of(kustomization);

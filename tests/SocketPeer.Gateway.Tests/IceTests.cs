@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using SocketPeer.Gateway.Ice;
+using SocketPeer.Gateway.Options;
 using SocketPeer.Testing;
 
 namespace SocketPeer.Gateway.Tests;
@@ -67,7 +68,7 @@ public sealed class IceTests(IceFixture fixture) : IClassFixture<IceFixture>
         Assert.Equal("https://chat.example.com", served.Headers.GetValues("Access-Control-Allow-Origin").Single());
     }
 
-    private static string[] Urls(JsonElement server) =>
+    internal static string[] Urls(JsonElement server) =>
         server.GetProperty("urls").EnumerateArray().Select(u => u.GetString()!).ToArray();
 
     private static void AssertValidTurnCredential(JsonElement server, string? expectedId)
@@ -100,12 +101,59 @@ public sealed class IceRateLimitTests
         Assert.All(statuses.Take(statuses.Count - 1), s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
     }
+}
+
+/// <summary>
+/// The default public STUN list (README, "What leaves the machine"): on unless switched off, replaced
+/// by configured URLs. The test hosts switch it off (SocketPeerServer); these tests turn it on where
+/// they need it. Nothing here contacts a STUN server: the gateway only hands the list out.
+/// </summary>
+public sealed class DefaultStunTests
+{
+    [Fact]
+    public async Task Without_ice_options_clients_get_the_default_public_stun_list()
+    {
+        // As a fresh deployment runs (the test hosts turn the default off).
+        await using var server = await SocketPeerServer.StartAsync(("SocketPeer:Ice:DefaultStun", "true"));
+        await using var client = await server.ConnectAsync();
+
+        var servers = client.SessionMessage.GetProperty("data").GetProperty("iceServers").EnumerateArray().ToArray();
+        Assert.Equal(IceOptions.DefaultStunUrls, IceTests.Urls(Assert.Single(servers)));
+        Assert.False(servers[0].TryGetProperty("credential", out _));
+        using var http = server.CreateHttpClient();
+        var body = JsonDocument.Parse(await http.GetStringAsync(IceEndpoint.Path)).RootElement;
+        Assert.Equal(IceOptions.DefaultStunUrls, IceTests.Urls(Assert.Single(body.GetProperty("iceServers").EnumerateArray().ToArray())));
+    }
 
     [Fact]
-    public async Task Without_ice_options_the_list_is_empty()
+    public async Task Configured_stun_urls_replace_the_default_list_rather_than_extend_it()
     {
-        await using var server = await SocketPeerServer.StartAsync();
+        await using var server = await SocketPeerServer.StartAsync(
+            ("SocketPeer:Ice:DefaultStun", "true"), ("SocketPeer:Ice:StunUrls:0", "stun:stun.example.net:3478"));
+        await using var client = await server.ConnectAsync();
+
+        var servers = client.SessionMessage.GetProperty("data").GetProperty("iceServers").EnumerateArray().ToArray();
+        Assert.Equal(["stun:stun.example.net:3478"], IceTests.Urls(Assert.Single(servers)));
+    }
+
+    [Fact]
+    public async Task The_switch_removes_the_default_list()
+    {
+        await using var server = await SocketPeerServer.StartAsync(("SocketPeer:Ice:DefaultStun", "false"));
         await using var client = await server.ConnectAsync();
         Assert.Equal(0, client.SessionMessage.GetProperty("data").GetProperty("iceServers").GetArrayLength());
+        using var http = server.CreateHttpClient();
+        var body = JsonDocument.Parse(await http.GetStringAsync(IceEndpoint.Path)).RootElement;
+        Assert.Equal(0, body.GetProperty("iceServers").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task With_the_default_off_configured_stun_urls_are_still_handed_out()
+    {
+        await using var server = await SocketPeerServer.StartAsync(
+            ("SocketPeer:Ice:DefaultStun", "false"), ("SocketPeer:Ice:StunUrls:0", "stun:stun.example.net:3478"));
+        await using var client = await server.ConnectAsync();
+        var servers = client.SessionMessage.GetProperty("data").GetProperty("iceServers").EnumerateArray().ToArray();
+        Assert.Equal(["stun:stun.example.net:3478"], IceTests.Urls(Assert.Single(servers)));
     }
 }

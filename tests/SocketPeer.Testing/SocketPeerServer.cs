@@ -63,6 +63,9 @@ public sealed class SocketPeerServer : IAsyncDisposable
         // Every test connects from 127.0.0.1, many tests to one server: the per-address rate limits
         // are lifted unless a test sets them (a later setting wins). The concurrent limit stays.
         args.AddRange(LiftedRateLimits.Select(key => $"--SocketPeer:{key}={Lifted}"));
+        // No test may contact a STUN server on the internet (browser tests run on loopback): the
+        // default public list is off unless a test turns it on.
+        args.Add("--SocketPeer:Ice:DefaultStun=false");
         args.AddRange(settings.Select(s => $"--{s.Key}={s.Value}"));
         var app = SocketPeerApp.Create([.. args],
             builder =>

@@ -48,9 +48,13 @@ public sealed class ServerLaunch(Func<ProcessStartInfo> startInfo, string readyP
             .. seed is null ? Array.Empty<string>() : [$"--SocketPeer:Cluster:SeedNodes={seed}"],
         ]);
 
-    /// <summary>The per-address rate limits, lifted too: every load client comes from one address (an older gateway ignores them).</summary>
+    /// <summary>
+    /// The per-address rate limits, lifted too: every load client comes from one address (an older gateway ignores them).
+    /// And no default STUN list: the load clients make no WebRTC connection, and `session` messages stay the size they were.
+    /// </summary>
     private static readonly string[] LiftedAddressLimits =
-        [.. new[] { "ConnectsPerMinute", "ConnectBurst", "PairsPerMinute", "PairBurst", "BusyPerMinute", "BusyBurst", "Ice:CredentialsPerMinute", "Ice:CredentialBurst" }.Select(key => $"--SocketPeer:{key}=100000")];
+        [.. new[] { "ConnectsPerMinute", "ConnectBurst", "PairsPerMinute", "PairBurst", "BusyPerMinute", "BusyBurst", "Ice:CredentialsPerMinute", "Ice:CredentialBurst" }.Select(key => $"--SocketPeer:{key}=100000"),
+            "--SocketPeer:Ice:DefaultStun=false"];
 
     private static ServerLaunch Gateway(string dll, bool workstationGc, IReadOnlyDictionary<string, string>? environment) =>
         Dotnet(dll, workstationGc, environment, "/ready",

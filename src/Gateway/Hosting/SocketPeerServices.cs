@@ -45,6 +45,7 @@ public static class SocketPeerServices
         {
             o.Cluster.SeedNodes = CommaSeparated(configuration, "SeedNodes") ?? o.Cluster.SeedNodes;
             o.Cluster.Roles = CommaSeparated(configuration, "Roles") ?? o.Cluster.Roles;
+            o.Ice.ApplyDefaults();
         });
         services.AddSingleton<IValidateOptions<SocketPeerOptions>, SocketPeerOptionsValidator>();
         services.AddSingleton<IValidateOptions<SocketPeerOptions>, HostingOptionsValidator>();

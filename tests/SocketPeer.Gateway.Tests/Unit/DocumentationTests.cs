@@ -28,6 +28,7 @@ public sealed class DocumentationTests
     [InlineData("ManagementUrl")]
     [InlineData("Ice__CredentialsPerMinute")]
     [InlineData("Ice__CredentialBurst")]
+    [InlineData("Ice__DefaultStun")]
     public void Every_edge_option_is_in_the_configuration_table_with_its_default(string option)
     {
         var row = Read("README.md").Split('\n').SingleOrDefault(l => l.StartsWith($"| `SocketPeer__{option}`", StringComparison.Ordinal));

@@ -59,6 +59,20 @@ public sealed class ChaosSettings
     /// <summary>Busy-loop processes that hold cores for the whole run (see <see cref="Faults.CpuBurners"/>).</summary>
     public int CpuBurners { get; set; }
 
+    /// <summary>
+    /// Upgrade rehearsal (<c>--upgrade-from DIR</c>): a folder holding an earlier release's published
+    /// gateway. The nodes start on it, and the rolling fault brings each back on this build.
+    /// </summary>
+    public string? UpgradeFrom { get; set; }
+
+    /// <summary>
+    /// Upgrade rehearsal (<c>--upgrade-from-commit C</c>): the commit (or <c>previous</c>, the one in
+    /// tools/SocketPeer.Chaos/previous-release) built into <see cref="UpgradeFrom"/> before the run.
+    /// </summary>
+    public string? UpgradeFromCommit { get; set; }
+
+    [JsonIgnore] public bool IsUpgrade => UpgradeFrom is not null || UpgradeFromCommit is not null;
+
     /// <summary>Extra environment for every node (<c>--node-env KEY=VALUE</c>).</summary>
     public Dictionary<string, string> NodeEnvironment { get; set; } = [];
 
@@ -89,6 +103,9 @@ public sealed class ChaosSettings
           --stuck-seconds S      how long stuck clients stop reading (9)
           --stuck-fraction F     share of pairs with a stuck client (0.1)
           --node-env KEY=VALUE   extra environment for every node (repeatable)
+          --upgrade-from DIR     rolling: nodes start on the gateway published in DIR, come back on this build
+          --upgrade-from-commit C  as --upgrade-from, building commit C first (cached; `previous`:
+                                 the commit in tools/SocketPeer.Chaos/previous-release)
           --cpu-burners N        busy-loop processes holding cores for the whole run (0)
           --json FILE            also write the report as JSON
           --logs DIR             node logs (default: a new directory under /tmp)
@@ -135,6 +152,8 @@ public sealed class ChaosSettings
                     s.NodeEnvironment[pair[..eq]] = pair[(eq + 1)..];
                     break;
                 case "--cpu-burners": s.CpuBurners = Whole(); break;
+                case "--upgrade-from": s.UpgradeFrom = Next(); break;
+                case "--upgrade-from-commit": s.UpgradeFromCommit = Next(); break;
                 case "--json": s.JsonPath = Next(); break;
                 case "--logs": s.LogDirectory = Next(); break;
                 case "--no-progress": s.Progress = false; break;
@@ -142,6 +161,9 @@ public sealed class ChaosSettings
                 default: throw new ArgumentException($"unknown option {arg}");
             }
         }
+        // The run sets UpgradeFrom to the folder it built UpgradeFromCommit into; on the command line it is one or the other.
+        if (s.UpgradeFrom is not null && s.UpgradeFromCommit is not null)
+            throw new ArgumentException("--upgrade-from and --upgrade-from-commit both name the old build: give one");
         s.Validate();
         return s;
     }
@@ -156,6 +178,8 @@ public sealed class ChaosSettings
         if (VictimOrdinal < 0 || VictimOrdinal >= Nodes) throw new ArgumentException($"--victim must be 0..{Nodes - 1}");
         if (Fault is FaultKind.Kill9 or FaultKind.Sigterm or FaultKind.Partition && Nodes < 3)
             throw new ArgumentException("this fault needs at least 3 nodes, so that a majority survives it");
+        if (IsUpgrade && Fault != FaultKind.Rolling)
+            throw new ArgumentException("an upgrade (--upgrade-from, --upgrade-from-commit) is a rolling fault: add --fault rolling");
     }
 }
 

@@ -33,6 +33,9 @@ public sealed class NodeCluster : IAsyncDisposable
     public string LogDirectory { get; }
     public NetworkLab? Lab => _lab;
     public NodeProcess? this[int ordinal] => _current[ordinal];
+
+    /// <summary>What the nodes start on: this build, or in an upgrade rehearsal the earlier release's.</summary>
+    public GatewayBuild FirstBuild => _settings.UpgradeFrom is { } folder ? GatewayBuild.Release(folder, _settings.UpgradeFromCommit) : GatewayBuild.Current;
     public IReadOnlyList<NodeProcess> EveryProcess => _all;
 
     /// <summary>Starts every node at once (podManagementPolicy: Parallel) and waits until all are ready.</summary>
@@ -48,7 +51,7 @@ public sealed class NodeCluster : IAsyncDisposable
         var cluster = new NodeCluster(settings, specs, lab, logDirectory);
         try
         {
-            for (var i = 0; i < specs.Count; i++) cluster.StartProcess(i);
+            for (var i = 0; i < specs.Count; i++) cluster.StartProcess(i, cluster.FirstBuild);
             await Task.WhenAll(specs.Select(s => cluster.WaitReadyAsync(s.Ordinal, cancel)));
         }
         catch
@@ -59,11 +62,14 @@ public sealed class NodeCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Starts node <paramref name="ordinal"/> again on its own ports (its previous run must have ended).</summary>
+    /// <summary>
+    /// Starts node <paramref name="ordinal"/> again on its own ports (its previous run must have ended),
+    /// always on this build: a restart is how a rollout brings a node onto the new release.
+    /// </summary>
     public async Task RestartAsync(int ordinal, CancellationToken cancel)
     {
         if (_current[ordinal] is { HasExited: false }) throw new InvalidOperationException($"node-{ordinal} still runs");
-        StartProcess(ordinal);
+        StartProcess(ordinal, GatewayBuild.Current);
         await WaitReadyAsync(ordinal, cancel);
     }
 
@@ -73,11 +79,11 @@ public sealed class NodeCluster : IAsyncDisposable
         Endpoints.MarkReady(ordinal, true);
     }
 
-    private void StartProcess(int ordinal)
+    private void StartProcess(int ordinal, GatewayBuild build)
     {
         var spec = Specs[ordinal];
         var log = Path.Combine(LogDirectory, $"{spec.Name}.log");
-        var process = NodeProcess.Start(spec, Environment(spec), log);
+        var process = NodeProcess.Start(spec, build, Environment(spec), log);
         _current[ordinal] = process;
         lock (_all) _all.Add(process);
     }
@@ -106,6 +112,9 @@ public sealed class NodeCluster : IAsyncDisposable
             ["SocketPeer__BusyBurst"] = "100000",
             ["SocketPeer__Ice__CredentialsPerMinute"] = "100000",
             ["SocketPeer__Ice__CredentialBurst"] = "100000",
+            // The clients make no WebRTC connection; a run hands out no public STUN servers (an
+            // older release, in an upgrade rehearsal, ignores the key).
+            ["SocketPeer__Ice__DefaultStun"] = "false",
             // One secret on every node, so any node accepts a token another node issued.
             ["SocketPeer__Resume__Secret"] = _resumeSecret,
             ["DOTNET_SHUTDOWNTIMEOUTSECONDS"] = _settings.Rollout.ShutdownTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -12,15 +12,18 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private NodeProcess(NodeSpec spec, Process process, StreamWriter log)
+    private NodeProcess(NodeSpec spec, GatewayBuild build, Process process, StreamWriter log)
     {
         Spec = spec;
+        Build = build;
         _process = process;
         _log = log;
         StartedAt = DateTime.UtcNow;
     }
 
     public NodeSpec Spec { get; }
+    /// <summary>The gateway this process runs: this build, or an earlier release's in an upgrade rehearsal.</summary>
+    public GatewayBuild Build { get; }
     public int Pid => _process.Id;
     public DateTime StartedAt { get; }
     public bool HasExited => _process.HasExited;
@@ -34,11 +37,13 @@ public sealed class NodeProcess : IAsyncDisposable
         var code => $"exit {code}",
     };
 
-    public static NodeProcess Start(NodeSpec spec, IReadOnlyDictionary<string, string> environment, string logPath)
+    public static NodeProcess Start(NodeSpec spec, GatewayBuild build, IReadOnlyDictionary<string, string> environment, string logPath)
     {
-        var dll = BuildPaths.GatewayDll;
+        var dll = build.Dll;
         if (!File.Exists(dll))
-            throw new ChaosException($"{dll} is not built: dotnet build -c Release src/Gateway");
+            throw new ChaosException(build.IsCurrent
+                ? $"{dll} is not built: dotnet build -c Release src/Gateway"
+                : $"{dll} does not exist: --upgrade-from wants the folder of a published gateway (dotnet publish src/Gateway -o DIR)");
         ProcessStartInfo start = spec.Namespace is null
             ? new("dotnet", [dll])
             // ip execs dotnet in place, so the pid is the gateway's and signals reach it directly.
@@ -50,10 +55,10 @@ public sealed class NodeProcess : IAsyncDisposable
         start.UseShellExecute = false;
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        log.WriteLine($"==== {DateTime.UtcNow:O} start {spec.Name} {spec.HttpBase} {spec.AkkaAddress}");
+        log.WriteLine($"==== {DateTime.UtcNow:O} start {spec.Name} {spec.HttpBase} {spec.AkkaAddress} build {build.Name} ({dll})");
         var process = Process.Start(start) ?? throw new ChaosException($"could not start {start.FileName}");
         ChildProcesses.Track(process);
-        var node = new NodeProcess(spec, process, log);
+        var node = new NodeProcess(spec, build, process, log);
         process.OutputDataReceived += (_, e) => node.Log(e.Data);
         process.ErrorDataReceived += (_, e) => node.Log(e.Data);
         process.BeginOutputReadLine();

@@ -102,7 +102,11 @@ public sealed record RecoveryFigures(double? MaxMs, double? P50Ms, int Samples, 
 
 public sealed record LatencyFigures(double P50Ms, double P99Ms, double MaxMs, long Count);
 
-public sealed record NodeRun(string Node, int Pid, double StartedAtMs, string Outcome);
+public sealed record NodeRun(string Node, int Pid, double StartedAtMs, string Outcome)
+{
+    /// <summary>The gateway it ran: "current" (this build) or an earlier release's commit (an upgrade rehearsal).</summary>
+    public string Build { get; init; } = "current";
+}
 
 public sealed record Promise(string Name, bool Held, string Detail);
 

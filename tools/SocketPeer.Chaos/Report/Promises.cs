@@ -36,6 +36,16 @@ public static class Promises
             list.Add(new Promise("stopping nodes close their sockets with 1012", other == 0,
                 closes.Count == 0 ? "no socket closed" : string.Join(", ", closes.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} ×{kv.Value}"))));
         }
+        if (r.Settings.IsUpgrade)
+        {
+            // The rollout is the upgrade: it is done when the last process of every node runs this build.
+            var last = r.Nodes.GroupBy(n => n.Node).Select(g => g.MaxBy(n => n.StartedAtMs)!).OrderBy(n => n.Node, StringComparer.Ordinal).ToList();
+            var upgraded = last.Count(n => n.Build == "current");
+            var started = r.Nodes.Where(n => n.Build != "current").Select(n => n.Node).Distinct().Count();
+            list.Add(new Promise("the rollout brings every node from the earlier build onto this one",
+                upgraded == r.Settings.Nodes && started == r.Settings.Nodes,
+                $"{started} of {r.Settings.Nodes} started on the earlier build, {upgraded} run this build at the end ({string.Join(", ", last.Select(n => $"{n.Node} {n.Build}"))})"));
+        }
         if (fault == FaultKind.StuckConsumer)
         {
             var stuck = pairs.Where(p => p.Stuck).ToList();

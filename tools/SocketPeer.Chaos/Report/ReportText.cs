@@ -13,6 +13,8 @@ public static class ReportText
         var inv = CultureInfo.InvariantCulture;
         s.AppendLine(inv, $"SocketPeer chaos: fault {r.Settings.Fault}, {r.Settings.Nodes} nodes, {r.Pairs} pairs ({r.Settings.Clients.Name()} clients{(r.Settings.Layout == PairLayout.Split ? "" : $", {r.Settings.Layout.Name()}")}), {r.Settings.Rate} msg/s per client{(r.Settings.CpuBurners > 0 ? $", {r.Settings.CpuBurners} busy loops" : "")}, {r.DurationSeconds:0.0} s");
         s.AppendLine(inv, $"machine: {r.Cores} cores, load average {r.LoadAtStart} at the start, {r.LoadAtEnd} at the end");
+        if (r.Settings.IsUpgrade)
+            s.AppendLine(inv, $"upgrade: nodes started on {r.Settings.UpgradeFromCommit ?? "an earlier build"} ({r.Settings.UpgradeFrom}), the rollout restarted each on this build ({r.GitCommit ?? "commit unknown"})");
         s.AppendLine(inv, $"server resume: {(r.ServerHasResume ? "yes" : "NO (unknown-type): clients fell back to pairing again")}");
         if (r.Error is not null) s.AppendLine(inv, $"RUN FAILED: {r.Error}");
         s.AppendLine("events:");
@@ -47,7 +49,7 @@ public static class ReportText
         if (c.ResumedStates.Count > 0) s.AppendLine("  resumed as: " + string.Join(", ", c.ResumedStates.Select(kv => $"{kv.Key} ×{kv.Value}")));
         if (c.ServerErrors.Count > 0) s.AppendLine("  server.error: " + string.Join(", ", c.ServerErrors.Select(kv => $"{kv.Key} ×{kv.Value}")));
         s.AppendLine("nodes:");
-        foreach (var n in r.Nodes) s.AppendLine(inv, $"  {n.Node} pid {n.Pid} started {n.StartedAtMs / 1000:0.00} s: {n.Outcome}");
+        foreach (var n in r.Nodes) s.AppendLine(inv, $"  {n.Node} pid {n.Pid} started {n.StartedAtMs / 1000:0.00} s{(r.Settings.IsUpgrade ? $" on {n.Build}" : "")}: {n.Outcome}");
         s.AppendLine("promises:");
         foreach (var p in r.Promises) s.AppendLine(inv, $"  [{(p.Held ? "held" : "BROKEN")}] {p.Name}: {p.Detail}");
         if (r.NodeLogs is not null) s.AppendLine(inv, $"node logs: {r.NodeLogs}");

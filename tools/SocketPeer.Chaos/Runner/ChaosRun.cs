@@ -22,6 +22,20 @@ public static class ChaosRun
     {
         settings.Validate();
         if (settings.Kustomization is { } kustomization) settings.Rollout = RolloutTimingsReader.Read(kustomization);
+        string? buildError = null;
+        if (settings.UpgradeFromCommit is { } commit && settings.UpgradeFrom is null)
+        {
+            // Before the run's clock and its --max-minutes: a first build takes a while, a cached one no time.
+            try
+            {
+                settings.UpgradeFromCommit = ReleaseBuilds.FullHash(ReleaseBuilds.Resolve(commit)) ?? ReleaseBuilds.Resolve(commit);
+                settings.UpgradeFrom = await ReleaseBuilds.BuildAsync(settings.UpgradeFromCommit, progress ?? (_ => { }), cancel);
+            }
+            catch (ChaosException e)
+            {
+                buildError = e.Message;
+            }
+        }
         var clock = new RunClock();
         var say = progress is null ? (_ => { }) : (Action<string>)(line => progress($"[{clock.Now / 1000,7:0.00} s] {line}"));
         var report = new ChaosReport { Settings = settings, Command = command, StartedAtUtc = clock.StartedAtUtc, GitCommit = GitCommit() };
@@ -37,6 +51,7 @@ public static class ChaosRun
         if (settings.CpuBurners > 0) say($"{settings.CpuBurners} busy loops hold cores for the whole run");
         try
         {
+            if (buildError is not null) throw new ChaosException(buildError);
             if (settings.Fault == FaultKind.StuckConsumer)
             {
                 // The stuck clients must still find the 4000 close frame when they read again: neither
@@ -44,7 +59,10 @@ public static class ChaosRun
                 settings.NodeEnvironment.TryAdd("SocketPeer__CloseTimeout", "00:01:00");
                 settings.NodeEnvironment.TryAdd("SocketPeer__SendTimeout", "00:01:00");
             }
-            say($"starting {settings.Nodes} nodes ({BuildPaths.GatewayDll})");
+            if (settings.IsUpgrade)
+                say($"upgrade: the nodes start on {settings.UpgradeFrom}, the rollout brings each back on {BuildPaths.GatewayDll}");
+            else
+                say($"starting {settings.Nodes} nodes ({BuildPaths.GatewayDll})");
             cluster = await NodeCluster.StartAsync(settings, inNamespaces: settings.Fault == FaultKind.Partition, stop);
             report.NodeLogs = cluster.LogDirectory;
             say($"nodes ready: {string.Join(", ", cluster.Specs.Select(s => $"{s.Name} {s.HttpBase} {s.AkkaAddress}"))}");
@@ -109,7 +127,8 @@ public static class ChaosRun
             if (cluster is not null)
             {
                 report.Nodes = cluster.EveryProcess.Select(p => new NodeRun(p.Spec.Name, p.Pid,
-                    (p.StartedAt - clock.StartedAtUtc).TotalMilliseconds, p.HasExited ? p.Outcome : "running at the end (killed by the harness)")).ToList();
+                    (p.StartedAt - clock.StartedAtUtc).TotalMilliseconds, p.HasExited ? p.Outcome : "running at the end (killed by the harness)")
+                { Build = p.Build.Name }).ToList();
                 await cluster.DisposeAsync();
             }
         }
