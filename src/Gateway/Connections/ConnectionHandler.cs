@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Hosting;
@@ -55,6 +56,14 @@ public sealed class ConnectionHandler(
     {
         var session = SessionId.NewOn(system);
         using var scope = logger.BeginScope(new ConnectionLogScope(http.Connection.Id, session.Value));
+        // The socket's own trace, current for the rest of the connection: its pair and resume spans
+        // hang under it or link to it (docs/operations.md, "Tracing"). None when nothing listens.
+        using var span = SocketPeerTracing.StartRoot(SocketPeerTracing.Connection, ActivityKind.Server, system);
+        if (span is not null)
+        {
+            span.SetTag(SocketPeerTracing.SessionTag, session.Value);
+            Activity.Current = span;
+        }
         metrics.ConnectionOpened();
         logger.LogDebug("Connection from {RemoteAddress} opened", http.Connection.RemoteIpAddress);
         try
@@ -120,6 +129,7 @@ public sealed class ConnectionHandler(
             Budget = budget,
             JoinTokens = _joinTokens,
             UrlJoinToken = urlToken,
+            Node = system,
         };
         var ingress = new ConnectionIngress(lanes.For(own.Value), outbox, session);
         var inboundDone = ReadAllAsync(socket, new Inbound(gate, session, outbox, ingress, connectionOver.Token));

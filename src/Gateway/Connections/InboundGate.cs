@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Akka.Actor;
+using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.JoinTokens;
 using SocketPeer.Gateway.Limits;
@@ -28,18 +31,35 @@ public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, 
     /// <summary>The socket URL's <c>?token=</c>: the join token of a <c>pair</c> that carries none (clients that cannot add a field).</summary>
     public string? UrlJoinToken { get; init; }
 
+    /// <summary>The node, for the <c>socketpeer.pair</c> span of an admitted <c>pair</c> (docs/operations.md, "Tracing"); none: no span.</summary>
+    public ActorSystem? Node { get; init; }
+
     /// <summary><see cref="Admit"/>, then a <c>pair</c>'s join token when the server requires them.</summary>
     public ValueTask<InboundDecision> AdmitAsync(InboundFrame frame)
     {
         var decision = Admit(frame);
-        return JoinTokens is not null && decision is InboundDecision.Forward { Message: ClientPair pair } forward
-            ? CheckJoinTokenAsync(JoinTokens, pair, forward.JoinToken ?? UrlJoinToken, decision)
-            : ValueTask.FromResult(decision);
+        if (decision is not InboundDecision.Forward { Message: ClientPair pair } forward) return ValueTask.FromResult(decision);
+        return JoinTokens is not null
+            ? CheckJoinTokenAsync(JoinTokens, pair, forward.JoinToken ?? UrlJoinToken, forward)
+            : ValueTask.FromResult(Traced(forward, pair));
     }
 
-    private static async ValueTask<InboundDecision> CheckJoinTokenAsync(JoinTokenCheck check, ClientPair pair, string? token,
-        InboundDecision admitted) =>
-        await check.CheckAsync(pair.Code, token) is { } refusal ? new InboundDecision.Refuse(refusal) : admitted;
+    private async ValueTask<InboundDecision> CheckJoinTokenAsync(JoinTokenCheck check, ClientPair pair, string? token,
+        InboundDecision.Forward admitted) =>
+        await check.CheckAsync(pair.Code, token) is { } refusal ? new InboundDecision.Refuse(refusal) : Traced(admitted, pair);
+
+    /// <summary>
+    /// An admitted <c>pair</c> is a span under the socket's, and carries it to the session: the
+    /// pairing's trace links to it. Without a listener, the message goes as it is.
+    /// </summary>
+    private InboundDecision Traced(InboundDecision.Forward admitted, ClientPair pair)
+    {
+        if (Node is null) return admitted;
+        using var span = SocketPeerTracing.StartHere(SocketPeerTracing.Pair, ActivityKind.Internal, Node);
+        if (TraceContext.Of(span) is not { } trace) return admitted;
+        span!.SetTag(SocketPeerTracing.SessionTag, pair.Session.Value);
+        return admitted with { Message = pair with { Trace = trace } };
+    }
 
     public InboundDecision Admit(InboundFrame frame)
     {
