@@ -18,7 +18,11 @@ public static class SocketPeerTracing
 
     // Span names: what happened, where.
 
-    /// <summary>Gateway: one accepted WebSocket, from the upgrade to the close.</summary>
+    /// <summary>
+    /// Gateway: a WebSocket accepted. It ends at once (a span held for a socket's life would cost
+    /// memory per idle socket and reach the exporter only at the close); its context is kept with the
+    /// socket, the parent of its <c>pair</c> spans and the link of its resumes.
+    /// </summary>
     public const string Connection = "socketpeer.connection";
 
     /// <summary>Gateway: the client sent <c>pair</c> (admitted: limits and join token passed).</summary>
@@ -60,16 +64,13 @@ public static class SocketPeerTracing
     public const string LostTag = "socketpeer.lost";
 
     /// <summary>
-    /// A span that starts a trace of its own, whatever span is current (the gateway's socket span, say),
-    /// linked to <paramref name="links"/> if any, and to the current span if <paramref name="linkToCurrent"/>.
-    /// Null when nothing listens.
+    /// A span that starts a trace of its own, whatever span is current (ASP.NET Core's request, say),
+    /// linked to <paramref name="links"/> if any. Null when nothing listens.
     /// </summary>
-    public static Activity? StartRoot(string name, ActivityKind kind, ActorSystem node, IEnumerable<ActivityLink>? links = null,
-        bool linkToCurrent = false)
+    public static Activity? StartRoot(string name, ActivityKind kind, ActorSystem node, IEnumerable<ActivityLink>? links = null)
     {
         if (!Source.HasListeners()) return null;
         var current = Activity.Current;
-        if (linkToCurrent && current is not null) links = [.. links ?? [], new ActivityLink(current.Context)];
         Activity.Current = null;
         try
         {
@@ -89,9 +90,13 @@ public static class SocketPeerTracing
         return Tagged(Source.StartActivity(name, kind, context), node);
     }
 
-    /// <summary>A span under the current one (the gateway's socket span). Null when nothing listens.</summary>
-    public static Activity? StartHere(string name, ActivityKind kind, ActorSystem node) =>
-        Source.HasListeners() ? Tagged(Source.StartActivity(name, kind), node) : null;
+    /// <summary>A span under <paramref name="parent"/> (the gateway's socket span); a root when it is none. Null when nothing listens.</summary>
+    public static Activity? StartChild(string name, ActivityKind kind, ActorSystem node, ActivityContext parent)
+    {
+        if (!Source.HasListeners()) return null;
+        if (parent == default) return StartRoot(name, kind, node);
+        return Tagged(Source.StartActivity(name, kind, parent), node);
+    }
 
     private static Activity? Tagged(Activity? activity, ActorSystem node)
     {

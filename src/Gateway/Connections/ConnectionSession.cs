@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using SocketPeer.Actors.Sessions;
 
@@ -28,6 +29,12 @@ public sealed class ConnectionSession(SessionId own, IActorRef region)
 
     /// <summary>The socket's own session, started for it when it connected.</summary>
     public SessionId Own { get; } = own;
+
+    /// <summary>
+    /// The socket's <c>socketpeer.connection</c> span, when it was sampled (default otherwise): the
+    /// parent of its <c>pair</c> spans, the link of its resumes (docs/operations.md, "Tracing").
+    /// </summary>
+    public ActivityContext Trace { get; init; }
 
     /// <summary>The session this socket's messages are for now.</summary>
     public SessionId Serving => new(_serving);

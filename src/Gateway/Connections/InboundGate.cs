@@ -55,7 +55,7 @@ public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, 
     private InboundDecision Traced(InboundDecision.Forward admitted, ClientPair pair)
     {
         if (Node is null) return admitted;
-        using var span = SocketPeerTracing.StartHere(SocketPeerTracing.Pair, ActivityKind.Internal, Node);
+        using var span = SocketPeerTracing.StartChild(SocketPeerTracing.Pair, ActivityKind.Internal, Node, session.Trace);
         if (TraceContext.Of(span) is not { } trace) return admitted;
         span!.SetTag(SocketPeerTracing.SessionTag, pair.Session.Value);
         return admitted with { Message = pair with { Trace = trace } };

@@ -43,8 +43,8 @@ public sealed class ResumeCoordinator(
                 Trace: TraceContext.Of(succession)));
         }
 
-        // A trace of its own, linked to the socket's (the current span), carried to the session.
-        using var span = SocketPeerTracing.StartRoot(SocketPeerTracing.Resume, ActivityKind.Server, system, linkToCurrent: true)
+        // A trace of its own, linked to the socket's, carried to the session.
+        using var span = SocketPeerTracing.StartRoot(SocketPeerTracing.Resume, ActivityKind.Server, system, SocketLink(connection))
             ?.SetTag(SocketPeerTracing.SessionTag, connection.Own.Value)
             .SetTag(SocketPeerTracing.ResumedTag, claims.Session.Value);
         var trace = TraceContext.Of(span);
@@ -135,16 +135,21 @@ public sealed class ResumeCoordinator(
         }
     }
 
+    /// <summary>A link to the socket's own span, when it was sampled; only asked for when something listens.</summary>
+    private static ActivityLink[]? SocketLink(ConnectionSession connection) =>
+        connection.Trace == default || !SocketPeerTracing.Source.HasListeners() ? null : [new ActivityLink(connection.Trace)];
+
     /// <summary>
-    /// A succession's own trace, linked to the socket's span (current while the socket is read) or to
-    /// the resume it follows. Null when nothing listens.
+    /// A succession's own trace, linked to the socket's span and to the resume it follows, if any.
+    /// Null when nothing listens.
     /// </summary>
     private Activity? StartSuccession(ConnectionSession connection, ResumeClaims claims, string why, TraceContext? resume = null)
     {
         if (!SocketPeerTracing.Source.HasListeners()) return null;
-        var links = new List<ActivityLink>(1);
+        var links = new List<ActivityLink>(2);
+        if (connection.Trace != default) links.Add(new ActivityLink(connection.Trace));
         TraceContext.AddLink(links, resume);
-        return SocketPeerTracing.StartRoot(SocketPeerTracing.Succession, ActivityKind.Internal, system, links, linkToCurrent: resume is null)
+        return SocketPeerTracing.StartRoot(SocketPeerTracing.Succession, ActivityKind.Internal, system, links)
             ?.SetTag(SocketPeerTracing.SessionTag, connection.Own.Value)
             .SetTag(SocketPeerTracing.ResumedTag, claims.Session.Value)
             .SetTag(SocketPeerTracing.OutcomeTag, why);
