@@ -81,15 +81,15 @@ public sealed class ConnectionHandler(
 
     /// <summary>
     /// The socket's own trace: a span that ends at once, whose context the socket keeps for its pair
-    /// and resume spans (docs/operations.md, "Tracing"). Default when nothing samples it.
+    /// and resume spans (docs/operations.md, "Tracing"). None when nothing samples it.
     /// </summary>
-    private ActivityContext Accepted(SessionId session)
+    private SocketTrace? Accepted(SessionId session)
     {
         using var span = SocketPeerTracing.StartRoot(SocketPeerTracing.Connection, ActivityKind.Server, system);
-        return span is { Recorded: true } ? span.SetTag(SocketPeerTracing.SessionTag, session.Value).Context : default;
+        return span is { Recorded: true } ? new SocketTrace(span.SetTag(SocketPeerTracing.SessionTag, session.Value).Context, system) : null;
     }
 
-    private async Task RunLoopsAsync(WebSocket socket, SessionId session, ActivityContext trace, ClientBudget? budget,
+    private async Task RunLoopsAsync(WebSocket socket, SessionId session, SocketTrace? trace, ClientBudget? budget,
         string? urlToken, CancellationToken clientGone)
     {
         var outbox = new ConnectionOutbox(system, _options.OutboundQueueLength, InboundWindow, _options.OutboundQueueBytes);
@@ -105,7 +105,7 @@ public sealed class ConnectionHandler(
         }
     }
 
-    private async Task ServeAsync(WebSocket socket, SessionId own, ActivityContext trace, ConnectionOutbox outbox,
+    private async Task ServeAsync(WebSocket socket, SessionId own, SocketTrace? trace, ConnectionOutbox outbox,
         ClientBudget? budget, string? urlToken, CancellationTokenSource connectionOver, CancellationToken clientGone)
     {
         using var idle = new IdleWatch(_options.IdleTimeout, time,
@@ -131,7 +131,6 @@ public sealed class ConnectionHandler(
             Budget = budget,
             JoinTokens = _joinTokens,
             UrlJoinToken = urlToken,
-            Node = system,
         };
         var ingress = new ConnectionIngress(lanes.For(own.Value), outbox, session);
         var inboundDone = ReadAllAsync(socket, new Inbound(gate, session, outbox, ingress, connectionOver.Token));

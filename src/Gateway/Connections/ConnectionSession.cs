@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka.Actor;
 using SocketPeer.Actors.Sessions;
 
@@ -30,11 +29,8 @@ public sealed class ConnectionSession(SessionId own, IActorRef region)
     /// <summary>The socket's own session, started for it when it connected.</summary>
     public SessionId Own { get; } = own;
 
-    /// <summary>
-    /// The socket's <c>socketpeer.connection</c> span, when it was sampled (default otherwise): the
-    /// parent of its <c>pair</c> spans, the link of its resumes (docs/operations.md, "Tracing").
-    /// </summary>
-    public ActivityContext Trace { get; init; }
+    /// <summary>The socket's own span, when it was sampled: the parent of its <c>pair</c> spans, the link of its resumes.</summary>
+    public SocketTrace? Trace { get; init; }
 
     /// <summary>The session this socket's messages are for now.</summary>
     public SessionId Serving => new(_serving);

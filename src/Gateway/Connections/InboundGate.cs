@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Akka.Actor;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.JoinTokens;
@@ -31,31 +30,28 @@ public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, 
     /// <summary>The socket URL's <c>?token=</c>: the join token of a <c>pair</c> that carries none (clients that cannot add a field).</summary>
     public string? UrlJoinToken { get; init; }
 
-    /// <summary>The node, for the <c>socketpeer.pair</c> span of an admitted <c>pair</c> (docs/operations.md, "Tracing"); none: no span.</summary>
-    public ActorSystem? Node { get; init; }
-
     /// <summary><see cref="Admit"/>, then a <c>pair</c>'s join token when the server requires them.</summary>
     public ValueTask<InboundDecision> AdmitAsync(InboundFrame frame)
     {
         var decision = Admit(frame);
-        if (decision is not InboundDecision.Forward { Message: ClientPair pair } forward) return ValueTask.FromResult(decision);
-        return JoinTokens is not null
+        if (JoinTokens is null) return ValueTask.FromResult(decision);
+        return decision is InboundDecision.Forward { Message: ClientPair pair } forward
             ? CheckJoinTokenAsync(JoinTokens, pair, forward.JoinToken ?? UrlJoinToken, forward)
-            : ValueTask.FromResult(Traced(forward, pair));
+            : ValueTask.FromResult(decision);
     }
 
-    private async ValueTask<InboundDecision> CheckJoinTokenAsync(JoinTokenCheck check, ClientPair pair, string? token,
+    private static async ValueTask<InboundDecision> CheckJoinTokenAsync(JoinTokenCheck check, ClientPair pair, string? token,
         InboundDecision.Forward admitted) =>
-        await check.CheckAsync(pair.Code, token) is { } refusal ? new InboundDecision.Refuse(refusal) : Traced(admitted, pair);
+        await check.CheckAsync(pair.Code, token) is { } refusal ? new InboundDecision.Refuse(refusal) : admitted;
 
     /// <summary>
-    /// An admitted <c>pair</c> is a span under the socket's, and carries it to the session: the
-    /// pairing's trace links to it. Without a listener, the message goes as it is.
+    /// A <c>pair</c> past the pair limit is a span under the socket's, and carries it to the session:
+    /// the pairing's trace links to it. An untraced socket's goes as it is.
     /// </summary>
     private InboundDecision Traced(InboundDecision.Forward admitted, ClientPair pair)
     {
-        if (Node is null) return admitted;
-        using var span = SocketPeerTracing.StartChild(SocketPeerTracing.Pair, ActivityKind.Internal, Node, session.Trace);
+        if (session.Trace is not { } socket) return admitted;
+        using var span = SocketPeerTracing.StartChild(SocketPeerTracing.Pair, ActivityKind.Internal, socket.Node, socket.Span);
         if (TraceContext.Of(span) is not { } trace) return admitted;
         span!.SetTag(SocketPeerTracing.SessionTag, pair.Session.Value);
         return admitted with { Message = pair with { Trace = trace } };
@@ -64,8 +60,11 @@ public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, 
     public InboundDecision Admit(InboundFrame frame)
     {
         var decision = AdmitUnwatched(frame);
-        if (decision is InboundDecision.Forward { Message: ClientPair } && Budget?.TryPair() == false)
-            decision = InboundDecision.Error(PairLimited, "pair: too many pair attempts or busy answers from this address; wait, then pair again");
+        // One type test per frame, as ever: a relayed message passes it and nothing else here.
+        if (decision is InboundDecision.Forward { Message: ClientPair pair } forward)
+            decision = Budget?.TryPair() == false
+                ? InboundDecision.Error(PairLimited, "pair: too many pair attempts or busy answers from this address; wait, then pair again")
+                : Traced(forward, pair);
         Idle?.Received(decision);
         return decision;
     }

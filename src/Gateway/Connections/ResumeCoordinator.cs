@@ -137,7 +137,7 @@ public sealed class ResumeCoordinator(
 
     /// <summary>A link to the socket's own span, when it was sampled; only asked for when something listens.</summary>
     private static ActivityLink[]? SocketLink(ConnectionSession connection) =>
-        connection.Trace == default || !SocketPeerTracing.Source.HasListeners() ? null : [new ActivityLink(connection.Trace)];
+        connection.Trace is { } socket ? [new ActivityLink(socket.Span)] : null;
 
     /// <summary>
     /// A succession's own trace, linked to the socket's span and to the resume it follows, if any.
@@ -147,7 +147,7 @@ public sealed class ResumeCoordinator(
     {
         if (!SocketPeerTracing.Source.HasListeners()) return null;
         var links = new List<ActivityLink>(2);
-        if (connection.Trace != default) links.Add(new ActivityLink(connection.Trace));
+        if (connection.Trace is { } socket) links.Add(new ActivityLink(socket.Span));
         TraceContext.AddLink(links, resume);
         return SocketPeerTracing.StartRoot(SocketPeerTracing.Succession, ActivityKind.Internal, system, links)
             ?.SetTag(SocketPeerTracing.SessionTag, connection.Own.Value)
