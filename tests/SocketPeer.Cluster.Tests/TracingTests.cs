@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SocketPeer.Cluster.Tests.Infrastructure;
 using SocketPeer.Testing;
 using static SocketPeer.Actors.Diagnostics.SocketPeerTracing;
