@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Sessions;
 
@@ -29,6 +31,12 @@ public sealed class RoomActor : UntypedActor, IWithTimers
     private RoomState _state;
     private bool _stopping;
 
+    /// <summary>
+    /// The traced joins of the members (<see cref="JoinRoom.Trace"/>), which the pairing's span links
+    /// to; null until a traced join arrives, so a room that traces nothing holds nothing for it.
+    /// </summary>
+    private Dictionary<SessionId, TraceContext>? _joins;
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public RoomActor(PairCode code, IActorRef sessions, IActorRef rooms)
@@ -44,6 +52,7 @@ public sealed class RoomActor : UntypedActor, IWithTimers
         switch (message)
         {
             case JoinRoom join:
+                if (join.Trace is not null) (_joins ??= [])[join.Session] = join.Trace;
                 VacateUnreachableSeats(); // a newcomer never pairs with, nor is turned away by, a seat on a lost node
                 Apply(_state.Handle(join, DoubtfulSeats()));
                 break;
@@ -91,8 +100,11 @@ public sealed class RoomActor : UntypedActor, IWithTimers
     private void Apply(RoomTransition transition)
     {
         _state = transition.State;
-        foreach (var notification in transition.Notifications)
+        using var pairing = StartPairing(transition.Notifications);
+        var trace = TraceContext.Of(pairing);
+        foreach (var n in transition.Notifications)
         {
+            var notification = trace is not null && n is PeerFound found ? found with { Trace = trace } : n;
             if (notification is CheckSeat)
             {
                 // A check starts: it ends by the deadline at the latest, sooner if a holder's node is lost.
@@ -106,11 +118,44 @@ public sealed class RoomActor : UntypedActor, IWithTimers
             Timers.Cancel(nameof(SeatCheckExpired));
             Timers.Cancel(nameof(PollReachability));
         }
+        ForgetJoinsOfLeftMembers();
         if (_state.IsEmpty && !_stopping)
         {
             _stopping = true;
             Context.Parent.Tell(new Passivate(PoisonPill.Instance)); // an empty room holds nothing worth keeping
         }
+    }
+
+    /// <summary>
+    /// The root of a pairing's trace, when the transition pairs two sessions and something listens:
+    /// linked to the spans of both members' joins, and the parent of both sessions' <c>peer.found</c>
+    /// spans (docs/operations.md, "Tracing").
+    /// </summary>
+    private Activity? StartPairing(IReadOnlyList<IWithSessionId> notifications)
+    {
+        if (!SocketPeerTracing.Source.HasListeners()) return null;
+        PeerFound? initiator = null;
+        foreach (var n in notifications)
+            if (n is PeerFound { Initiator: true } found) initiator = found;
+        if (initiator is null) return null;
+        var links = new List<ActivityLink>(2);
+        if (_joins is not null)
+        {
+            TraceContext.AddLink(links, _joins.GetValueOrDefault(initiator.Session));
+            TraceContext.AddLink(links, _joins.GetValueOrDefault(initiator.Partner));
+        }
+        return SocketPeerTracing.StartRoot(SocketPeerTracing.RoomPair, ActivityKind.Internal, Context.System, links)
+            ?.SetTag(SocketPeerTracing.SessionTag, initiator.Session.Value)
+            .SetTag(SocketPeerTracing.PartnerTag, initiator.Partner.Value);
+    }
+
+    /// <summary>A join's trace is kept only while its session holds a seat here.</summary>
+    private void ForgetJoinsOfLeftMembers()
+    {
+        if (_joins is null) return;
+        foreach (var session in _joins.Keys)
+            if (!_state.Seats.Any(seat => seat.Session == session) && _state.Check?.Waits(session) != true)
+                _joins.Remove(session);
     }
 
     private sealed record SeatCheckExpired

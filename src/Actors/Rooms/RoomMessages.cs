@@ -1,3 +1,4 @@
+using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Rooms;
@@ -19,9 +20,11 @@ public interface IWithPairCode : ISocketPeerMessage
 /// take over even while the partner's client is away.
 /// <see cref="Replaces"/> is set by a successor session (its predecessor's node is unreachable): it
 /// takes the predecessor's seat, whatever the predecessor's state.
+/// <see cref="Trace"/>: the span that asked for the seat (<c>socketpeer.session.join</c>, or a
+/// resume's or a recovery's), when sampled; the room's pairing span links to it.
 /// </summary>
 public sealed record JoinRoom(PairCode Code, SessionId Session, long Attempt = 0, bool Resumable = false,
-    SessionId? Partner = null, SessionId? Replaces = null) : IWithPairCode;
+    SessionId? Partner = null, SessionId? Replaces = null, TraceContext? Trace = null) : IWithPairCode;
 
 /// <summary>Session → room: take me out of this room (idempotent).</summary>
 public sealed record LeaveRoom(PairCode Code, SessionId Session) : IWithPairCode;

@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 
@@ -30,20 +31,25 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     /// known", keep the manifest: an older node reads what it knows and ignores them, and an older
     /// node's message reads as 0 here (<see cref="OptionalInt64"/>: the pairing attempts of <c>PF</c>
     /// and <c>PR</c>), so the relay message can grow without a mixed cluster dropping relays.
+    /// <para>The messages that carry a trace context (<c>JR2</c>, <c>CP2</c>, <c>PF2</c>, <c>RC3</c>,
+    /// <c>PRS2</c>) are written under the new manifest only when they carry one, and both forms are
+    /// read: with tracing off, what a node writes is what the release before wrote, so tracing is
+    /// turned on once a rollout is over (docs/operations.md, "Tracing").</para>
     /// </remarks>
     public override string Manifest(object o) => o switch
     {
-        JoinRoom => "JR",
+        // In each type's own arm, so a relayed message's manifest costs the type tests it always did.
+        JoinRoom m => m.Trace is null ? "JR" : "JR2",
         LeaveRoom => "LR",
         AttachConnection => "AC",
-        ClientPair => "CP",
+        ClientPair m => m.Trace is null ? "CP" : "CP2",
         ClientLeave => "CL",
         ClientRelay => "CR",
         ClientRtcStatus => "CS",
         ConnectionClosed => "CC",
         SessionAck => "ACK",
         WaitingForPeer => "WP",
-        PeerFound => "PF",
+        PeerFound m => m.Trace is null ? "PF" : "PF2",
         RoomBusy => "RB",
         PartnerLeft => "PL",
         PartnerRelay => "PR",
@@ -55,10 +61,10 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         RefusedNotice => "NRF",
         ClientOptIn => "CO",
         ClientAck => "CK",
-        ResumeConnection => "RC2",
+        ResumeConnection m => m.Trace is null ? "RC2" : "RC3",
         PartnerHello => "PH",
         PartnerAck => "PA",
-        PartnerResumed => "PRS",
+        PartnerResumed m => m.Trace is null ? "PRS" : "PRS2",
         PartnerResumeAnswer => "PRA",
         PartnerGaveUp => "PG",
         PartnerGone => "PGN",
@@ -85,10 +91,13 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         using var w = new BinaryWriter(stream);
         switch (obj)
         {
-            case JoinRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); w.Write(m.Attempt); w.Write(m.Resumable); WriteOptional(w, m.Partner); WriteOptional(w, m.Replaces); break;
+            case JoinRoom m:
+                w.Write(m.Code.Value); w.Write(m.Session.Value); w.Write(m.Attempt); w.Write(m.Resumable); WriteOptional(w, m.Partner); WriteOptional(w, m.Replaces);
+                WriteTrace(w, m.Trace);
+                break;
             case LeaveRoom m: w.Write(m.Code.Value); w.Write(m.Session.Value); break;
             case AttachConnection m: w.Write(m.Session.Value); WriteRef(w, m.Connection); break;
-            case ClientPair m: w.Write(m.Session.Value); w.Write(m.Code.Value); break;
+            case ClientPair m: w.Write(m.Session.Value); w.Write(m.Code.Value); WriteTrace(w, m.Trace); break;
             case ClientLeave m: w.Write(m.Session.Value); break;
             case ClientRelay m: w.Write(m.Session.Value); w.Write((byte)m.Kind); WriteBytes(w, m.Payload); w.Write(m.Seq); break;
             case ClientRtcStatus m: w.Write(m.Session.Value); w.Write((byte)m.Path); break;
@@ -102,10 +111,14 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case ResumeConnection m:
                 w.Write(m.Session.Value); WriteRef(w, m.Connection); WriteClaims(w, m.Claims); w.Write(m.Received);
                 w.Write(m.AnswerBy?.UtcTicks ?? 0L);
+                WriteTrace(w, m.Trace);
                 break;
             case PartnerHello m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.AskBack); break;
             case PartnerAck m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Seq); break;
-            case PartnerResumed m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.Received); WriteOptional(w, m.Replaces); break;
+            case PartnerResumed m:
+                w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.Received); WriteOptional(w, m.Replaces);
+                WriteTrace(w, m.Trace);
+                break;
             case PartnerResumeAnswer m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write((byte)m.Verdict); w.Write(m.Received); break;
             case PartnerGaveUp m: w.Write(m.Session.Value); w.Write(m.From.Value); break;
             case PartnerGone m: w.Write(m.Session.Value); w.Write(m.From.Value); break;
@@ -126,6 +139,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             case PeerFound m:
                 w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Initiator); w.Write(m.Attempt);
                 w.Write(m.PartnerResumable); w.Write(m.PartnerAttempt);
+                WriteTrace(w, m.Trace);
                 break;
             case RoomBusy m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
             case PartnerLeft m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Attempt); break;
@@ -169,19 +183,23 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         manifest switch
         {
             "JR" => new JoinRoom(Code(r), Session(r), r.ReadInt64(), r.ReadBoolean(), OptionalSession(r), OptionalSession(r)),
+            "JR2" => new JoinRoom(Code(r), Session(r), r.ReadInt64(), r.ReadBoolean(), OptionalSession(r), OptionalSession(r), Trace(r)),
             "LR" => new LeaveRoom(Code(r), Session(r)),
             "AC" => new AttachConnection(Session(r), Ref(r)),
             "CP" => new ClientPair(Session(r), Code(r)),
+            "CP2" => new ClientPair(Session(r), Code(r), Trace(r)),
             "CL" => new ClientLeave(Session(r)),
             "CR" => new ClientRelay(Session(r), Enum<RelayKind>(r), ReadBytes(r), r.ReadInt64()),
             "CS" => new ClientRtcStatus(Session(r), Enum<RtcPath>(r)),
             "CC" => new ConnectionClosed(Session(r), r.ReadBoolean() ? Ref(r) : null),
             "CO" => new ClientOptIn(Session(r)),
             "CK" => new ClientAck(Session(r), r.ReadInt64()),
-            "RC2" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64(), r.ReadInt64() is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null),
+            "RC2" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64(), AnswerBy(r)),
+            "RC3" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64(), AnswerBy(r), Trace(r)),
             "PH" => new PartnerHello(Session(r), Session(r), Code(r), OptionalFlag(r)),
             "PA" => new PartnerAck(Session(r), Session(r), r.ReadInt64()),
             "PRS" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64(), OptionalSession(r)),
+            "PRS2" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64(), OptionalSession(r), Trace(r)),
             "PRA" => new PartnerResumeAnswer(Session(r), Session(r), Enum<ResumeVerdict>(r), r.ReadInt64()),
             "PG" => new PartnerGaveUp(Session(r), Session(r)),
             "PGN" => new PartnerGone(Session(r), Session(r)),
@@ -202,6 +220,7 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "ACK" => SessionAck.Instance,
             "WP" => new WaitingForPeer(Session(r), Code(r), r.ReadInt64()),
             "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean(), OptionalInt64(r)),
+            "PF2" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), Trace(r)),
             "RB" => new RoomBusy(Session(r), Code(r), r.ReadInt64()),
             "PL" => new PartnerLeft(Session(r), Code(r), Session(r), r.ReadInt64()),
             "PR" => new PartnerRelay(Session(r), Session(r), Code(r), Enum<RelayKind>(r), ReadBytes(r), r.ReadInt64(),
@@ -216,6 +235,26 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
         };
 
     private static PairCode Code(BinaryReader r) => new(Text(r));
+
+    private static DateTimeOffset? AnswerBy(BinaryReader r) =>
+        r.ReadInt64() is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>
+    /// A trace context, last in the messages of the manifests that carry one; written only when the
+    /// message has one (see <see cref="Manifest"/>), so a message of the old manifest gets nothing here.
+    /// </summary>
+    private static void WriteTrace(BinaryWriter w, TraceContext? trace)
+    {
+        if (trace is null) return;
+        w.Write(trace.TraceParent); w.Write(trace.TraceState ?? "");
+    }
+
+    /// <summary>A trace context as W3C text: one that does not parse is refused like any other bad field.</summary>
+    private static TraceContext Trace(BinaryReader r)
+    {
+        var trace = new TraceContext(Text(r), Text(r) is { Length: > 0 } state ? state : null);
+        return trace.TryParse(out _) ? trace : throw new SerializationException("a trace context that is not W3C trace context text");
+    }
 
     /// <summary>
     /// <see cref="ResumedNotice.State"/> is written as a name, the form the previous release wrote, so

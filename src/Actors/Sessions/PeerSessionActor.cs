@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
@@ -60,19 +61,23 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             // From the connection (what the client sent is acknowledged: the connection's inbound window).
             case AttachConnection m: OnAttach(m); break;
             case ResumeConnection m: OnResume(m); break;
-            case ClientPair or ClientLeave or ClientRelay or ClientRtcStatus or ClientOptIn or ClientAck:
+            case ClientLeave or ClientRelay or ClientRtcStatus or ClientOptIn or ClientAck:
                 Apply(_state.Handle((ISessionInput)message));
+                Acknowledge();
+                break;
+            case ClientPair m:
+                OnPair(m);
                 Acknowledge();
                 break;
             case ConnectionClosed m: OnConnectionClosed(m); break;
 
             // From a room: watch the room we are in, so its loss is noticed and it is rebuilt.
             case WaitingForPeer m: FromRoom(m.Code, m); break;
-            case PeerFound m: FromRoom(m.Code, m); break;
+            case PeerFound m: OnPeerFound(m); break;
 
             // From the partner: once it speaks, tell it directly and watch it.
             case PartnerHello m: FromPartner(m.From, m, speaks: false, watch: true); break;
-            case PartnerResumed m: FromPartner(m.From, m, speaks: true, watch: true); break;
+            case PartnerResumed m: OnPartnerResumed(m); break;
             case PartnerResumeAnswer m:
                 var accepted = m.Verdict == ResumeVerdict.Accepted;
                 FromPartner(m.From, m, speaks: accepted, watch: accepted);
@@ -85,6 +90,40 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             case ISessionInput m: Apply(_state.Handle(m)); break;
             default: Unhandled(message); break;
         }
+    }
+
+    /// <summary>A traced <c>pair</c> asks for its seat under a span of its own, which the room's pairing span links to.</summary>
+    private void OnPair(ClientPair pair)
+    {
+        if (pair.Trace is null)
+        {
+            Apply(_state.Handle(pair));
+            return;
+        }
+        using var span = SocketPeerTracing.StartChild(SocketPeerTracing.SessionJoin, ActivityKind.Consumer, Context.System, pair.Trace);
+        span?.SetTag(SocketPeerTracing.SessionTag, _state.Id.Value);
+        Apply(_state.Handle(pair), TraceContext.Of(span));
+    }
+
+    /// <summary>The room's <c>PeerFound</c>, under the pairing's span when it carries one (docs/operations.md, "Tracing").</summary>
+    private void OnPeerFound(PeerFound found)
+    {
+        using var span = found.Trace is null
+            ? null
+            : SocketPeerTracing.StartChild(SocketPeerTracing.SessionPeerFound, ActivityKind.Consumer, Context.System, found.Trace);
+        span?.SetTag(SocketPeerTracing.SessionTag, _state.Id.Value)
+            .SetTag(SocketPeerTracing.PartnerTag, found.Partner.Value)
+            .SetTag(SocketPeerTracing.InitiatorTag, found.Initiator);
+        FromRoom(found.Code, found);
+    }
+
+    private void OnPartnerResumed(PartnerResumed resumed)
+    {
+        using var span = resumed.Trace is null
+            ? null
+            : SocketPeerTracing.StartChild(SocketPeerTracing.SessionPartnerResumed, ActivityKind.Consumer, Context.System, resumed.Trace);
+        span?.SetTag(SocketPeerTracing.SessionTag, _state.Id.Value).SetTag(SocketPeerTracing.PartnerTag, resumed.From.Value);
+        FromPartner(resumed.From, resumed, speaks: true, watch: true);
     }
 
     private void OnAttach(AttachConnection attach)
@@ -103,19 +142,30 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     /// </summary>
     private void OnResume(ResumeConnection resume)
     {
+        using var span = resume.Trace is null
+            ? null
+            : SocketPeerTracing.StartChild(SocketPeerTracing.SessionResume, ActivityKind.Consumer, Context.System, resume.Trace);
+        span?.SetTag(SocketPeerTracing.SessionTag, _state.Id.Value).SetTag(SocketPeerTracing.ResumedTag, resume.Claims.Session.Value);
+        var outcome = TakeBack(resume, TraceContext.Of(span));
+        span?.SetTag(SocketPeerTracing.OutcomeTag, outcome);
+    }
+
+    /// <summary>Returns what became of the resume (a span's outcome).</summary>
+    private string TakeBack(ResumeConnection resume, TraceContext? trace)
+    {
         if (resume.AnswerBy is { } answerBy && DateTimeOffset.UtcNow > answerBy)
         {
             // The gateway has given this resume to a successor by now (docs/failover.md).
             _log.Info("Session {0} ignores a resume that arrived after its deadline", _state.Id);
             Acknowledge();
-            return;
+            return "late";
         }
         if (resume.Claims.Session == _state.Id && _connection.Equals(resume.Connection) && _state.Phase is not Unattached)
         {
             // The gateway asked again (the first one may have been lost with a node): answered already
             // (and tokens issued since may have made the one it carries too old to take now).
             Acknowledge();
-            return;
+            return "answered-already";
         }
         if (_state.Refuses(resume) is { } refusal)
         {
@@ -124,7 +174,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             _log.Info("Session {0} refused a resume: {1}", _state.Id, refusal);
             resume.Connection.Tell(new ResumeRefusedNotice(_state.Id, refusal));
             Acknowledge();
-            return;
+            return "refused";
         }
         if (resume.AnswerBy is not null && NodeStopping.Get(Context.System).IsStopping(Context.System) && PartnerLivesElsewhere())
         {
@@ -134,16 +184,17 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             // succeeded too, and the two successors could not find each other.
             resume.Connection.Tell(new SessionLeavingNotice(_state.Id));
             Acknowledge();
-            return;
+            return "node-leaving";
         }
         if (!_connection.IsNobody() && !_connection.Equals(resume.Connection))
             _connection.Tell(SessionMovedNotice.Instance); // the old socket, if it still lives, is closed 4001
         _connection = resume.Connection;
         Context.SetReceiveTimeout(null);
         _metrics.Resumed();
-        Apply(_state.Handle(resume));
+        Apply(_state.Handle(resume), trace);
         Acknowledge();
         TellLocation();
+        return "taken";
     }
 
     private void OnConnectionClosed(ConnectionClosed closed)
@@ -163,14 +214,26 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         if (t.ActorRef.Equals(_links.Room) && _links.RoomCode is { } code)
         {
             _links = _links with { Room = null, RoomCode = null };
-            Apply(_state.Handle(new RoomLost(code)));
+            using var span = StartRecovery("room");
+            Apply(_state.Handle(new RoomLost(code)), TraceContext.Of(span));
         }
         else if (t.ActorRef.Equals(_links.Partner) && _state.WatchedPartner is { } partner)
         {
             _links = _links with { Partner = null, Route = _links.Route.ThroughRegion(partner) };
-            Apply(_state.Handle(t.AddressTerminated ? PartnerLost.OnLostNode : PartnerLost.Instance));
+            // A partner entity that only stopped (handed off, or ended) is no node loss: no recovery trace.
+            using var span = t.AddressTerminated ? StartRecovery("partner") : null;
+            Apply(_state.Handle(t.AddressTerminated ? PartnerLost.OnLostNode : PartnerLost.Instance), TraceContext.Of(span));
         }
     }
+
+    /// <summary>
+    /// A lost room or partner (its node gone, or the entity stopped) starts a recovery: its own trace,
+    /// which the joins and resumes it sends carry on.
+    /// </summary>
+    private Activity? StartRecovery(string lost) =>
+        SocketPeerTracing.StartRoot(SocketPeerTracing.Recovery, ActivityKind.Internal, Context.System)
+            ?.SetTag(SocketPeerTracing.SessionTag, _state.Id.Value)
+            .SetTag(SocketPeerTracing.LostTag, lost);
 
     /// <summary>
     /// Once this entity asked to passivate, what still reaches it goes back through the region: the
@@ -252,6 +315,25 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         if (message is not PartnerHello) _links = _links with { Route = _links.Route.ThroughRegion(message.Session) };
         _sessions.Tell(message);
     }
+
+    /// <summary>
+    /// <see cref="Apply(SessionTransition)"/> for an input handled under a span: the joins and resume
+    /// requests it sends carry the span, so the room's or the partner's spans join its trace. The
+    /// relay path never comes here.
+    /// </summary>
+    private void Apply(SessionTransition transition, TraceContext? trace)
+    {
+        if (trace is not null)
+            transition = transition with { Effects = [.. transition.Effects.Select(e => Traced(e, trace))] };
+        Apply(transition);
+    }
+
+    private static SessionEffect Traced(SessionEffect effect, TraceContext trace) => effect switch
+    {
+        ToRoom { Message: JoinRoom join } => new ToRoom(join with { Trace = trace }),
+        ToPartner { Message: PartnerResumed resumed } => new ToPartner(resumed with { Trace = trace }),
+        _ => effect,
+    };
 
     private void Apply(SessionTransition transition)
     {

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Rooms;
 
 namespace SocketPeer.Actors.Sessions;
@@ -29,8 +30,11 @@ public enum RtcPath : byte
 /// <summary>The first message of a connection: where to send what its client must hear.</summary>
 public sealed record AttachConnection(SessionId Session, IActorRef Connection) : IWithSessionId;
 
-/// <summary>The client sent <c>pair</c> with a code the gateway already validated.</summary>
-public sealed record ClientPair(SessionId Session, PairCode Code) : IWithSessionId;
+/// <summary>
+/// The client sent <c>pair</c> with a code the gateway already validated. <see cref="Trace"/>: the
+/// gateway's <c>socketpeer.pair</c> span, when sampled (docs/operations.md, "Tracing").
+/// </summary>
+public sealed record ClientPair(SessionId Session, PairCode Code, TraceContext? Trace = null) : IWithSessionId;
 
 /// <summary>The client sent <c>leave</c>.</summary>
 public sealed record ClientLeave(SessionId Session) : IWithSessionId;
@@ -59,9 +63,10 @@ public sealed record ClientAck(SessionId Session, long Seq) : IWithSessionId;
 /// <see cref="AnswerBy"/> (UTC): a session that gets this later ignores it. The gateway succeeds a
 /// session that has not answered by then, so a resume delivered late (held up by a node that died
 /// with it, say) must not take the socket back from the successor.
+/// <see cref="Trace"/>: the gateway's <c>socketpeer.resume</c> or <c>socketpeer.succession</c> span, when sampled.
 /// </summary>
 public sealed record ResumeConnection(SessionId Session, IActorRef Connection, ResumeClaims Claims, long Received,
-    DateTimeOffset? AnswerBy = null) : IWithSessionId;
+    DateTimeOffset? AnswerBy = null, TraceContext? Trace = null) : IWithSessionId;
 
 /// <summary>
 /// This connection's first session: the socket now serves <see cref="To"/> (it resumed it). When
@@ -95,10 +100,11 @@ public sealed record WaitingForPeer(SessionId Session, PairCode Code, long Attem
 /// You are paired with <see cref="Partner"/>; the newcomer is the initiator. <see cref="PartnerAttempt"/>
 /// is the partner's join attempt that the room paired (0 from a node that does not say): with the
 /// member's own attempt it names this pairing, so a relay of an earlier pairing of the same two
-/// sessions is told apart (<see cref="PartnerRelay.ToAttempt"/>).
+/// sessions is told apart (<see cref="PartnerRelay.ToAttempt"/>). <see cref="Trace"/>: the room's
+/// <c>socketpeer.room.pair</c> span (the root of the pairing's trace), when sampled.
 /// </summary>
 public sealed record PeerFound(SessionId Session, PairCode Code, SessionId Partner, bool Initiator, long Attempt = 0,
-    bool PartnerResumable = false, long PartnerAttempt = 0) : IWithSessionId;
+    bool PartnerResumable = false, long PartnerAttempt = 0, TraceContext? Trace = null) : IWithSessionId;
 
 /// <summary>The room of this code already holds two peers.</summary>
 public sealed record RoomBusy(SessionId Session, PairCode Code, long Attempt = 0) : IWithSessionId;
@@ -148,9 +154,10 @@ public sealed record PartnerAck(SessionId Session, SessionId From, long Seq) : I
 /// <see cref="Received"/>: send it what came after, and answer with <see cref="PartnerResumeAnswer"/>.
 /// With <see cref="Replaces"/>, <see cref="From"/> is the successor of your partner
 /// <see cref="Replaces"/> (whose node is unreachable): your partner is <see cref="From"/> from now on.
+/// <see cref="Trace"/>: the resuming session's <c>socketpeer.session.resume</c> span, when sampled.
 /// </summary>
 public sealed record PartnerResumed(SessionId Session, SessionId From, PairCode Code, long Received,
-    SessionId? Replaces = null) : IWithSessionId;
+    SessionId? Replaces = null, TraceContext? Trace = null) : IWithSessionId;
 
 /// <summary>How a session answered a partner's <see cref="PartnerResumed"/>.</summary>
 public enum ResumeVerdict : byte

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Akka.Actor;
 using Akka.Hosting;
@@ -60,7 +61,7 @@ public sealed class ConnectionHandler(
         try
         {
             string? urlToken = _joinTokens is null ? null : http.Request.Query["token"].FirstOrDefault();
-            await RunLoopsAsync(socket, session, budget, urlToken, http.RequestAborted);
+            await RunLoopsAsync(socket, session, Accepted(session), budget, urlToken, http.RequestAborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -78,14 +79,24 @@ public sealed class ConnectionHandler(
         }
     }
 
-    private async Task RunLoopsAsync(WebSocket socket, SessionId session, ClientBudget? budget, string? urlToken,
-        CancellationToken clientGone)
+    /// <summary>
+    /// The socket's own trace: a span that ends at once, whose context the socket keeps for its pair
+    /// and resume spans (docs/operations.md, "Tracing"). None when nothing samples it.
+    /// </summary>
+    private SocketTrace? Accepted(SessionId session)
+    {
+        using var span = SocketPeerTracing.StartRoot(SocketPeerTracing.Connection, ActivityKind.Server, system);
+        return span is { Recorded: true } ? new SocketTrace(span.SetTag(SocketPeerTracing.SessionTag, session.Value).Context, system) : null;
+    }
+
+    private async Task RunLoopsAsync(WebSocket socket, SessionId session, SocketTrace? trace, ClientBudget? budget,
+        string? urlToken, CancellationToken clientGone)
     {
         var outbox = new ConnectionOutbox(system, _options.OutboundQueueLength, InboundWindow, _options.OutboundQueueBytes);
         using var connectionOver = new CancellationTokenSource();
         try
         {
-            await ServeAsync(socket, session, outbox, budget, urlToken, connectionOver, clientGone);
+            await ServeAsync(socket, session, trace, outbox, budget, urlToken, connectionOver, clientGone);
         }
         finally
         {
@@ -94,13 +105,13 @@ public sealed class ConnectionHandler(
         }
     }
 
-    private async Task ServeAsync(WebSocket socket, SessionId own, ConnectionOutbox outbox, ClientBudget? budget,
-        string? urlToken, CancellationTokenSource connectionOver, CancellationToken clientGone)
+    private async Task ServeAsync(WebSocket socket, SessionId own, SocketTrace? trace, ConnectionOutbox outbox,
+        ClientBudget? budget, string? urlToken, CancellationTokenSource connectionOver, CancellationToken clientGone)
     {
         using var idle = new IdleWatch(_options.IdleTimeout, time,
             () => outbox.Tell(new CloseRequest(CloseCodes.Idle, "idle-timeout")));
         var writer = new WebSocketWriter(socket, metrics) { SendTimeout = _options.SendTimeout };
-        var session = new ConnectionSession(own, sessionRegion.ActorRef);
+        var session = new ConnectionSession(own, sessionRegion.ActorRef) { Trace = trace };
         var outboundDone = outbound.RunAsync(outbox, writer, session, idle, connectionOver.Token, budget);
 
         // The host's stop (SIGTERM) begins the node's stop; so does coordinated shutdown started any

@@ -29,6 +29,9 @@ public sealed class ConnectionSession(SessionId own, IActorRef region)
     /// <summary>The socket's own session, started for it when it connected.</summary>
     public SessionId Own { get; } = own;
 
+    /// <summary>The socket's own span, when it was sampled: the parent of its <c>pair</c> spans, the link of its resumes.</summary>
+    public SocketTrace? Trace { get; init; }
+
     /// <summary>The session this socket's messages are for now.</summary>
     public SessionId Serving => new(_serving);
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.JoinTokens;
 using SocketPeer.Gateway.Limits;
@@ -32,20 +34,37 @@ public sealed class InboundGate(ConnectionSession session, WireDecoder decoder, 
     public ValueTask<InboundDecision> AdmitAsync(InboundFrame frame)
     {
         var decision = Admit(frame);
-        return JoinTokens is not null && decision is InboundDecision.Forward { Message: ClientPair pair } forward
-            ? CheckJoinTokenAsync(JoinTokens, pair, forward.JoinToken ?? UrlJoinToken, decision)
+        if (JoinTokens is null) return ValueTask.FromResult(decision);
+        return decision is InboundDecision.Forward { Message: ClientPair pair } forward
+            ? CheckJoinTokenAsync(JoinTokens, pair, forward.JoinToken ?? UrlJoinToken, forward)
             : ValueTask.FromResult(decision);
     }
 
     private static async ValueTask<InboundDecision> CheckJoinTokenAsync(JoinTokenCheck check, ClientPair pair, string? token,
-        InboundDecision admitted) =>
+        InboundDecision.Forward admitted) =>
         await check.CheckAsync(pair.Code, token) is { } refusal ? new InboundDecision.Refuse(refusal) : admitted;
+
+    /// <summary>
+    /// A <c>pair</c> past the pair limit is a span under the socket's, and carries it to the session:
+    /// the pairing's trace links to it. An untraced socket's goes as it is.
+    /// </summary>
+    private InboundDecision Traced(InboundDecision.Forward admitted, ClientPair pair)
+    {
+        if (session.Trace is not { } socket) return admitted;
+        using var span = SocketPeerTracing.StartChild(SocketPeerTracing.Pair, ActivityKind.Internal, socket.Node, socket.Span);
+        if (TraceContext.Of(span) is not { } trace) return admitted;
+        span!.SetTag(SocketPeerTracing.SessionTag, pair.Session.Value);
+        return admitted with { Message = pair with { Trace = trace } };
+    }
 
     public InboundDecision Admit(InboundFrame frame)
     {
         var decision = AdmitUnwatched(frame);
-        if (decision is InboundDecision.Forward { Message: ClientPair } && Budget?.TryPair() == false)
-            decision = InboundDecision.Error(PairLimited, "pair: too many pair attempts or busy answers from this address; wait, then pair again");
+        // One type test per frame, as ever: a relayed message passes it and nothing else here.
+        if (decision is InboundDecision.Forward { Message: ClientPair pair } forward)
+            decision = Budget?.TryPair() == false
+                ? InboundDecision.Error(PairLimited, "pair: too many pair attempts or busy answers from this address; wait, then pair again")
+                : Traced(forward, pair);
         Idle?.Received(decision);
         return decision;
     }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Akka.Actor;
+using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Sessions;
 using SocketPeer.Gateway.Protocol;
@@ -36,13 +38,21 @@ public sealed class ResumeCoordinator(
             // Its node crashed and is not removed yet: its shard cannot move, so the session could
             // answer only after the removal (seconds). This socket's own session succeeds it now.
             logger.LogInformation("Session {Resumed} lives on an unreachable node; this connection's session succeeds it", claims.Session);
-            return new InboundDecision.Forward(new ResumeConnection(connection.Own, outbox, claims, resume.Seq));
+            using var succession = StartSuccession(connection, claims, "unreachable");
+            return new InboundDecision.Forward(new ResumeConnection(connection.Own, outbox, claims, resume.Seq,
+                Trace: TraceContext.Of(succession)));
         }
+
+        // A trace of its own, linked to the socket's, carried to the session.
+        using var span = SocketPeerTracing.StartRoot(SocketPeerTracing.Resume, ActivityKind.Server, system, SocketLink(connection))
+            ?.SetTag(SocketPeerTracing.SessionTag, connection.Own.Value)
+            .SetTag(SocketPeerTracing.ResumedTag, claims.Session.Value);
+        var trace = TraceContext.Of(span);
 
         // The session answers with a `session` message, unless its node died just now, when nothing
         // answers: then this socket's session succeeds it (a client must never wait on a resume).
         var answerBy = _wait.NextDeadline();
-        _ = SucceedIfUnansweredAsync(claims, resume.Seq, connection, outbox, answerBy, over);
+        _ = SucceedIfUnansweredAsync(claims, resume.Seq, connection, outbox, answerBy, trace, over);
 
         var region = connection.Region;
         region.Tell(new HandOver(connection.Own, claims.Session), ActorRefs.NoSender);
@@ -51,7 +61,7 @@ public sealed class ResumeCoordinator(
         // Told directly, outside the inbound window: a session that never answers would hold a place
         // in the window for good, and with it, in the end, every later frame, also those for a
         // successor. The client sends nothing more until the answer, so nothing can overtake this.
-        region.Tell(new ResumeConnection(claims.Session, outbox, claims, resume.Seq, answerBy), ActorRefs.NoSender);
+        region.Tell(new ResumeConnection(claims.Session, outbox, claims, resume.Seq, answerBy, trace), ActorRefs.NoSender);
         return InboundDecision.Ignore.Instance;
     }
 
@@ -100,7 +110,7 @@ public sealed class ResumeCoordinator(
 
     /// <summary>Until the resumed session answers (see <see cref="ResumeAnswerWait"/>); then, if need be, succeeds it.</summary>
     private async Task SucceedIfUnansweredAsync(ResumeClaims claims, long seq, ConnectionSession connection,
-        ConnectionOutbox outbox, DateTimeOffset answerBy, CancellationToken over)
+        ConnectionOutbox outbox, DateTimeOffset answerBy, TraceContext? resumeTrace, CancellationToken over)
     {
         try
         {
@@ -108,19 +118,41 @@ public sealed class ResumeCoordinator(
                 answerBy,
                 () => SessionNodeStatus.IsUnreachable(system, claims.Session),
                 () => CanBeSucceeded(claims),
-                deadline => connection.Region.Tell(new ResumeConnection(claims.Session, outbox, claims, seq, deadline), ActorRefs.NoSender),
+                deadline => connection.Region.Tell(new ResumeConnection(claims.Session, outbox, claims, seq, deadline, resumeTrace), ActorRefs.NoSender),
                 over,
                 () => SessionNodeStatus.IsRemoved(system, claims.Session));
             if (why is null) return;
             logger.LogInformation("Session {Resumed} did not take the resume ({Why}); this connection's session succeeds it",
                 claims.Session, why);
             connection.Serve(connection.Own);
-            connection.Region.Tell(new ResumeConnection(connection.Own, outbox, claims, seq), ActorRefs.NoSender);
+            using var succession = StartSuccession(connection, claims, why, resumeTrace);
+            connection.Region.Tell(new ResumeConnection(connection.Own, outbox, claims, seq, Trace: TraceContext.Of(succession)),
+                ActorRefs.NoSender);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Waiting for the answer to a resume failed");
         }
+    }
+
+    /// <summary>A link to the socket's own span, when it was sampled; only asked for when something listens.</summary>
+    private static ActivityLink[]? SocketLink(ConnectionSession connection) =>
+        connection.Trace is { } socket ? [new ActivityLink(socket.Span)] : null;
+
+    /// <summary>
+    /// A succession's own trace, linked to the socket's span and to the resume it follows, if any.
+    /// Null when nothing listens.
+    /// </summary>
+    private Activity? StartSuccession(ConnectionSession connection, ResumeClaims claims, string why, TraceContext? resume = null)
+    {
+        if (!SocketPeerTracing.Source.HasListeners()) return null;
+        var links = new List<ActivityLink>(2);
+        if (connection.Trace is { } socket) links.Add(new ActivityLink(socket.Span));
+        TraceContext.AddLink(links, resume);
+        return SocketPeerTracing.StartRoot(SocketPeerTracing.Succession, ActivityKind.Internal, system, links)
+            ?.SetTag(SocketPeerTracing.SessionTag, connection.Own.Value)
+            .SetTag(SocketPeerTracing.ResumedTag, claims.Session.Value)
+            .SetTag(SocketPeerTracing.OutcomeTag, why);
     }
 
     /// <summary>

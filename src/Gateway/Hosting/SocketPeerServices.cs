@@ -91,16 +91,22 @@ public static class SocketPeerServices
         return builder;
     }
 
-    /// <summary>Health checks (liveness, readiness) and metrics (OpenTelemetry, Prometheus exporter).</summary>
+    /// <summary>
+    /// Health checks (liveness, readiness), metrics (OpenTelemetry, Prometheus exporter) and, when the
+    /// <c>OTEL_*</c> variables ask for it, traces to OTLP (<see cref="TracingExport"/>).
+    /// </summary>
     public static WebApplicationBuilder AddSocketPeerHealthAndMetrics(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddHealthChecks().AddCheck<StoppingCheck>(StoppingCheck.Name, tags: [ReadyTag]);
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        var telemetry = services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(SocketPeerMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
+        // No ASP.NET Core tracing: the socket's own span covers its upgrade request, and request spans
+        // would add one per probe and scrape, none of them part of a pairing.
+        if (TracingExport.IsOn(builder.Configuration)) telemetry.WithTracing(TracingExport.Configure);
         return builder;
     }
 

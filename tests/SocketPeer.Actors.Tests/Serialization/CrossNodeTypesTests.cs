@@ -34,6 +34,7 @@ public sealed class CrossNodeTypesTests
         "SessionSettings", "ResumeSettings", "ShardingSettings", "ClusterSettings", "ClusterTimings", "ClusterTlsSettings", "SessionRegion",
         "RoomRegion",
         // cluster plumbing: extensions, extractors, allocation (each node's own objects)
+        "TraceContext",
         "LostConnections", "NodeStopping", "LocalSessionAllocationStrategy", "LocalSessionMessageExtractor", "HashSessionMessageExtractor", "RoomMessageExtractor",
         "SocketPeerSerializer", "SocketPeerMetrics", "MetricsSnapshot", "WebhookCounts",
     ];

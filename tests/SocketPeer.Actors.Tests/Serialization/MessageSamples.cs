@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 
@@ -11,6 +12,10 @@ internal static class MessageSamples
     private static readonly SessionId Session = new("0123456789abcdef0123456789abcdef");
     private static readonly SessionId Other = new("fedcba9876543210fedcba9876543210");
 
+    /// <summary>A W3C trace context as a sampled span carries it, with and without a trace state.</summary>
+    public static readonly TraceContext Trace = new("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "vendor=value,other=ünï");
+    public static readonly TraceContext TraceWithoutState = new("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+
     /// <summary>Longer than 127 bytes, so its length prefix takes two bytes, and with every byte value.</summary>
     private static byte[] Payload() => Enumerable.Range(0, 300).Select(i => (byte)i).ToArray();
 
@@ -21,9 +26,12 @@ internal static class MessageSamples
         ["JoinRoom, resumable"] = new JoinRoom(Code, Session, long.MaxValue, Resumable: true),
         ["JoinRoom, paired again"] = new JoinRoom(Code, Session, 4, Resumable: true, Partner: new SessionId("partner-session")),
         ["JoinRoom, successor"] = new JoinRoom(Code, Session, 4, Resumable: true, Partner: new SessionId("partner-session"), Replaces: new SessionId("predecessor")),
+        ["JoinRoom, traced"] = new JoinRoom(Code, Session, 4, Resumable: true, Partner: new SessionId("partner-session"),
+            Replaces: new SessionId("predecessor"), Trace: Trace),
         ["LeaveRoom"] = new LeaveRoom(Code, Session),
         ["AttachConnection"] = new AttachConnection(Session, connection),
         ["ClientPair"] = new ClientPair(Session, Code),
+        ["ClientPair, traced"] = new ClientPair(Session, Code, TraceWithoutState),
         ["ClientLeave"] = new ClientLeave(Session),
         ["ClientRelay"] = new ClientRelay(Session, RelayKind.Signal, Payload()),
         ["ClientRelay, empty payload"] = new ClientRelay(Session, RelayKind.Connect, []),
@@ -35,6 +43,11 @@ internal static class MessageSamples
         ["ResumeConnection, with a deadline"] = new ResumeConnection(Session, connection,
             new ResumeClaims(Session, ResumeState.Paired, Code, Other, true, 1L << 33), 42,
             AnswerBy: DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_123)),
+        ["ResumeConnection, traced"] = new ResumeConnection(Session, connection,
+            new ResumeClaims(Session, ResumeState.Paired, Code, Other, true, 1L << 33), 42,
+            AnswerBy: DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_123), Trace: Trace),
+        ["ResumeConnection, traced, no deadline"] = new ResumeConnection(Session, connection,
+            new ResumeClaims(Session, ResumeState.Idle, null, null, false, 1L << 33), 0, Trace: TraceWithoutState),
         ["ResumeConnection, idle"] = new ResumeConnection(Session, connection,
             new ResumeClaims(Session, ResumeState.Idle, null, null, false, 1L << 33), 0),
         ["ConnectionClosed, with connection"] = new ConnectionClosed(Session, connection),
@@ -46,6 +59,8 @@ internal static class MessageSamples
         ["PartnerAck"] = new PartnerAck(Session, Other, 77),
         ["PartnerResumed"] = new PartnerResumed(Session, Other, Code, 9),
         ["PartnerResumed, by a successor"] = new PartnerResumed(Session, Other, Code, 9, new SessionId("predecessor")),
+        ["PartnerResumed, traced"] = new PartnerResumed(Session, Other, Code, 9, Trace: Trace),
+        ["PartnerResumed, by a successor, traced"] = new PartnerResumed(Session, Other, Code, 9, new SessionId("predecessor"), TraceWithoutState),
         ["PartnerResumeAnswer"] = new PartnerResumeAnswer(Session, Other, ResumeVerdict.Unknown, 3),
         ["PartnerGaveUp"] = new PartnerGaveUp(Session, Other),
         ["PartnerGone"] = new PartnerGone(Session, Other),
@@ -69,6 +84,7 @@ internal static class MessageSamples
         ["PeerFound, not initiator"] = new PeerFound(Other, Code, Session, Initiator: false),
         ["PeerFound, resumable partner"] = new PeerFound(Other, Code, Session, Initiator: false, 3, PartnerResumable: true),
         ["PeerFound, partner's attempt"] = new PeerFound(Other, Code, Session, Initiator: true, 3, PartnerAttempt: 7),
+        ["PeerFound, traced"] = new PeerFound(Other, Code, Session, Initiator: true, 3, PartnerResumable: true, PartnerAttempt: 2, Trace: Trace),
         ["RoomBusy"] = new RoomBusy(Session, Code),
         ["PartnerLeft"] = new PartnerLeft(Session, Code, Other),
         ["PartnerRelay"] = new PartnerRelay(Session, Other, Code, RelayKind.Data, Payload()),
