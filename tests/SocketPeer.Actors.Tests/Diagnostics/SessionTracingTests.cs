@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using SocketPeer.Actors.Diagnostics;
+using SocketPeer.Actors.Events;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
 
@@ -43,7 +44,7 @@ public sealed class SessionTracingTests : TestKit
         var rooms = CreateTestProbe();
         var connection = CreateTestProbe();
         var session = Sys.ActorOf(Props.Create(typeof(PeerSessionActor), _id, rooms.Ref, CreateTestProbe().Ref,
-            new SessionSettings(TimeSpan.FromMinutes(10)), _metrics));
+            new SessionSettings(TimeSpan.FromMinutes(10)), _metrics, NoRoomEvents.Instance));
         session.Tell(new AttachConnection(_id, connection.Ref), connection.Ref);
 
         // pair: the join is a span under the gateway's, and the room hears of it.
@@ -75,7 +76,7 @@ public sealed class SessionTracingTests : TestKit
         var rooms = CreateTestProbe();
         var connection = CreateTestProbe();
         var session = Sys.ActorOf(Props.Create(typeof(PeerSessionActor), _id, rooms.Ref, CreateTestProbe().Ref,
-            new SessionSettings(TimeSpan.FromMinutes(10)), _metrics));
+            new SessionSettings(TimeSpan.FromMinutes(10)), _metrics, NoRoomEvents.Instance));
         session.Tell(new AttachConnection(_id, connection.Ref), connection.Ref);
 
         session.Tell(new ClientPair(_id, Code), connection.Ref);
