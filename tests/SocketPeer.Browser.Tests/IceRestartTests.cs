@@ -59,10 +59,10 @@ public sealed class IceRestartTests(CuttableTurnFixture fixture, ITestOutputHelp
                 async ([code, upgradeTimeout]) => {
                   const stream = await navigator.mediaDevices.getUserMedia({ video: true });
                   startPeer({ pairCode: code, stream, iceTransportPolicy: 'relay', upgradeTimeout });
+                  watchRemoteMedia();
                 }
                 """, new object[] { code, upgradeTimeout });
-            await page.Page.EvaluateAsync(MediaScripts.WatchRemoteMedia);
-            if (pages.Count == 0) await page.WaitForStateAsync("waiting");
+            if (pages.Count == 0) await Server.WaitForRoomAsync(code);
             pages.Add(page);
         }
         foreach (var page in pages)

@@ -13,24 +13,28 @@ public static class MediaScripts
           window.RTCPeerConnection = class extends Native {
             constructor(...args) { super(...args); window.pcs.push(this); }
           };
+          // What window.peer hears of the partner's media (WatchRemoteMedia). Called in the same task
+          // as startPeer, so no event can come before the listeners.
+          window.watchRemoteMedia = () => {
+            window.remote = [];
+            window.tracks = [];
+            window.removed = [];
+            peer.on('stream', (s) => window.remote.push({ id: s.id, kinds: s.getTracks().map((t) => t.kind).sort() }));
+            peer.on('track', (t, s) => window.tracks.push({ kind: t.kind, stream: s.id }));
+            peer.on('track.removed', (t, s) => window.removed.push({ kind: t.kind, stream: s.id }));
+          };
         })();
         """;
 
     /// <summary>
-    /// Records what <c>window.peer</c> hears of the partner's media: <c>remote</c> (each <c>stream</c>
-    /// event: id and kinds), <c>tracks</c> (each <c>track</c> event) and <c>removed</c> (each
-    /// <c>track.removed</c>). Run after <c>startPeer</c>.
+    /// Starts the page's peer and records what it hears of the partner's media in one script, so
+    /// nothing is missed: <c>remote</c> (each <c>stream</c> event: id and kinds), <c>tracks</c> (each
+    /// <c>track</c> event) and <c>removed</c> (each <c>track.removed</c>), on a page with
+    /// <see cref="RecordPeerConnections"/>. A script that starts the peer itself calls
+    /// <c>watchRemoteMedia()</c> right after <c>startPeer</c>.
     /// </summary>
-    public const string WatchRemoteMedia = """
-        () => {
-          window.remote = [];
-          window.tracks = [];
-          window.removed = [];
-          peer.on('stream', (s) => window.remote.push({ id: s.id, kinds: s.getTracks().map((t) => t.kind).sort() }));
-          peer.on('track', (t, s) => window.tracks.push({ kind: t.kind, stream: s.id }));
-          peer.on('track.removed', (t, s) => window.removed.push({ kind: t.kind, stream: s.id }));
-        }
-        """;
+    public static Task StartWatchingAsync(PeerPage page, object options) =>
+        page.Page.EvaluateAsync("options => { startPeer(options); watchRemoteMedia(); }", options);
 
     /// <summary>
     /// Waits until the page's (last) peer connection has received media of every kind in

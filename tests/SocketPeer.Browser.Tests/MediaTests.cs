@@ -38,7 +38,7 @@ public sealed class MediaTests(MediaFixture fixture, ITestOutputHelper output)
     {
         var code = Testing.Codes.New();
         var a = await StartWithCameraAsync("a", code);
-        await a.WaitForStateAsync("waiting");
+        await Server.WaitForRoomAsync(code);
         var b = await StartWithCameraAsync("b", code);
 
         foreach (var page in new[] { a, b })
@@ -68,7 +68,7 @@ public sealed class MediaTests(MediaFixture fixture, ITestOutputHelper output)
               peer.on('stream', (s) => window.remote.push({ id: s.id, kinds: s.getTracks().map((t) => t.kind).sort() }));
             }
             """, code);
-        await viewer.WaitForStateAsync("waiting");
+        await Server.WaitForRoomAsync(code);
         var sender = await StartWithCameraAsync("sender", code);
 
         await viewer.WaitForEventAsync("upgrade");
@@ -94,7 +94,7 @@ public sealed class MediaTests(MediaFixture fixture, ITestOutputHelper output)
                   peer.on('media.unavailable', (info) => window.media.push(info.reason));
                 }
                 """, code);
-            if (pages.Count == 0) await page.WaitForStateAsync("waiting");
+            if (pages.Count == 0) await Server.WaitForRoomAsync(code);
             pages.Add(page);
         }
 
@@ -120,7 +120,7 @@ public sealed class MediaTests(MediaFixture fixture, ITestOutputHelper output)
               {{Watch}}
             }
             """, code);
-        await viewer.WaitForStateAsync("waiting");
+        await Server.WaitForRoomAsync(code);
         var sender = await NewPeerPageAsync("sender");
         await sender.Page.EvaluateAsync($$"""
             async (code) => {

@@ -63,9 +63,9 @@ public sealed class OriginalClientMediaTests(MediaFixture fixture, ITestOutputHe
             async (code) => {
               const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
               startPeer({ pairCode: code, stream });
+              watchRemoteMedia();
             }
             """, code);
-        await ours.Page.EvaluateAsync(MediaScripts.WatchRemoteMedia);
 
         // Our page offers (it joined second) with its media; the original answers with its own.
         await ours.WaitForEventAsync("upgrade");

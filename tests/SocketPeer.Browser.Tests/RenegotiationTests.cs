@@ -48,11 +48,9 @@ public sealed class RenegotiationTests(MediaFixture fixture, ITestOutputHelper o
         var code = Codes.New();
         var waiting = await NewPeerPageAsync("waiting", MediaScripts.RecordPeerConnections + HoldableSocket);
         var newcomer = await NewPeerPageAsync("newcomer", MediaScripts.RecordPeerConnections + HoldableSocket);
-        await waiting.StartAsync(new { pairCode = code });
-        await waiting.Page.EvaluateAsync(MediaScripts.WatchRemoteMedia);
-        await waiting.WaitForStateAsync("waiting");
-        await newcomer.StartAsync(new { pairCode = code });
-        await newcomer.Page.EvaluateAsync(MediaScripts.WatchRemoteMedia);
+        await MediaScripts.StartWatchingAsync(waiting, new { pairCode = code });
+        await Server.WaitForRoomAsync(code);
+        await MediaScripts.StartWatchingAsync(newcomer, new { pairCode = code });
         foreach (var page in new[] { waiting, newcomer })
         {
             await page.WaitForEventAsync("upgrade");
@@ -121,13 +119,12 @@ public sealed class RenegotiationTests(MediaFixture fixture, ITestOutputHelper o
             async (code) => {
               const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
               startPeer({ pairCode: code, stream });
+              watchRemoteMedia();
             }
             """, code);
-        await sender.Page.EvaluateAsync(MediaScripts.WatchRemoteMedia);
-        await sender.WaitForStateAsync("waiting");
+        await Server.WaitForRoomAsync(code);
         var viewer = await NewPeerPageAsync("offering-viewer", MediaScripts.RecordPeerConnections);
-        await viewer.StartAsync(new { pairCode = code });
-        await viewer.Page.EvaluateAsync(MediaScripts.WatchRemoteMedia);
+        await MediaScripts.StartWatchingAsync(viewer, new { pairCode = code });
 
         await viewer.WaitAsync("() => window.remote.length === 1 && window.remote[0].kinds.join() === 'audio,video'");
         await MediaScripts.ReceivingAsync(viewer, "video", "audio");

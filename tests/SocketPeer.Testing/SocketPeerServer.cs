@@ -119,6 +119,24 @@ public sealed class SocketPeerServer : IAsyncDisposable
         Assert.Fail($"/ready never agreed once the node was Up and its shard regions answered; last answer {last}");
     }
 
+    /// <summary>
+    /// Waits until the room of <paramref name="code"/> exists on this node: the first join for a code
+    /// starts its room, and every later join queues behind it, so a client that joins after this is
+    /// the newcomer (the initiator). A client's own <c>waiting</c> state only says that it sent
+    /// <c>pair</c>. Each answer of the region paces the next question.
+    /// </summary>
+    public async Task WaitForRoomAsync(string code)
+    {
+        var rooms = _app.Services.GetRequiredService<ActorRegistry>().Get<RoomRegion>();
+        using var deadline = new CancellationTokenSource(ReadyWithin);
+        while (!deadline.IsCancellationRequested)
+        {
+            var state = await rooms.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, ReadyWithin);
+            if (state.Shards.Any(shard => shard.EntityIds.Contains(code))) return;
+        }
+        Assert.Fail($"no room for '{code}' within {ReadyWithin}");
+    }
+
     /// <summary>Stops the host gracefully, as SIGTERM does: sockets close with 1012, the node leaves.</summary>
     public Task StopAsync() => _app.StopAsync();
 
