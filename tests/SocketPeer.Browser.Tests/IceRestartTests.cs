@@ -136,17 +136,18 @@ public sealed class IceRestartTests(CuttableTurnFixture fixture, ITestOutputHelp
         }
     }
 
-    /// <summary>Polls until <paramref name="predicate"/> holds on either page, within <see cref="BrowserTest.TimeoutMs"/>.</summary>
+    /// <summary>
+    /// Until <paramref name="predicate"/> (synchronous) holds on either page: each page waits for it
+    /// in the browser (<see cref="PeerPage.WaitAsync"/>, bounded by <see cref="BrowserTest.TimeoutMs"/>),
+    /// and the first to see it ends the wait; a wait that timed out throws.
+    /// </summary>
     private static async Task UntilAsync(IReadOnlyList<PeerPage> pages, string predicate)
     {
-        var deadline = DateTime.UtcNow.AddMilliseconds(TimeoutMs);
-        while (true)
-        {
-            foreach (var page in pages)
-                if (await page.Page.EvaluateAsync<bool>(predicate)) return;
-            Assert.True(DateTime.UtcNow < deadline, $"on neither page within {TimeoutMs} ms: {predicate}");
-            await Task.Delay(100); // a bounded poll of two pages at once, not a wait for time to pass
-        }
+        var waits = pages.Select(page => page.WaitAsync(predicate)).ToList();
+        // The other page's wait goes on until its page closes or times out: observed, never thrown.
+        foreach (var wait in waits)
+            _ = wait.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        await await Task.WhenAny(waits);
     }
 
     /// <summary>Video frames the page's peer connection decoded so far (inbound-rtp statistics).</summary>

@@ -54,8 +54,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             _arrived.Release();
             if (hang)
             {
-                using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _release.Token);
-                await Task.Delay(Timeout.Infinite, either.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                // Never answers: held until the sender gives up on it or the test releases it.
+                var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using (context.RequestAborted.Register(() => released.TrySetResult()))
+                using (_release.Token.Register(() => released.TrySetResult()))
+                    await released.Task;
                 return;
             }
             context.Response.StatusCode = StatusCodes.Status200OK;
