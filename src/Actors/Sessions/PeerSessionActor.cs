@@ -220,9 +220,13 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         else if (t.ActorRef.Equals(_links.Partner) && _state.WatchedPartner is { } partner)
         {
             _links = _links with { Partner = null, Route = _links.Route.ThroughRegion(partner) };
-            // A partner entity that only stopped (handed off, or ended) is no node loss: no recovery trace.
-            using var span = t.AddressTerminated ? StartRecovery("partner") : null;
-            Apply(_state.Handle(t.AddressTerminated ? PartnerLost.OnLostNode : PartnerLost.Instance), TraceContext.Of(span));
+            // A partner entity that only stopped (handed off, or ended) is no node loss: its node says
+            // so (existence confirmed), and there is no recovery trace. Remoting gives up on a node
+            // without that word: its address terminated, or, before the cluster has marked it at all,
+            // its association shut down under the watch (a crashed process's port refusing).
+            var nodeLost = t.AddressTerminated || (!t.ExistenceConfirmed && t.ActorRef.Path.Address.HasGlobalScope);
+            using var span = nodeLost ? StartRecovery("partner") : null;
+            Apply(_state.Handle(nodeLost ? PartnerLost.OnLostNode : PartnerLost.Instance), TraceContext.Of(span));
         }
     }
 

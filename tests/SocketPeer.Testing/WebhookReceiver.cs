@@ -10,9 +10,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SocketPeer.Gateway.Webhooks;
-using SocketPeer.Testing;
 
-namespace SocketPeer.Gateway.Tests.Webhooks;
+namespace SocketPeer.Testing;
 
 /// <summary>One request the receiver took: its headers and the raw body, as a backend would check them.</summary>
 public sealed record ReceivedEvent(string? EventId, string? Timestamp, string? Signature, byte[] Body)
