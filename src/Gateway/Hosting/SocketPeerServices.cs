@@ -67,7 +67,8 @@ public static class SocketPeerServices
                 // cap refuses so that a refused upgrade can still be answered 503. Upgraded ones
                 // leave this count (Kestrel moves them to its upgraded count, left unbounded):
                 // ConnectionGate bounds those before the upgrade, with a 503 Kestrel's own limit
-                // could not give once the application has accepted.
+                // could not give once the application has accepted. The bound is per listener: a
+                // management listener's few probes and scrapes have one too, which the headroom covers.
                 kestrel.Limits.MaxConcurrentConnections = capacity.PendingConnections;
                 management.Bind(kestrel);
             });
