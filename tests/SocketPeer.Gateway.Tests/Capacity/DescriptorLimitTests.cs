@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.WebSockets;
 using System.Text.RegularExpressions;
 using SocketPeer.Gateway.Capacity;
 using SocketPeer.Testing;
@@ -46,6 +47,7 @@ public sealed class DescriptorLimitTests
             var metrics = await http.GetStringAsync("/metrics");
             Assert.Matches(new Regex($@"^socketpeer_refused_total\{{[^}}]*reason=""sockets""[^}}]*\}} 1( |$)", RegexOptions.Multiline), metrics);
             Assert.Matches(new Regex($@"^socketpeer_connections_limit(\{{[^}}]*\}})? {cap}( |$)", RegexOptions.Multiline), metrics);
+            Assert.All(clients, c => Assert.Equal(WebSocketState.Open, c.Socket.State));
             Assert.False(gateway.HasExited);
         }
         finally
