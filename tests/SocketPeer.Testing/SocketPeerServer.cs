@@ -66,6 +66,9 @@ public sealed class SocketPeerServer : IAsyncDisposable
         // No test may contact a STUN server on the internet (browser tests run on loopback): the
         // default public list is off unless a test turns it on.
         args.Add("--SocketPeer:Ice:DefaultStun=false");
+        // Every host in a test process shares its working set: the memory check would judge the test
+        // runner, not a node. It is off unless a test turns it on (ConnectionGateTests cover it).
+        args.Add("--SocketPeer:MemoryLimitPercent=0");
         args.AddRange(settings.Select(s => $"--{s.Key}={s.Value}"));
         var app = SocketPeerApp.Create([.. args],
             builder =>

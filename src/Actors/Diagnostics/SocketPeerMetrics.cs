@@ -29,12 +29,15 @@ public sealed class SocketPeerMetrics : IDisposable
     private readonly ConcurrentDictionary<string, long> _errors = new();
     private readonly ConcurrentDictionary<int, long> _closes = new();
     private readonly ConcurrentDictionary<string, long> _limited = new();
+    private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+    private long _connectionLimit = -1;
     private volatile Akka.Cluster.Cluster? _cluster;
     private readonly ConcurrentDictionary<string, long> _shards = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _shardHandoffs = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<string> _knownErrors = [];
     private volatile IReadOnlyList<int> _knownCloses = [];
     private volatile IReadOnlyList<string> _knownLimits = [];
+    private volatile IReadOnlyList<string> _knownRefusals = [];
     private long _webhookDelivered;
     private long _webhookRetries;
     private readonly ConcurrentDictionary<string, long> _webhookDropped = new(StringComparer.Ordinal);
@@ -67,6 +70,10 @@ public sealed class SocketPeerMetrics : IDisposable
             description: "Connections the server closed, by WebSocket close code.");
         _meter.CreateObservableCounter("socketpeer.limited", () => Tagged(_limited, _knownLimits, "limit"),
             description: "Requests a per-address limit refused or trimmed, by limit (docs/security.md).");
+        _meter.CreateObservableCounter("socketpeer.refused", () => Tagged(_refused, _knownRefusals, "reason"),
+            description: "WebSocket upgrades this node refused with 503 to protect itself, by reason (sockets: at its connection cap; memory: near its memory limit).");
+        _meter.CreateObservableGauge("socketpeer.connections.limit", ConnectionLimit,
+            description: "Open WebSocket connections this node admits (derived from its open-files limit or SocketPeer:MaxConnections); absent when uncapped.");
         _meter.CreateObservableGauge("socketpeer.cluster.members", ClusterMembers,
             description: "Cluster members this node sees, by status (every status reported, zero included).");
         _meter.CreateObservableGauge("socketpeer.shards", () => Tagged(_shards, Regions, "region"),
@@ -96,12 +103,23 @@ public sealed class SocketPeerMetrics : IDisposable
     /// Tag values the counters report at zero until they happen, so a fresh node already exposes
     /// their series (dashboards and alerts on rate() or absent() need a series to start from).
     /// </summary>
-    public SocketPeerMetrics Declare(IEnumerable<string> errorCodes, IEnumerable<int> closeCodes, IEnumerable<string> limits)
+    public SocketPeerMetrics Declare(IEnumerable<string> errorCodes, IEnumerable<int> closeCodes, IEnumerable<string> limits,
+        IEnumerable<string>? refusals = null)
     {
         _knownErrors = [.. errorCodes];
         _knownCloses = [.. closeCodes];
         _knownLimits = [.. limits];
+        _knownRefusals = [.. refusals ?? []];
         return this;
+    }
+
+    /// <summary>The node's cap on open sockets, published as <c>socketpeer_connections_limit</c>; null: no cap (no series).</summary>
+    public void ObserveConnectionLimit(long? limit) => Interlocked.Exchange(ref _connectionLimit, limit ?? -1);
+
+    private IEnumerable<Measurement<long>> ConnectionLimit()
+    {
+        var limit = Interlocked.Read(ref _connectionLimit);
+        return limit < 0 ? [] : [new Measurement<long>(limit)];
     }
 
     /// <summary>The <c>region</c> tags of <c>socketpeer_shards</c> and <c>socketpeer_shard_handoffs_total</c>.</summary>
@@ -156,6 +174,12 @@ public sealed class SocketPeerMetrics : IDisposable
 
     /// <summary>A per-address limit refused a request: <c>open-sockets</c>, <c>new-sockets</c>, <c>pairs</c>, <c>turn-credentials</c>, <c>ice-requests</c>.</summary>
     public void Limited(string limit) => _limited.AddOrUpdate(limit, 1, static (_, n) => n + 1);
+
+    /// <summary>The node refused an upgrade to protect itself (<c>sockets</c>, <c>memory</c>).</summary>
+    public void Refused(string reason) => _refused.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+
+    /// <summary>Upgrades refused for <paramref name="reason"/> so far.</summary>
+    public long RefusedFor(string reason) => _refused.GetValueOrDefault(reason);
 
     /// <summary>The current values, for tests and diagnostics.</summary>
     public MetricsSnapshot Snapshot() => new(

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using SocketPeer.Gateway.Capacity;
 using SocketPeer.Gateway.Connections;
 using SocketPeer.Gateway.Ice;
 using SocketPeer.Gateway.Limits;
@@ -60,8 +61,14 @@ public static class SocketPeerEndpoints
             return Task.CompletedTask;
         };
 
+    /// <summary>
+    /// The <c>Retry-After</c> of a 503 from a full node: long enough for sockets to close or the load
+    /// balancer to send the client elsewhere, short enough that a client is not lost for it.
+    /// </summary>
+    private const int FullNodeRetryAfterSeconds = 5;
+
     private static async Task AcceptAsync(HttpContext http, ConnectionHandler connections, ConnectionDrain drain,
-        AddressLimits limits)
+        AddressLimits limits, ConnectionGate gate)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -71,6 +78,17 @@ public static class SocketPeerEndpoints
             await http.Response.WriteAsync(triedToUpgrade
                 ? "SocketPeer: malformed WebSocket handshake\n"
                 : "SocketPeer: this endpoint speaks WebSocket only; connect with Upgrade: websocket\n");
+            return;
+        }
+        // The node's own capacity first: a client refused here spends none of its address's connects.
+        using var slot = gate.TryAdmit(out var refusedFor);
+        if (slot is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            http.Response.Headers.RetryAfter = FullNodeRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await http.Response.WriteAsync(refusedFor == ConnectionGate.Memory
+                ? "SocketPeer: this node is near its memory limit; retry later\n"
+                : "SocketPeer: this node holds all the connections it can; retry later\n");
             return;
         }
         // Open sockets per address are the rate limiter middleware's (ConnectionsPerAddress); new ones

@@ -10,6 +10,7 @@ using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Events;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Gateway.Capacity;
 using SocketPeer.Gateway.Connections;
 using SocketPeer.Gateway.Health;
 using SocketPeer.Gateway.Ice;
@@ -50,13 +51,25 @@ public static class SocketPeerServices
         services.AddSingleton<IValidateOptions<SocketPeerOptions>, SocketPeerOptionsValidator>();
         services.AddSingleton<IValidateOptions<SocketPeerOptions>, HostingOptionsValidator>();
         services.AddSingleton<ManagementPort>();
+        services.TryAddSingleton(_ => HostLimits.Read());
+        services.AddSingleton(provider => ConnectionCapacity.From(provider.GetRequiredService<HostLimits>().Descriptors,
+            provider.GetRequiredService<IOptions<SocketPeerOptions>>().Value.MaxConnections));
+        services.AddHostedService<CapacityReport>();
         // A client that opens a connection and trickles its upgrade request (slowloris) holds a
         // connection slot until Kestrel's header timeout (30 s by default): bound it with ours.
         // With a management URL, the listeners are bound here (ManagementPort).
         services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
-            .Configure<IOptions<SocketPeerOptions>, ManagementPort>((kestrel, o, management) =>
+            .Configure<IOptions<SocketPeerOptions>, ManagementPort, ConnectionCapacity>((kestrel, o, management, capacity) =>
             {
                 kestrel.Limits.RequestHeadersTimeout = o.Value.HandshakeTimeout;
+                // Connections not upgraded also hold a descriptor (a raw TCP connection that never
+                // sends a request, a trickled upgrade): Kestrel bounds them, above what the socket
+                // cap refuses so that a refused upgrade can still be answered 503. Upgraded ones
+                // leave this count (Kestrel moves them to its upgraded count, left unbounded):
+                // ConnectionGate bounds those before the upgrade, with a 503 Kestrel's own limit
+                // could not give once the application has accepted. The bound is per listener: a
+                // management listener's few probes and scrapes have one too, which the headroom covers.
+                kestrel.Limits.MaxConcurrentConnections = capacity.PendingConnections;
                 management.Bind(kestrel);
             });
         // Forwarded headers from the configured proxies only (used when TrustedProxies is not empty).
@@ -81,13 +94,16 @@ public static class SocketPeerServices
             closeCodes: [CloseCodes.PolicyViolation, CloseCodes.InternalError, CloseCodes.ServiceRestart, CloseCodes.SlowConsumer,
                 CloseCodes.SessionResumed, CloseCodes.Idle],
             limits: [AddressLimits.OpenSockets, AddressLimits.NewSockets, AddressLimits.Pairs, AddressLimits.TurnCredentials,
-                AddressLimits.IceRequests]));
+                AddressLimits.IceRequests],
+            refusals: [ConnectionGate.Sockets, ConnectionGate.Memory]));
         services.AddSingleton<IngressLanes>();
         services.AddSingleton<ClientFrameEncoder>();
         services.AddSingleton<ResumeCoordinator>();
         services.AddSingleton<OutboundPump>();
         services.AddSingleton<ConnectionHandler>();
         services.AddSingleton<ConnectionDrain>();
+        services.TryAddSingleton<IMemoryGauge, ProcessMemoryGauge>();
+        services.AddSingleton<ConnectionGate>();
         return builder;
     }
 

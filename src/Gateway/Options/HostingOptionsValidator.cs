@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Options;
+using SocketPeer.Gateway.Capacity;
 using SocketPeer.Gateway.Hosting;
 
 namespace SocketPeer.Gateway.Options;
 
 /// <summary>
 /// The rules that need the host's own settings beside <see cref="SocketPeerOptions"/>: the
-/// management URL against the public URLs, and no forwarded headers believed from anyone.
+/// management URL against the public URLs, no forwarded headers believed from anyone, and an
+/// open-files limit that leaves room for sockets.
 /// </summary>
-public sealed class HostingOptionsValidator(IConfiguration configuration) : IValidateOptions<SocketPeerOptions>
+public sealed class HostingOptionsValidator(IConfiguration configuration, HostLimits host) : IValidateOptions<SocketPeerOptions>
 {
     public ValidateOptionsResult Validate(string? name, SocketPeerOptions o)
     {
@@ -27,6 +29,9 @@ public sealed class HostingOptionsValidator(IConfiguration configuration) : IVal
             if (PortOf(o.ManagementUrl) is > 0 and var port && publicUrls.Any(u => PortOf(u) == port))
                 failures.Add($"SocketPeer:ManagementUrl uses port {port}, which a public URL uses too: health and metrics need a port of their own.");
         }
+        // A node that could hold no socket at all stops here rather than refusing every client.
+        if (ConnectionCapacity.From(host.Descriptors, o.MaxConnections).Problem is { } problem)
+            failures.Add($"SocketPeer: {problem}.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -51,6 +51,22 @@ public sealed class SocketPeerOptions
     public int ConnectionsPerAddress { get; set; } = 32;
 
     /// <summary>
+    /// Open sockets this node holds at most; more get 503 with <c>Retry-After</c> before the upgrade.
+    /// 0 derives the cap from the open-files limit less a headroom for the process
+    /// (<see cref="Capacity.ConnectionCapacity"/>); a value above that cap is cut down to it, with a
+    /// warning at start.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxConnections { get; set; }
+
+    /// <summary>
+    /// With a container memory limit (cgroup), new sockets get 503 while this process's working set
+    /// is at or above this percentage of it. 0: never. Without a known limit it does nothing.
+    /// </summary>
+    [Range(0, 100)]
+    public int MemoryLimitPercent { get; set; } = 85;
+
+    /// <summary>
     /// New sockets one client address (<see cref="IPv6PrefixLength"/>) may open per minute, sustained
     /// (token bucket refill); past it and <see cref="ConnectBurst"/>, the upgrade gets 429 with <c>Retry-After</c>.
     /// </summary>

@@ -26,6 +26,8 @@ public sealed class DocumentationTests
     [InlineData("IPv4PrefixLength")]
     [InlineData("TrustedProxies__0")]
     [InlineData("ManagementUrl")]
+    [InlineData("MaxConnections")]
+    [InlineData("MemoryLimitPercent")]
     [InlineData("Ice__CredentialsPerMinute")]
     [InlineData("Ice__CredentialBurst")]
     [InlineData("Ice__DefaultStun")]
