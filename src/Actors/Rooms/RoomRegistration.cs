@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Mailboxes;
 using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Rooms;
@@ -31,14 +32,15 @@ public static class RoomRegistration
         var extractor = new RoomMessageExtractor(sharding.MaxShards);
         if (!sharding.HostsRooms(roles))
             return builder.WithShardRegionProxy<RoomRegion>(TypeName, sharding.RoomRole!, extractor);
-        return builder.WithShardRegion<RoomRegion>(TypeName,
+        return builder.AddEntityMailbox().WithShardRegion<RoomRegion>(TypeName,
             (_, registry, _) => code =>
             {
                 var sessions = registry.Get<SessionRegion>();
                 var rooms = registry.Get<RoomRegion>();
                 // Not Props.Create(() => new ...): that form evaluates its expression tree for every
-                // entity, which costs more than the rest of a pairing.
-                return Props.Create(typeof(RoomActor), new PairCode(code), sessions, rooms);
+                // entity, which costs more than the rest of a pairing. On the entity mailbox: an idle
+                // room holds no queue slots.
+                return new Props(EntityMailbox.Deploy, typeof(RoomActor), new PairCode(code), sessions, rooms);
             },
             extractor,
             sharding.RoomShardOptions());

@@ -61,7 +61,20 @@ public sealed class ConnectionHandler(
         try
         {
             string? urlToken = _joinTokens is null ? null : http.Request.Query["token"].FirstOrDefault();
-            await RunLoopsAsync(socket, session, Accepted(session), budget, urlToken, http.RequestAborted);
+            // Here, not in a method of its own: every async method still running holds its own state
+            // machine for the socket's whole life (memory per idle socket, docs/benchmarks.md).
+            var outbox = new ConnectionOutbox(system, _options.OutboundQueueLength, InboundWindow, _options.OutboundQueueBytes);
+            using var connectionOver = new CancellationTokenSource();
+            try
+            {
+                await ServeAsync(socket, session, Accepted(session), outbox, budget, urlToken, connectionOver,
+                    http.RequestAborted);
+            }
+            finally
+            {
+                connectionOver.Cancel(); // a read or a wait for the window still pending ends here
+                outbox.Stop();
+            }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
@@ -87,22 +100,6 @@ public sealed class ConnectionHandler(
     {
         using var span = SocketPeerTracing.StartRoot(SocketPeerTracing.Connection, ActivityKind.Server, system);
         return span is { Recorded: true } ? new SocketTrace(span.SetTag(SocketPeerTracing.SessionTag, session.Value).Context, system) : null;
-    }
-
-    private async Task RunLoopsAsync(WebSocket socket, SessionId session, SocketTrace? trace, ClientBudget? budget,
-        string? urlToken, CancellationToken clientGone)
-    {
-        var outbox = new ConnectionOutbox(system, _options.OutboundQueueLength, InboundWindow, _options.OutboundQueueBytes);
-        using var connectionOver = new CancellationTokenSource();
-        try
-        {
-            await ServeAsync(socket, session, trace, outbox, budget, urlToken, connectionOver, clientGone);
-        }
-        finally
-        {
-            connectionOver.Cancel(); // a read or a wait for the window still pending ends here
-            outbox.Stop();
-        }
     }
 
     private async Task ServeAsync(WebSocket socket, SessionId own, SocketTrace? trace, ConnectionOutbox outbox,
@@ -133,7 +130,7 @@ public sealed class ConnectionHandler(
             UrlJoinToken = urlToken,
         };
         var ingress = new ConnectionIngress(lanes.For(own.Value), outbox, session);
-        var inboundDone = ReadAllAsync(socket, new Inbound(gate, session, outbox, ingress, connectionOver.Token));
+        var inboundDone = ReadAllAsync(socket, gate, session, outbox, ingress, connectionOver.Token);
 
         var first = await Task.WhenAny(inboundDone, outboundDone);
         if (first == outboundDone)
@@ -196,9 +193,9 @@ public sealed class ConnectionHandler(
     /// reading), and refusals must reach the client in order with the session's own answers, which
     /// they do by going straight to the outbox.
     /// </remarks>
-    private async Task ReadAllAsync(WebSocket socket, Inbound inbound)
+    private async Task ReadAllAsync(WebSocket socket, InboundGate gate, ConnectionSession session, ConnectionOutbox outbox,
+        ConnectionIngress ingress, CancellationToken over)
     {
-        var (_, session, outbox, ingress, over) = inbound;
         try
         {
             // Told directly, not through the lane: the resume's HandOver (also told directly) must not
@@ -206,8 +203,21 @@ public sealed class ConnectionHandler(
             await outbox.WaitForWindowAsync(over);
             outbox.Told();
             session.Region.Tell(new AttachConnection(session.Own, outbox), outbox);
-            await foreach (var decision in DecideAsync(socket, inbound))
+            var first = true;
+            var limits = new FrameLimits(_options.MaxFrameBytes, _options.MessageTimeout, _options.EmptyFramesPerMessage);
+            await foreach (var frame in FrameReader.ReadAsync(socket, limits, over))
             {
+                var decision = await gate.AdmitAsync(frame);
+                if (first && decision is InboundDecision.Resume asked)
+                {
+                    // The first frame may be a `resume`: with a good token this socket then serves the
+                    // session taken back (ResumeCoordinator). The socket's own `session` goes out first,
+                    // so that the client can tell it from the resumed session's (docs/protocol.md,
+                    // Resume); its entity may still be starting.
+                    await WaitAsync(session.Announced(session.Own), _options.CloseTimeout);
+                    decision = resume.TakeBack(asked, session, outbox, over);
+                }
+                first = false;
                 if (decision is InboundDecision.Forward forward)
                 {
                     // False once the node stopped taking messages: the frame is dropped and reading
@@ -223,33 +233,6 @@ public sealed class ConnectionHandler(
         {
             // After a resume the first session passes this on to the one taken back (HandOver).
             await ingress.FinishAsync(new ConnectionClosed(session.Own, outbox));
-        }
-    }
-
-    /// <summary>What the inbound side of one socket works with.</summary>
-    private sealed record Inbound(InboundGate Gate, ConnectionSession Session, ConnectionOutbox Outbox,
-        ConnectionIngress Ingress, CancellationToken Over);
-
-    /// <summary>
-    /// Each frame's decision, in order. The first frame may be a <c>resume</c>: with a good token this
-    /// socket then serves the session taken back (<see cref="ResumeCoordinator"/>).
-    /// </summary>
-    private async IAsyncEnumerable<InboundDecision> DecideAsync(WebSocket socket, Inbound inbound)
-    {
-        var first = true;
-        var limits = new FrameLimits(_options.MaxFrameBytes, _options.MessageTimeout, _options.EmptyFramesPerMessage);
-        await foreach (var frame in FrameReader.ReadAsync(socket, limits, inbound.Over))
-        {
-            var decision = await inbound.Gate.AdmitAsync(frame);
-            if (first && decision is InboundDecision.Resume asked)
-            {
-                // The socket's own `session` goes out first, so that the client can tell it from
-                // the resumed session's (docs/protocol.md, Resume); its entity may still be starting.
-                await WaitAsync(inbound.Session.Announced(inbound.Session.Own), _options.CloseTimeout);
-                decision = resume.TakeBack(asked, inbound.Session, inbound.Outbox, inbound.Over);
-            }
-            first = false;
-            yield return decision;
         }
     }
 

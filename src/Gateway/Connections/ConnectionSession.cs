@@ -23,8 +23,14 @@ public sealed class ConnectionSession(SessionId own, IActorRef region)
     private volatile string _serving = own.Value;
     private volatile SessionLocation? _located;
     private SessionId? _direct;
-    private readonly List<(SessionId Id, TaskCompletionSource Done)> _announced = [];
-    private readonly List<(SessionId Id, TaskCompletionSource Done)> _leaving = [];
+
+    /// <summary>
+    /// What was announced or declined, and who waits for what: null until the first. Most sockets only
+    /// ever have their own session announced, which nobody waits for, so an event that came before any
+    /// wait is kept as a flag, not a completed task (memory per idle socket, docs/benchmarks.md). Locked
+    /// on this object, which nothing else locks on.
+    /// </summary>
+    private List<Awaitable>? _awaitables;
 
     /// <summary>The socket's own session, started for it when it connected.</summary>
     public SessionId Own { get; } = own;
@@ -64,41 +70,72 @@ public sealed class ConnectionSession(SessionId own, IActorRef region)
     /// client (a socket's own session announces itself first; a resumed session answers with one), or
     /// the session refused this socket's resume (<see cref="Answered"/>).
     /// </summary>
-    public Task Announced(SessionId session) => Awaited(_announced, session);
+    public Task Announced(SessionId session) => Awaited(session, leaving: false);
 
     /// <summary>A <c>session</c> message for <paramref name="session"/> was written.</summary>
-    public void Announce(SessionId session) => Complete(_announced, session);
+    public void Announce(SessionId session) => Complete(session, leaving: false);
 
     /// <summary><paramref name="session"/> answered this socket's resume with a refusal: nothing is awaited of it any more.</summary>
-    public void Answered(SessionId session) => Complete(_announced, session);
+    public void Answered(SessionId session) => Complete(session, leaving: false);
 
     /// <summary>Completes if <paramref name="session"/> declines this socket's resume because its node is leaving.</summary>
-    public Task Leaving(SessionId session) => Awaited(_leaving, session);
+    public Task Leaving(SessionId session) => Awaited(session, leaving: true);
 
     /// <summary><paramref name="session"/> declined this socket's resume: its node is leaving.</summary>
-    public void Left(SessionId session) => Complete(_leaving, session);
+    public void Left(SessionId session) => Complete(session, leaving: true);
 
-    private static Task Awaited(List<(SessionId Id, TaskCompletionSource Done)> list, SessionId session)
+    private Task Awaited(SessionId session, bool leaving)
     {
-        lock (list)
-            return Entry(list, session).Task;
+        lock (this)
+        {
+            var at = IndexOf(session, leaving);
+            if (at < 0)
+            {
+                var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _awaitables!.Add(new Awaitable(session, leaving) { Waiter = waiter });
+                return waiter.Task;
+            }
+            var entry = _awaitables![at];
+            if (entry.Done) return Task.CompletedTask;
+            if (entry.Waiter is null)
+                _awaitables[at] = entry with { Waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+            return _awaitables[at].Waiter!.Task;
+        }
     }
 
-    private static void Complete(List<(SessionId Id, TaskCompletionSource Done)> list, SessionId session)
+    private void Complete(SessionId session, bool leaving)
     {
-        TaskCompletionSource done;
-        lock (list)
-            done = Entry(list, session);
-        done.TrySetResult();
+        TaskCompletionSource? waiter;
+        lock (this)
+        {
+            var at = IndexOf(session, leaving);
+            if (at < 0)
+            {
+                _awaitables!.Add(new Awaitable(session, leaving) { Done = true });
+                return;
+            }
+            waiter = _awaitables![at].Waiter;
+            _awaitables[at] = _awaitables[at] with { Done = true };
+        }
+        waiter?.TrySetResult();
     }
 
-    /// <summary>A socket sees one or two sessions in its life: a list, searched, is the smallest map.</summary>
-    private static TaskCompletionSource Entry(List<(SessionId Id, TaskCompletionSource Done)> list, SessionId session)
+    /// <summary>
+    /// Where the entry of <paramref name="session"/> is, or -1 (the list exists after this). A socket sees
+    /// one or two sessions in its life: a list, searched, is the smallest map.
+    /// </summary>
+    private int IndexOf(SessionId session, bool leaving)
     {
-        foreach (var (id, done) in list)
-            if (id == session) return done;
-        var added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        list.Add((session, added));
-        return added;
+        _awaitables ??= new List<Awaitable>(1);
+        for (var i = 0; i < _awaitables.Count; i++)
+            if (_awaitables[i].Id == session && _awaitables[i].Leaving == leaving) return i;
+        return -1;
+    }
+
+    /// <summary>One session's announcement (or its node's leaving): whether it came, and who waits for it.</summary>
+    private readonly record struct Awaitable(SessionId Id, bool Leaving)
+    {
+        public bool Done { get; init; }
+        public TaskCompletionSource? Waiter { get; init; }
     }
 }

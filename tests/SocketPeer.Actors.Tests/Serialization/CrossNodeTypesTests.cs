@@ -37,6 +37,8 @@ public sealed class CrossNodeTypesTests
         "TraceContext",
         "LostConnections", "NodeStopping", "LocalSessionAllocationStrategy", "LocalSessionMessageExtractor", "HashSessionMessageExtractor", "RoomMessageExtractor",
         "SocketPeerSerializer", "SocketPeerMetrics", "MetricsSnapshot", "WebhookCounts",
+        // the entities' mailbox: each actor's own queue, made by its node's dispatcher
+        "EntityMailbox", "EntityMessageQueue",
     ];
 
     [Fact]

@@ -91,6 +91,22 @@ public sealed class ConnectionSessionTests
         Assert.False(session.Announced(Resumed).IsCompleted); // leaving is not answering
     }
 
+    [Fact]
+    public void Every_wait_for_a_session_ends_with_its_answer_and_later_waits_are_over_at_once()
+    {
+        var session = new ConnectionSession(Own, Region);
+        var first = session.Announced(Resumed);
+        var second = session.Announced(Resumed);
+        Assert.False(first.IsCompleted);
+
+        session.Answered(Resumed);
+
+        Assert.True(first.IsCompletedSuccessfully);
+        Assert.True(second.IsCompletedSuccessfully);
+        Assert.True(session.Announced(Resumed).IsCompletedSuccessfully);
+        Assert.False(session.Leaving(Resumed).IsCompleted); // answering is not leaving
+    }
+
     private static ConnectionSession Located(SessionId session)
     {
         var route = new ConnectionSession(Own, Region);
