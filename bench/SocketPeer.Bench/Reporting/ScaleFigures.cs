@@ -7,13 +7,17 @@ namespace SocketPeer.Bench.Reporting;
 /// result's latency and loss figures.
 /// </summary>
 /// <param name="ConnectFailed">pairings that failed on the way to this size.</param>
+/// <param name="BaseIdleServerCores">the same server's idle CPU with no socket (cluster gossip, timers), in the same run.</param>
 /// <param name="ClosedWhileIdle">sockets the server closed, or that broke, since the size before.</param>
 public sealed record ScaleFigures(int Sockets, int RelayPairs, int Workers, int PairsAdded, double? PairingsPerSecond,
-    double? ConnectServerCpuUsPerPairing, int ConnectFailed, double IdleSeconds, double? IdleServerCores, int ServerDescriptors,
-    int? DescriptorLimit, long ClosedWhileIdle)
+    double? ConnectServerCpuUsPerPairing, int ConnectFailed, double IdleSeconds, double? IdleServerCores, double? BaseIdleServerCores,
+    int ServerDescriptors, int? DescriptorLimit, long ClosedWhileIdle)
 {
-    /// <summary>Idle server CPU per socket: µs of CPU per second per socket (1 = one core per million sockets).</summary>
-    public double? IdleCpuUsPerSocketSecond => IdleServerCores is { } c && Sockets > 0 ? Math.Round(c * 1e6 / Sockets, 3) : null;
+    /// <summary>
+    /// Idle server CPU per socket: the growth over the server with none, in µs of CPU per second per
+    /// socket (1 = one core per million sockets). Small sizes are noise: a few sockets barely move it.
+    /// </summary>
+    public double? IdleCpuUsPerSocketSecond => IdleServerCores - BaseIdleServerCores is { } c && Sockets > 0 ? Math.Round(c * 1e6 / Sockets, 3) : null;
 }
 
 /// <summary>

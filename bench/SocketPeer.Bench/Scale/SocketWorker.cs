@@ -51,7 +51,14 @@ public sealed class SocketWorker
         var settings = new BenchSettings { Concurrency = int.Parse(Arg("--concurrency"), CultureInfo.InvariantCulture), Progress = false };
         var target = new Target(TargetKind.External, server, new SocketPeerWire(path, source: source), null, null);
         var worker = new SocketWorker(new ScenarioContext(target, settings, new ProgressLine(false), Arg("--tag"), CancellationToken.None), path);
-        return WorkerLoop.RunAsync(worker.HandleAsync);
+        return RunAsync(worker);
+    }
+
+    private static async Task<int> RunAsync(SocketWorker worker)
+    {
+        // Started: the parent times connects from here, not from the process's start.
+        await WorkerLoop.ReplyAsync(new { ready = true });
+        return await WorkerLoop.RunAsync(worker.HandleAsync);
     }
 
     private async Task<object> HandleAsync(string[] words, CancellationToken cancel) => words[0] switch

@@ -52,6 +52,9 @@ public sealed class WorkerProcess : IAsyncDisposable
         return new WorkerProcess(process);
     }
 
+    /// <summary>Waits for the worker's first line, which says it has started.</summary>
+    public Task ReadyAsync(TimeSpan timeout, CancellationToken cancel) => ReadAsync<ReadyReply>("ready", timeout, cancel);
+
     /// <summary>Sends <paramref name="command"/> and waits (at most <paramref name="timeout"/>) for its reply.</summary>
     public async Task<T> AskAsync<T>(string command, TimeSpan timeout, CancellationToken cancel)
     {
@@ -81,6 +84,8 @@ public sealed class WorkerProcess : IAsyncDisposable
         if (reply.RootElement.TryGetProperty("error", out var error)) throw new BenchException($"worker {Pid}: {error.GetString()}");
         return reply.RootElement.Deserialize<T>(WorkerLoop.Json) ?? throw new BenchException($"worker {Pid}: empty reply to \"{what}\"");
     }
+
+    private sealed record ReadyReply(bool Ready);
 
     private string Tail()
     {

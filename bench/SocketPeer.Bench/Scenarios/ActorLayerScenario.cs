@@ -30,7 +30,7 @@ public static class ActorLayerScenario
         try
         {
             var pid = worker.Pid;
-            await worker.ReadAsync<ReadyReply>("ready", TimeSpan.FromMinutes(2), cancel);
+            await worker.ReadyAsync(TimeSpan.FromMinutes(2), cancel);
             var idleWait = TimeSpan.FromSeconds(settings.Smoke ? 2 : 30);
             await QuietWait.UntilServerIdleAsync(pid, idleWait, cancel);
             var (heapBase, rssBase) = await MemoryProbe.CollectAsync(pid, settings.Smoke, cancel);
@@ -75,6 +75,4 @@ public static class ActorLayerScenario
         }
         return result;
     }
-
-    internal sealed record ReadyReply(bool Ready);
 }

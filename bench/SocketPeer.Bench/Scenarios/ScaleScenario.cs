@@ -56,6 +56,10 @@ public static class ScaleScenario
             var threadsBase = ProcFs.ThreadCount(pid);
             var descriptorLimit = ProcFs.DescriptorLimit(pid);
             var fit = descriptorLimit is { } limit ? (limit - ProcFs.OpenDescriptors(pid) - DescriptorHeadroom) / 2 * 2 : int.MaxValue;
+            // What the server does with no socket at all (cluster gossip, timers): each size's idle CPU is counted over it.
+            var baseIdleCpu = CpuWindow.Start(pid);
+            await Task.Delay(TimeSpan.FromSeconds(settings.IdleSeconds), cancel);
+            var baseIdleCores = baseIdleCpu.Stop().ServerCores;
 
             for (var k = 0; k < settings.ScaleWorkers; k++)
                 workers.Add(WorkerProcess.Start("scale-worker",
@@ -63,6 +67,7 @@ public static class ScaleScenario
                     "--server", server.Endpoint.ToString(), "--path", "/socketpeer/", "--source", $"127.0.0.{k + 2}",
                     "--tag", $"{tag}-{k}", "--concurrency", Math.Max(1, settings.Concurrency / settings.ScaleWorkers).ToString(CultureInfo.InvariantCulture),
                 ]));
+            await Task.WhenAll(workers.Select(w => w.ReadyAsync(TimeSpan.FromMinutes(1), cancel)));
             var held = new int[workers.Count];
             var relayPairs = settings.ScaleRelayPairs;
             var relayShares = Split(relayPairs, workers.Count);
@@ -136,8 +141,8 @@ public static class ScaleScenario
                 result.Scale = new ScaleFigures(sockets, relayPairs, workers.Count, made,
                     made > 0 ? Math.Round(made / connectSeconds, 1) : null,
                     made > 0 && connectUsage.ServerCpu is { } c ? Math.Round(c * 1e6 / made, 1) : null,
-                    failed, Math.Round(idle.Seconds, 2), idle.ServerCores is { } cores ? Math.Round(cores, 4) : null, descriptors,
-                    descriptorLimit, closed);
+                    failed, Math.Round(idle.Seconds, 2), idle.ServerCores is { } cores ? Math.Round(cores, 4) : null,
+                    baseIdleCores is { } baseCores ? Math.Round(baseCores, 4) : null, descriptors, descriptorLimit, closed);
                 progress.Say($"  relay p50 {result.Latency?.P50Us:N0} µs p99 {result.Latency?.P99Us:N0} µs, lost {result.Lost}");
             }
         }
