@@ -38,7 +38,7 @@ public sealed class ScaleSmokeTests
             Assert.True(r.Scale.IdleServerCores is not null && r.Scale.BaseIdleServerCores is not null, $"{what}: no idle CPU read");
             Assert.True(r.Scale.ServerDescriptors >= sockets && r.Scale.DescriptorLimit > 0, $"{what}: descriptors not read");
             Assert.True(r.Memory?.Sockets == sockets && r.Memory.RssAfterKb > 0 && r.Memory.HeapAfterBytes > 0, $"{what}: memory not read");
-            Assert.True(r.Latency?.Count > 0 && r.Sent > 0 && r.ServerCpuSeconds > 0, $"{what}: no relay measured");
+            Assert.True(r.Latency?.Count > 0 && r.Sent > 0 && r.ServerCpuSeconds > 0, $"{what}: no relay measured ({r.Latency?.Count} timed, {r.Sent} sent, {r.ServerCpuSeconds} s server CPU; {string.Join("; ", r.Warnings)})");
             Assert.True(r.Lost == 0 && r.Duplicated == 0 && r.OutOfOrder == 0, $"{what}: {r.Lost} lost, {r.Duplicated} duplicated, {r.OutOfOrder} out of order");
             Assert.True(r.ClosedByServer == 0 && r.UnexpectedMessages == 0, $"{what}: {r.ClosedByServer} closed, unexpected {r.FirstUnexpectedMessage}");
         }

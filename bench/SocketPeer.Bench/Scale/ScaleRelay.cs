@@ -20,8 +20,9 @@ public static class ScaleRelay
     {
         var total = shares.Sum(s => s.Pairs);
         var frequency = Stopwatch.Frequency;
-        // Far enough ahead that every worker has its flows ready before the first slot.
-        var start = Stopwatch.GetTimestamp() + frequency / 2;
+        // Far enough ahead that every worker has its flows ready before the first slot (a smoke run
+        // shares a loaded box, where a worker can take seconds to answer).
+        var start = Stopwatch.GetTimestamp() + (long)((settings.Smoke ? 2 : 1) * frequency);
         var windowStart = start + (long)(settings.WarmupSeconds * frequency);
         var windowEnd = windowStart + (long)(settings.Seconds * frequency);
         var timeout = TimeSpan.FromSeconds(settings.WarmupSeconds + settings.Seconds + 1) + ReplyMargin;
