@@ -69,7 +69,7 @@ public sealed class ActorWorker
         await worker.PairAsync();
         await WorkerLoop.ReplyAsync(new { ready = true });
         var exit = await WorkerLoop.RunAsync(worker.HandleAsync);
-        await host.StopAsync(TimeSpan.FromSeconds(10));
+        await host.StopAsync(TimeSpan.FromSeconds(5));
         return exit;
     }
 

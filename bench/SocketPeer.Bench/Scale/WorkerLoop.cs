@@ -6,7 +6,8 @@ namespace SocketPeer.Bench.Scale;
 /// <summary>
 /// The worker side of the parent's control channel: one command per stdin line, one JSON reply per
 /// stdout line (nothing else goes to stdout), <c>{"error": …}</c> when a command fails. The worker
-/// ends on <c>quit</c> or when stdin closes, so it never outlives a parent that died without killing it.
+/// ends on <c>quit</c> or when stdin closes, so it never outlives a parent that died without killing it
+/// (the parent normally kills it).
 /// </summary>
 public static class WorkerLoop
 {

@@ -92,22 +92,11 @@ public sealed class WorkerProcess : IAsyncDisposable
         lock (_stderr) return _stderr.Count == 0 ? "" : ": " + string.Join(" | ", _stderr);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills it: a worker holds nothing worth a graceful exit (its sockets close with it), and an actor system's would take seconds.</summary>
+    public ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                await _process.StandardInput.WriteLineAsync("quit");
-                await _process.StandardInput.FlushAsync();
-                await _process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
-            }
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
-        {
-            // It did not go quietly: it is killed below.
-        }
         ChildProcesses.Kill(_process);
         _process.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
