@@ -68,6 +68,7 @@ public sealed record Metric(string Scenario, string Name, Func<ScenarioResult, d
         new(ScaleScenario.Name, "server CPU µs/pairing", r => r.Scale?.ConnectServerCpuUsPerPairing, Variant: size),
         new(ScaleScenario.Name, "RSS KB/socket", r => r.Memory?.RssPerSocketKb, Variant: size),
         new(ScaleScenario.Name, "heap KB/socket", r => r.Memory?.HeapPerSocketKb, Variant: size),
+        new(ScaleScenario.Name, "idle server cores", r => r.Scale?.IdleServerCores, Variant: size),
         new(ScaleScenario.Name, "idle CPU µs/s per socket", r => r.Scale?.IdleCpuUsPerSocketSecond, Variant: size),
         new(ScaleScenario.Name, "relay p50 µs", r => r.Latency?.P50Us, Variant: size),
         new(ScaleScenario.Name, "relay p99 µs", r => r.Latency?.P99Us, Variant: size),
