@@ -93,6 +93,11 @@ public static class ScaleScenario
 
                 // Up to this size: every worker to its even share (never fewer than it holds: shares only grow).
                 var targets = Split(wanted, workers.Count);
+                if (ProcFs.DescriptorLimit(workers[0].Pid) is { } workerLimit && 2 * targets[0] + DescriptorHeadroom > workerLimit)
+                {
+                    result.Unsupported = $"{2 * targets[0]:N0} sockets per worker do not fit under a worker's descriptor limit ({workerLimit:N0}): use more --scale-workers";
+                    continue;
+                }
                 var adds = targets.Select((t, k) => Math.Max(0, t - held[k])).ToArray();
                 var added = adds.Sum();
                 var connectCpu = CpuWindow.Start(pid);
@@ -125,8 +130,8 @@ public static class ScaleScenario
                     await Task.Delay(TimeSpan.FromSeconds(settings.IdleSeconds), cancel);
                 var idle = idleCpu.Stop();
                 var statuses = await Task.WhenAll(workers.Select(w => w.AskAsync<StatusReply>("status", TimeSpan.FromSeconds(30), cancel)));
-                var closed = statuses.Sum(s => s.ClosedByServer);
-                if (closed > closedBefore) result.Warnings.Add($"{closed - closedBefore} sockets were closed by the server (or broke) before or while idle");
+                var closedWhileIdle = statuses.Sum(s => s.ClosedByServer) - closedBefore;
+                if (closedWhileIdle > 0) result.Warnings.Add($"{closedWhileIdle} sockets were closed by the server (or broke) before or while idle");
 
                 progress.Say($"  {kind.Name()} scale {label}: {sockets:N0} sockets, {made / connectSeconds:N0} pairings/s, " +
                              $"RSS {result.Memory.RssPerSocketKb:0.00} KB/socket, heap {result.Memory.HeapPerSocketKb?.ToString("0.00", CultureInfo.InvariantCulture) ?? "?"} KB/socket, " +
@@ -142,7 +147,7 @@ public static class ScaleScenario
                     made > 0 ? Math.Round(made / connectSeconds, 1) : null,
                     made > 0 && connectUsage.ServerCpu is { } c ? Math.Round(c * 1e6 / made, 1) : null,
                     failed, Math.Round(idle.Seconds, 2), idle.ServerCores is { } cores ? Math.Round(cores, 4) : null,
-                    baseIdleCores is { } baseCores ? Math.Round(baseCores, 4) : null, descriptors, descriptorLimit, closed);
+                    baseIdleCores is { } baseCores ? Math.Round(baseCores, 4) : null, descriptors, descriptorLimit, closedWhileIdle);
                 progress.Say($"  relay p50 {result.Latency?.P50Us:N0} µs p99 {result.Latency?.P99Us:N0} µs, lost {result.Lost}");
             }
         }
