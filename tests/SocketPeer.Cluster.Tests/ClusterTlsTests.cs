@@ -11,6 +11,7 @@ using SocketPeer.Actors.Cluster;
 using SocketPeer.Testing;
 using static Akka.Cluster.ClusterEvent;
 using ClusterSettings = SocketPeer.Actors.Cluster.ClusterSettings;
+using SocketPeer.Tools;
 
 namespace SocketPeer.Cluster.Tests;
 
@@ -25,8 +26,8 @@ public sealed class ClusterTlsTests : IDisposable
     private static readonly TimeSpan RefusedWithin = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan JoinedWithin = TimeSpan.FromSeconds(30);
 
-    private readonly TestCertificateAuthority _clusterCa = TestCertificateAuthority.Create("SocketPeer test cluster CA");
-    private readonly TestCertificateAuthority _otherCa = TestCertificateAuthority.Create("Some other CA");
+    private readonly LocalCertificateAuthority _clusterCa = LocalCertificateAuthority.Create("SocketPeer test cluster CA");
+    private readonly LocalCertificateAuthority _otherCa = LocalCertificateAuthority.Create("Some other CA");
     private readonly List<IDisposable> _disposables = [];
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class ClusterTlsTests : IDisposable
     {
         await using var seed = await TlsNode.StartAsync(Files(_clusterCa.Issue("node-0", "127.0.0.1"), _clusterCa).Tls(), seed: null);
 
-        await AssertRefusedAsync(seed, Files(TestCertificateAuthority.SelfSigned("intruder", "127.0.0.1"), _clusterCa).Tls());
+        await AssertRefusedAsync(seed, Files(LocalCertificateAuthority.SelfSigned("intruder", "127.0.0.1"), _clusterCa).Tls());
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public sealed class ClusterTlsTests : IDisposable
         Assert.Single(Akka.Cluster.Cluster.Get(seed.System).State.Members);
     }
 
-    private NodeTlsFiles Files(X509Certificate2 certificate, TestCertificateAuthority trusted)
+    private NodeTlsFiles Files(X509Certificate2 certificate, LocalCertificateAuthority trusted)
     {
         var files = new NodeTlsFiles(certificate, trusted.Certificate);
         _disposables.Add(files);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SocketPeer.Gateway.Hosting;
 using SocketPeer.Gateway.Protocol;
 using SocketPeer.Testing;
+using SocketPeer.Tools;
 
 namespace SocketPeer.Gateway.Tests;
 
@@ -137,8 +138,8 @@ public sealed class OptionsValidationTests
 /// <summary>SocketPeer:Cluster:Tls: files that cannot serve stop the host at start-up, naming the key and the file.</summary>
 public sealed class ClusterTlsOptionsValidationTests : IDisposable
 {
-    private readonly TestCertificateAuthority _ca = TestCertificateAuthority.Create("SocketPeer test cluster CA");
-    private readonly TestCertificateAuthority _otherCa = TestCertificateAuthority.Create("Some other CA");
+    private readonly LocalCertificateAuthority _ca = LocalCertificateAuthority.Create("SocketPeer test cluster CA");
+    private readonly LocalCertificateAuthority _otherCa = LocalCertificateAuthority.Create("Some other CA");
     private readonly NodeTlsFiles _files;
     private readonly NodeTlsFiles _otherFiles;
 

@@ -1,4 +1,5 @@
 using Akka.Cluster;
+using SocketPeer.Tools;
 
 namespace SocketPeer.Testing;
 
@@ -65,13 +66,13 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>A cluster's CA and the node certificate's files, deleted together.</summary>
-    private sealed class ClusterTlsFiles(TestCertificateAuthority ca, NodeTlsFiles files) : IDisposable
+    private sealed class ClusterTlsFiles(LocalCertificateAuthority ca, NodeTlsFiles files) : IDisposable
     {
         public NodeTlsFiles Files => files;
 
         public static ClusterTlsFiles Create()
         {
-            var ca = TestCertificateAuthority.Create("SocketPeer test cluster CA");
+            var ca = LocalCertificateAuthority.Create("SocketPeer test cluster CA");
             using var certificate = ca.Issue("socketpeer-node", "127.0.0.1", "localhost");
             return new ClusterTlsFiles(ca, new NodeTlsFiles(certificate, ca.Certificate));
         }

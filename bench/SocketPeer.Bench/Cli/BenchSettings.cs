@@ -40,6 +40,10 @@ public sealed class BenchSettings
     public double WarmupSeconds { get; set; } = 3;
     public int Repeat { get; set; } = 1;
     public int Concurrency { get; set; } = 64;
+    /// <summary>Cluster: the layouts to run (their labels, e.g. 2n-local-split); all when empty.</summary>
+    public List<string> ClusterLayouts { get; set; } = [];
+    /// <summary>Cluster: run each layout again with cluster TLS on (its label ends in <c>-tls</c>).</summary>
+    public bool ClusterTls { get; set; }
     /// <summary>Idle footprint of .NET servers also with DOTNET_gcServer=0.</summary>
     public bool GcVariants { get; set; } = true;
     public double MaxQuietWaitSeconds { get; set; } = 120;
@@ -92,6 +96,9 @@ public sealed class BenchSettings
           --seconds S           timed window (10)    --warmup S   warm-up before it (3)
           --repeat N            repeat everything N times, targets interleaved (1)
           --concurrency N       connects in flight (64)
+          --cluster-layouts L   cluster: only these layouts (2n-local-split,2n-local-one-node,2n-hash-split,
+                                2n-hash-one-node,3n-local-spread)
+          --cluster-tls         cluster: each layout also with cluster TLS on (label-tls)
           --no-gc-variants      idle: skip the DOTNET_gcServer=0 variant
           --max-quiet-wait S    wait up to S for other load to stop before each window (120)
           --sizes LIST          scale: sockets per size, ascending; max = the most that fit (2500,5000,10000,max)
@@ -141,6 +148,8 @@ public sealed class BenchSettings
                 case "--warmup": settings.WarmupSeconds = Number(); break;
                 case "--repeat": settings.Repeat = Int(); break;
                 case "--concurrency": settings.Concurrency = Int(); break;
+                case "--cluster-layouts": settings.ClusterLayouts = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries)]; break;
+                case "--cluster-tls": settings.ClusterTls = true; break;
                 case "--no-gc-variants": settings.GcVariants = false; break;
                 case "--max-quiet-wait": settings.MaxQuietWaitSeconds = Number(); break;
                 case "--max-minutes": settings.MaxMinutes = Number(); break;

@@ -27,22 +27,40 @@ public static class ClusterRelay
         ("3n-local-spread", "Local", 3, true),
     ];
 
+    /// <summary>The layouts <paramref name="settings"/> asks for, each also with cluster TLS on when it says so.</summary>
+    public static IEnumerable<(string Label, string Placement, int Nodes, bool Spread, bool Tls)> LayoutsOf(BenchSettings settings)
+    {
+        var unknown = settings.ClusterLayouts.Except(Layouts.Select(l => l.Label)).ToList();
+        if (unknown.Count > 0) throw new BenchException($"no cluster layout {string.Join(", ", unknown)}");
+        foreach (var (label, placement, nodes, spread) in Layouts)
+        {
+            if (settings.ClusterLayouts.Count > 0 && !settings.ClusterLayouts.Contains(label)) continue;
+            yield return (label, placement, nodes, spread, false);
+            if (settings.ClusterTls) yield return (label + "-tls", placement, nodes, spread, true);
+        }
+    }
+
     public static async Task<List<ScenarioResult>> RunAsync(BenchSettings settings, ProgressLine progress, int repeat,
         CancellationToken cancel)
     {
         var results = new List<ScenarioResult>();
-        foreach (var (label, placement, count, spread) in Layouts)
+        // One CA per run, and one certificate for every node: each node presents it and trusts the CA.
+        using var authority = settings.ClusterTls ? LocalCertificateAuthority.Create("socketpeer-bench-ca") : null;
+        using var certificate = authority?.Issue("socketpeer-bench-node", "127.0.0.1");
+        using var tlsFiles = certificate is null ? null : new NodeTlsFiles(certificate, authority!.Certificate);
+        foreach (var (label, placement, count, spread, tls) in LayoutsOf(settings))
         {
             var nodes = new List<ServerProcess>();
+            var tlsSettings = tls ? tlsFiles!.Settings() : [];
             try
             {
-                progress.Say($"starting a {count}-node cluster, {placement} placement, for {label}, repeat {repeat}");
+                progress.Say($"starting a {count}-node cluster, {placement} placement{(tls ? ", TLS" : "")}, for {label}, repeat {repeat}");
                 var port = FreeLoopbackPort();
                 nodes.Add(await ServerProcess.StartAsync(TargetKind.SocketPeer,
-                    ServerLaunch.ClusterNode(port, seed: null, placement, settings.ServerEnvironment), cancel));
+                    ServerLaunch.ClusterNode(port, seed: null, placement, settings.ServerEnvironment, tlsSettings), cancel));
                 while (nodes.Count < count)
                     nodes.Add(await ServerProcess.StartAsync(TargetKind.SocketPeer,
-                        ServerLaunch.ClusterNode(0, $"akka.tcp://socketpeer@127.0.0.1:{port}", placement, settings.ServerEnvironment), cancel));
+                        ServerLaunch.ClusterNode(0, $"akka.tcp://socketpeer@127.0.0.1:{port}", placement, settings.ServerEnvironment, tlsSettings), cancel));
                 var first = nodes[0];
                 var wire = new SocketPeerWire("/socketpeer/", nodes: spread ? [.. nodes.Select(n => n.Endpoint)] : null);
                 var target = new Target(TargetKind.SocketPeer, first.Endpoint, wire, first.Pid, first)

@@ -39,13 +39,14 @@ public sealed class ServerLaunch(Func<ProcessStartInfo> startInfo, string readyP
     /// (<c>Local</c> or <c>Hash</c>, SocketPeer:Cluster:SessionPlacement).
     /// </summary>
     public static ServerLaunch ClusterNode(int remotingPort, string? seed, string placement,
-        IReadOnlyDictionary<string, string>? environment = null) =>
+        IReadOnlyDictionary<string, string>? environment = null, IEnumerable<(string Key, string Value)>? settings = null) =>
         Dotnet(BuildPaths.GatewayDll, workstationGc: false, environment, "/ready",
         [
             "--SocketPeer:MessagesPerSecond=100000", "--SocketPeer:MessageBurst=100000",
             "--SocketPeer:ConnectionsPerAddress=100000", .. LiftedAddressLimits, $"--SocketPeer:Cluster:Port={remotingPort}",
             $"--SocketPeer:Cluster:SessionPlacement={placement}",
             .. seed is null ? Array.Empty<string>() : [$"--SocketPeer:Cluster:SeedNodes={seed}"],
+            .. (settings ?? []).Select(s => $"--{s.Key}={s.Value}"),
         ]);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using k8s.Models;
 using SocketPeer.Testing;
+using SocketPeer.Tools;
 
 namespace SocketPeer.Deploy.Tests.Infrastructure;
 
@@ -28,7 +29,7 @@ internal sealed class MountedCertificates : IDisposable
         var values = new Dictionary<string, string>(environment, StringComparer.Ordinal);
         foreach (var (mount, certificate) in CertificateMounts(rendering))
         {
-            var ca = TestCertificateAuthority.Create($"{certificate.Name} test CA");
+            var ca = LocalCertificateAuthority.Create($"{certificate.Name} test CA");
             mounted._owned.Add(ca);
             using var issued = ca.Issue(certificate.Name, [.. certificate.Values("spec.dnsNames")]);
             var files = new NodeTlsFiles(issued, ca.Certificate);

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using SocketPeer.Bench.Lane;
+
+// dotnet run -c Release --project bench/SocketPeer.Bench.Lane -- [--repeat N] [--messages N] [--out FILE] [--smoke]
+var repeat = 9;
+var messages = 300_000;
+string? output = null;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--repeat": repeat = int.Parse(args[++i]); break;
+        case "--messages": messages = int.Parse(args[++i]); break;
+        case "--out": output = args[++i]; break;
+        case "--smoke": (repeat, messages) = (1, 2_000); break;
+        default:
+            Console.Error.WriteLine("usage: [--repeat N] [--messages N] [--out FILE] [--smoke]");
+            return 2;
+    }
+}
+
+await using var bench = new LaneCost();
+// Warm-up: JIT and tiering on both paths before anything counts.
+await bench.MeasureAsync("lane", 0, Math.Min(messages, 50_000));
+await bench.MeasureAsync("direct", 0, Math.Min(messages, 50_000));
+
+var results = new List<PathCost>();
+for (var r = 1; r <= repeat; r++)
+{
+    // Interleaved, so a disturbance of the box hits both paths alike.
+    foreach (var path in r % 2 == 1 ? new[] { "lane", "direct" } : ["direct", "lane"])
+    {
+        var cost = await bench.MeasureAsync(path, r, messages);
+        results.Add(cost);
+        Console.WriteLine($"repeat {r}: {cost.Path,-6} {cost.CpuMicrosPerMessage,8:F3} µs CPU/msg {cost.BytesPerMessage,6:F0} B/msg");
+    }
+}
+
+var summary = LaneSummary.Of(results);
+Console.WriteLine(summary);
+if (output is not null)
+{
+    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
+    {
+        machine = Environment.MachineName,
+        cores = Environment.ProcessorCount,
+        runtime = Environment.Version.ToString(),
+        commandLine = string.Join(' ', args),
+        results,
+        summary = summary.ToString(),
+    }, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"results: {output}");
+}
+return 0;
