@@ -9,9 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Testing;
+using SocketPeer.Tools;
 using static Akka.Cluster.ClusterEvent;
 using ClusterSettings = SocketPeer.Actors.Cluster.ClusterSettings;
-using SocketPeer.Tools;
 
 namespace SocketPeer.Cluster.Tests;
 

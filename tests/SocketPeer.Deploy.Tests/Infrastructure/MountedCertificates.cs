@@ -1,5 +1,4 @@
 using k8s.Models;
-using SocketPeer.Testing;
 using SocketPeer.Tools;
 
 namespace SocketPeer.Deploy.Tests.Infrastructure;
