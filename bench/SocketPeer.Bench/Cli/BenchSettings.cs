@@ -65,7 +65,7 @@ public sealed class BenchSettings
     [JsonIgnore] public bool Progress { get; set; } = true;
     [JsonIgnore] public string? OutPath { get; set; }
 
-    /// <summary>In <see cref="Sizes"/>: as many sockets as fit under the server's descriptor limit.</summary>
+    /// <summary>In <see cref="Sizes"/>: as many sockets as fit under the server's descriptor limit (-1 in the results' settings).</summary>
     public const int MaxSize = -1;
 
     public const string Usage = """
