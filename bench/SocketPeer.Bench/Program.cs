@@ -3,6 +3,10 @@ using SocketPeer.Bench.Reporting;
 using SocketPeer.Bench.Runner;
 using SocketPeer.Bench.Servers;
 
+// The scale scenario's worker processes: this harness started again by itself (hidden verbs).
+if (args is ["scale-worker", .. var workerArgs]) return await SocketPeer.Bench.Scale.SocketWorker.RunAsync(workerArgs);
+if (args is ["actors-worker"]) return await SocketPeer.Bench.Scale.ActorWorker.RunAsync();
+
 if (args is ["report", .. var files] && files.Length > 0)
 {
     // Re-summarizes the results of earlier runs (one or several files) without running anything.

@@ -11,6 +11,7 @@ namespace SocketPeer.Bench.Tests;
 /// relay, as separate processes started and killed by the harness, and checks the figures are sane.
 /// Nothing here asserts speed: the suite shares two cores with other test projects.
 /// </summary>
+[Collection(SmokeCollection.Name)]
 public sealed class SmokeTests
 {
     private static readonly string[] Targets = ["socketpeer", "raw"];

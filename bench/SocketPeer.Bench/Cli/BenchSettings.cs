@@ -51,8 +51,22 @@ public sealed class BenchSettings
     public double QuietCores { get; set; } = 0.3;
     public double MaxMinutes { get; set; } = 30;
     public bool Smoke { get; set; }
+
+    /// <summary>Scale: server sizes in sockets, ascending; <see cref="MaxSize"/> for the most that fit under the server's descriptor limit.</summary>
+    public List<int> Sizes { get; set; } = [2500, 5000, 10_000, MaxSize];
+    /// <summary>Scale: client processes holding the sockets, each from its own loopback address (127.0.0.2, 127.0.0.3, …).</summary>
+    public int ScaleWorkers { get; set; } = 4;
+    /// <summary>Scale: the pairs that relay at each size (out of those open), at <see cref="Rate"/> in total.</summary>
+    public int ScaleRelayPairs { get; set; } = 1000;
+    /// <summary>Scale: the idle-CPU window at each size.</summary>
+    public double IdleSeconds { get; set; } = 20;
+    /// <summary>Scale: sessions of the actor layer alone (two per room); 0 skips it.</summary>
+    public int ActorSessions { get; set; } = 100_000;
     [JsonIgnore] public bool Progress { get; set; } = true;
     [JsonIgnore] public string? OutPath { get; set; }
+
+    /// <summary>In <see cref="Sizes"/>: as many sockets as fit under the server's descriptor limit (-1 in the results' settings).</summary>
+    public const int MaxSize = -1;
 
     public const string Usage = """
         SocketPeer.Bench — load generator for SocketPeer and its baselines (docs/benchmarks.md)
@@ -61,7 +75,8 @@ public sealed class BenchSettings
 
         SCENARIOS (comma-separated, default all): pairing, signalling, relay (= relay-closed,relay-open),
           relay-closed, relay-open, idle; and cluster (relay on two-node clusters, Local vs Hash placement,
-          pairs split over the nodes or on one node; not part of all)
+          pairs split over the nodes or on one node; not part of all); and scale (up to the descriptor
+          limit with client worker processes, and the actor layer alone; not part of all)
 
         options:
           --targets LIST        socketpeer,raw,peerjs (default all; peerjs needs npm ci --prefix bench/peerjs),
@@ -86,6 +101,11 @@ public sealed class BenchSettings
           --cluster-tls         cluster: each layout also with cluster TLS on (label-tls)
           --no-gc-variants      idle: skip the DOTNET_gcServer=0 variant
           --max-quiet-wait S    wait up to S for other load to stop before each window (120)
+          --sizes LIST          scale: sockets per size, ascending; max = the most that fit (2500,5000,10000,max)
+          --scale-workers N     scale: client worker processes, one loopback address each (4)
+          --scale-relay-pairs N scale: pairs relaying at --rate at each size (1000)
+          --idle-seconds S      scale: idle server CPU window at each size (20)
+          --actor-sessions N    scale: sessions of the actor layer alone, 0 to skip (100000)
           --max-minutes M       stop the whole run after M minutes (30)
           --out FILE            results JSON (default bench/results/UTC-SCENARIOS.json)
           --smoke               tiny, a few seconds per scenario, socketpeer and raw only, no waiting
@@ -134,6 +154,14 @@ public sealed class BenchSettings
                 case "--max-quiet-wait": settings.MaxQuietWaitSeconds = Number(); break;
                 case "--max-minutes": settings.MaxMinutes = Number(); break;
                 case "--out": settings.OutPath = Value(); break;
+                case "--sizes":
+                    settings.Sizes = Value().Split(',', StringSplitOptions.RemoveEmptyEntries)
+                        .Select(v => v.Trim() == "max" ? MaxSize : int.Parse(v, CultureInfo.InvariantCulture)).ToList();
+                    break;
+                case "--scale-workers": settings.ScaleWorkers = Int(); break;
+                case "--scale-relay-pairs": settings.ScaleRelayPairs = Int(); break;
+                case "--idle-seconds": settings.IdleSeconds = Number(); break;
+                case "--actor-sessions": settings.ActorSessions = Int(); break;
                 case "--smoke": break;
                 case "--no-progress": settings.Progress = false; break;
                 case "-h" or "--help": throw new ArgumentException("");
@@ -165,6 +193,11 @@ public sealed class BenchSettings
         MaxQuietWaitSeconds = 0,
         Concurrency = 8,
         MaxMinutes = 5,
+        Sizes = [20, 40],
+        ScaleWorkers = 2,
+        ScaleRelayPairs = 4,
+        IdleSeconds = 1,
+        ActorSessions = 200,
     };
 
     private static List<string> ParseScenarios(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries)
@@ -174,6 +207,7 @@ public sealed class BenchSettings
             "relay" => [RelayScenario.ClosedName, RelayScenario.OpenName],
             "signaling" => [SignallingScenario.Name],
             ClusterRelay.Name => [ClusterRelay.Name], // not in "all": it starts two-node clusters, four times per repeat
+            ScaleScenario.Name => [ScaleScenario.Name], // not in "all": it holds up to the descriptor limit for minutes
             var s when AllScenarios.Contains(s) => [s],
             var s => throw new ArgumentException($"unknown scenario \"{s}\""),
         }).Distinct().ToList();
@@ -185,6 +219,10 @@ public sealed class BenchSettings
         if (Window > 200) throw new ArgumentException("--window must stay under the server's 256-message outbound queue (at most 200)");
         if (Seconds <= 0 || WarmupSeconds < 0 || Rate <= 0 || ExchangeRate <= 0) throw new ArgumentException("times and rates must be positive");
         if (Size < 64 || Size > 60_000) throw new ArgumentException("--size must be 64..60000 bytes");
+        if (ScaleWorkers is < 1 or > 200 || ScaleRelayPairs < 1 || IdleSeconds <= 0 || ActorSessions < 0 || ActorSessions % 2 != 0)
+            throw new ArgumentException("--scale-workers must be 1..200, --scale-relay-pairs and --idle-seconds positive, --actor-sessions even");
+        if (Sizes.Count == 0 || Sizes.Any(s => s != MaxSize && (s < 0 || s % 2 != 0)) || !Sizes.SequenceEqual(Sizes.Order().Where(s => s != MaxSize).Concat(Sizes.Where(s => s == MaxSize))))
+            throw new ArgumentException("--sizes must be ascending even socket counts, max last");
         if (Url is not null && !IsLoopback(Url)) throw new ArgumentException("--url must be a ws:// address on 127.0.0.0/8 or localhost");
     }
 

@@ -36,10 +36,10 @@ public abstract class Wire
         ConnectBothAsync(server, server, pathA, pathB, cancel);
 
     protected static async Task<(WsConnection A, WsConnection B)> ConnectBothAsync(
-        IPEndPoint serverA, IPEndPoint serverB, string pathA, string pathB, CancellationToken cancel)
+        IPEndPoint serverA, IPEndPoint serverB, string pathA, string pathB, CancellationToken cancel, IPAddress? source = null)
     {
-        var a = WsConnection.ConnectAsync(serverA, pathA, cancel);
-        var b = WsConnection.ConnectAsync(serverB, pathB, cancel);
+        var a = WsConnection.ConnectAsync(serverA, pathA, cancel, source);
+        var b = WsConnection.ConnectAsync(serverB, pathB, cancel, source);
         try
         {
             await Task.WhenAll(a, b);
@@ -63,7 +63,9 @@ public abstract class Wire
 /// The nodes of a cluster to spread pairs over instead: pair <c>i</c> has A on node <c>i mod n</c> and B on
 /// the next, so every pair crosses nodes and every node holds as many sockets as the others.
 /// </param>
-public sealed class SocketPeerWire(string socketPath, IPEndPoint? partnerServer = null, IReadOnlyList<IPEndPoint>? nodes = null) : Wire
+/// <param name="source">The loopback address both sockets connect from (the scale scenario's workers), or null.</param>
+public sealed class SocketPeerWire(string socketPath, IPEndPoint? partnerServer = null, IReadOnlyList<IPEndPoint>? nodes = null,
+    IPAddress? source = null) : Wire
 {
     public override async Task<PeerPair> ConnectPairAsync(IPEndPoint server, string tag, int index, CancellationToken cancel)
     {
@@ -71,7 +73,7 @@ public sealed class SocketPeerWire(string socketPath, IPEndPoint? partnerServer 
         var (serverA, serverB) = nodes is { Count: > 1 }
             ? (nodes[index % nodes.Count], nodes[(index + 1) % nodes.Count])
             : (server, partnerServer ?? server);
-        var (a, b) = await ConnectBothAsync(serverA, serverB, socketPath, socketPath, cancel);
+        var (a, b) = await ConnectBothAsync(serverA, serverB, socketPath, socketPath, cancel, source);
         try
         {
             var pair = System.Text.Encoding.UTF8.GetBytes($$"""{"type":"pair","data":"{{code}}"}""");

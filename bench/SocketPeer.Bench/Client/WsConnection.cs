@@ -35,11 +35,18 @@ public sealed class WsConnection : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _ws.CloseStatus;
 
-    public static async Task<WsConnection> ConnectAsync(IPEndPoint server, string pathAndQuery, CancellationToken cancel)
+    /// <param name="source">
+    /// The local address to connect from (another loopback address, 127.0.0.K), or null for the
+    /// system's choice: each source address has its own range of ephemeral ports, so many thousands
+    /// of sockets to one server spread over several addresses instead of running one range out.
+    /// </param>
+    public static async Task<WsConnection> ConnectAsync(IPEndPoint server, string pathAndQuery, CancellationToken cancel,
+        IPAddress? source = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (source is not null) socket.Bind(new IPEndPoint(source, 0));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             timeout.CancelAfter(UpgradeTimeout);
             await socket.ConnectAsync(server, timeout.Token);

@@ -24,6 +24,29 @@ public sealed class LatencyHistogram
 
     public long Count => _counts.Sum();
 
+    /// <summary>
+    /// The non-empty buckets and the maximum, to carry a histogram from one process to another
+    /// (the scale scenario's client workers) and <see cref="Merge"/> it there: percentiles of the
+    /// merged counts are exact where averaging each worker's percentiles would not be.
+    /// </summary>
+    public HistogramCounts Export()
+    {
+        var buckets = new List<long[]>();
+        for (var i = 0; i < _counts.Length; i++)
+            if (Volatile.Read(ref _counts[i]) is var c and > 0) buckets.Add([i, c]);
+        return new HistogramCounts(buckets, Volatile.Read(ref _max));
+    }
+
+    /// <summary>Adds the counts of another histogram (<see cref="Export"/>).</summary>
+    public void Merge(HistogramCounts other)
+    {
+        foreach (var bucket in other.Buckets)
+            if (bucket is [var index, var count] && index >= 0 && index < _counts.Length)
+                Interlocked.Add(ref _counts[index], count);
+        long seen;
+        while (other.MaxTicks > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, other.MaxTicks, seen) != seen) { }
+    }
+
     public LatencySummary Summarize() => new(
         Count, Micros(Percentile(0.50)), Micros(Percentile(0.90)), Micros(Percentile(0.99)),
         Micros(Percentile(0.999)), Micros(_max));
@@ -62,6 +85,9 @@ public sealed class LatencyHistogram
 
     private static double Micros(long ticks) => Math.Round(ticks * 1e6 / Stopwatch.Frequency, 1);
 }
+
+/// <summary>A histogram's non-empty buckets as [index, count] and its maximum (Stopwatch ticks).</summary>
+public sealed record HistogramCounts(List<long[]> Buckets, long MaxTicks);
 
 /// <summary>Latency percentiles in microseconds.</summary>
 public sealed record LatencySummary(long Count, double P50Us, double P90Us, double P99Us, double P999Us, double MaxUs);

@@ -70,6 +70,31 @@ public static class ProcFs
 
     public static int ThreadCount(int pid) => (int)StatusField(pid, "Threads:");
 
+    /// <summary>Descriptors <paramref name="pid"/> holds open now (entries of /proc/PID/fd).</summary>
+    public static int OpenDescriptors(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The soft limit on open descriptors of <paramref name="pid"/> ("Max open files" in /proc/PID/limits).</summary>
+    public static int? DescriptorLimit(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/limits"))
+        {
+            if (!line.StartsWith("Max open files", StringComparison.Ordinal)) continue;
+            var soft = line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+            return int.TryParse(soft, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null; // "unlimited"
+        }
+        return null;
+    }
+
     private static long StatusField(int pid, string name)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))

@@ -45,6 +45,11 @@ public static class ResultTable
             text.AppendLine().AppendLine("Notes:");
             foreach (var note in notes) text.AppendLine(note);
         }
+        if (report.Scale.Count > 0)
+        {
+            text.AppendLine();
+            foreach (var line in report.Scale) text.AppendLine(line);
+        }
         foreach (var todo in report.NotMeasured) text.AppendLine().Append("Not measured: ").AppendLine(todo);
         return text.ToString();
     }

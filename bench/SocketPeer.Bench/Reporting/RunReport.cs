@@ -29,6 +29,8 @@ public sealed class RunReport
     public List<Ratio> Ratios { get; set; } = [];
     /// <summary>Not measured yet, and why (kept in the results so nobody reads an absence as a pass).</summary>
     public List<string> NotMeasured { get; } = [];
+    /// <summary>The scale scenario's goals and projection (<see cref="ScaleReport"/>), when it ran.</summary>
+    public List<string> Scale { get; set; } = [];
 
     /// <summary>The results of earlier runs' JSON files, to summarize together (the <c>report</c> command).</summary>
     public static async Task<List<ScenarioResult>> ReadResultsAsync(string path)
@@ -42,6 +44,7 @@ public sealed class RunReport
     {
         DurationSeconds = Math.Round(elapsed.TotalSeconds, 1);
         (Summary, Ratios) = Summarizer.Summarize(Results);
+        Scale = ScaleReport.Lines(Results);
     }
 
     public async Task WriteAsync(string path)

@@ -51,6 +51,10 @@ public sealed class ScenarioResult
     public double[]? LoadAverageBefore { get; set; }
 
     public MemoryFootprint? Memory { get; set; }
+    /// <summary>The scale scenario at one size.</summary>
+    public ScaleFigures? Scale { get; set; }
+    /// <summary>The scale scenario's actor layer alone.</summary>
+    public ActorLayerFigures? ActorLayer { get; set; }
     [System.Text.Json.Serialization.JsonObjectCreationHandling(System.Text.Json.Serialization.JsonObjectCreationHandling.Populate)]
     public List<string> Warnings { get; } = [];
 

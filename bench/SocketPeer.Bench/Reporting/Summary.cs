@@ -22,7 +22,7 @@ public static class Summarizer
     {
         var values = new List<SummaryValue>();
         var ratios = new List<Ratio>();
-        foreach (var metric in Metric.All)
+        foreach (var metric in Metric.For(results))
         {
             var byTarget = results.Where(r => r.Failed is null && r.Unsupported is null && metric.Matches(r))
                 .GroupBy(r => r.Target)

@@ -31,8 +31,9 @@ public static class BenchRunner
         var idle = settings.Scenarios.Contains(IdleFootprint.Name);
         // A smoke run measures idle sockets on the server the traffic scenarios used: its figures are not
         // for reading, and one server start per target less keeps it inside the test suite's budget.
-        var traffic = settings.Scenarios.Where(s => (s != IdleFootprint.Name || settings.Smoke) && s != ClusterRelay.Name).ToList();
+        var traffic = settings.Scenarios.Where(s => (s != IdleFootprint.Name || settings.Smoke) && s != ClusterRelay.Name && s != ScaleScenario.Name).ToList();
         var cluster = settings.Scenarios.Contains(ClusterRelay.Name);
+        var scale = settings.Scenarios.Contains(ScaleScenario.Name);
         if (settings.Smoke) idle = false;
         try
         {
@@ -40,6 +41,8 @@ public static class BenchRunner
             {
                 if (cluster)
                     report.Results.AddRange(await ClusterRelay.RunAsync(settings, progress, repeat, cancel));
+                if (scale && settings.ActorSessions > 0)
+                    report.Results.Add(await ActorLayerScenario.RunAsync(settings, progress, repeat, cancel));
                 foreach (var kind in settings.Targets)
                 {
                     if (kind != TargetKind.External && ServerLaunch.Unavailable(kind, settings.BaseGateway) is { } why)
@@ -48,6 +51,14 @@ public static class BenchRunner
                             report.Results.AddRange(settings.Scenarios.Select(s => new ScenarioResult
                             { Target = kind.Name(), Scenario = s, Repeat = repeat, Unsupported = why }));
                         continue;
+                    }
+                    if (scale)
+                    {
+                        if (kind is TargetKind.SocketPeer or TargetKind.SocketPeerBase or TargetKind.Raw)
+                            report.Results.AddRange(await ScaleScenario.RunAsync(kind, settings, progress, repeat, cancel));
+                        else if (repeat == 1)
+                            report.Results.Add(new ScenarioResult
+                            { Target = kind.Name(), Scenario = ScaleScenario.Name, Repeat = repeat, Unsupported = "the scale scenario drives SocketPeer's protocol only" });
                     }
                     if (traffic.Count > 0)
                         await WithServerAsync(kind, workstationGc: false, settings, progress, cancel, async target =>

@@ -113,6 +113,7 @@ public static class BuildPaths
     public static string RawRelayDll => Metadata("RawRelayDll");
     public static string PeerJsDir => Metadata("PeerJsDir");
     public static string ResultsDir => Metadata("ResultsDir");
+    public static string BenchDll => Metadata("BenchDll");
 
     private static string Metadata(string key) =>
         typeof(BuildPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value
