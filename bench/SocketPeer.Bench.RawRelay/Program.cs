@@ -5,7 +5,12 @@ using SocketPeer.Bench.RawRelay;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton<RelayRooms>();
 var app = builder.Build();
-app.UseWebSockets();
+// Pings at SocketPeer's default keep-alive interval (SocketPeer:KeepAliveInterval, 30 s; Kestrel's own is
+// 2 minutes), so idle sockets cost both servers the same pings (the idle scenario's CPU window).
+app.UseWebSockets(new WebSocketOptions
+{
+    KeepAliveInterval = builder.Configuration.GetValue("KeepAliveInterval", TimeSpan.FromSeconds(30)),
+});
 app.MapGet("/ready", () => "ready\n");
 app.MapGet("/socketpeer", async (HttpContext http, RelayRooms rooms) =>
 {

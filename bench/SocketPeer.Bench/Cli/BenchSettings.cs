@@ -27,6 +27,8 @@ public sealed class BenchSettings
     public int Pairs { get; set; } = 100;
     public int StormPairs { get; set; } = 2000;
     public int IdlePairs { get; set; } = 2500;
+    /// <summary>Idle: after the memory readings, the server's CPU over this long with the sockets idle (0: not measured).</summary>
+    public double IdleSeconds { get; set; }
     /// <summary>Bytes of each relayed data message, as the client sends it.</summary>
     public int Size { get; set; } = 256;
     /// <summary>Closed loop: messages in flight per direction of each pair (keep it well under the server's 256-message queue).</summary>
@@ -69,6 +71,7 @@ public sealed class BenchSettings
           --pairs N             pairs for signalling and relay (100)
           --storm-pairs N       pairs in the pairing storm (2000)
           --idle-pairs N        idle pairs, 2 sockets each (2500)
+          --idle-seconds S      idle: then the server's CPU over S seconds with the sockets idle (0: skip)
           --size BYTES          data message size (256)
           --window N            closed loop: messages in flight per direction (32)
           --rate N              open loop: messages/s in total (5000)
@@ -112,6 +115,7 @@ public sealed class BenchSettings
                 case "--pairs": settings.Pairs = Int(); break;
                 case "--storm-pairs": settings.StormPairs = Int(); break;
                 case "--idle-pairs": settings.IdlePairs = Int(); break;
+                case "--idle-seconds": settings.IdleSeconds = Number(); break;
                 case "--size": settings.Size = Int(); break;
                 case "--window": settings.Window = Int(); break;
                 case "--rate": settings.Rate = Number(); break;
@@ -174,6 +178,7 @@ public sealed class BenchSettings
         if (Pairs < 1 || StormPairs < 1 || IdlePairs < 1 || Repeat < 1 || Concurrency < 1 || Candidates < 1 || Window < 1)
             throw new ArgumentException("counts must be at least 1");
         if (Window > 200) throw new ArgumentException("--window must stay under the server's 256-message outbound queue (at most 200)");
+        if (IdleSeconds < 0) throw new ArgumentException("--idle-seconds must not be negative");
         if (Seconds <= 0 || WarmupSeconds < 0 || Rate <= 0 || ExchangeRate <= 0) throw new ArgumentException("times and rates must be positive");
         if (Size < 64 || Size > 60_000) throw new ArgumentException("--size must be 64..60000 bytes");
         if (Url is not null && !IsLoopback(Url)) throw new ArgumentException("--url must be a ws:// address on 127.0.0.0/8 or localhost");

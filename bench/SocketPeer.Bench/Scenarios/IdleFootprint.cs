@@ -7,7 +7,9 @@ namespace SocketPeer.Bench.Scenarios;
 /// <summary>
 /// Memory per idle socket on a freshly started server: a small warm-up (so first-use allocations are
 /// not counted), then RSS and — for .NET servers — the managed heap after an induced full GC, before
-/// and after N paired sockets sit idle. Per socket = growth / (2 × N).
+/// and after N paired sockets sit idle. Per socket = growth / (2 × N). With <c>--idle-seconds</c>, then
+/// the server's own CPU while those sockets sit idle (keep-alive pings, token refreshes, timers):
+/// the same window against the raw relay says what the sockets' periodic work costs beyond Kestrel's.
 /// </summary>
 public static class IdleFootprint
 {
@@ -49,12 +51,26 @@ public static class IdleFootprint
                 threadsBefore, ProcFs.ThreadCount(pid));
             if (heapAfter is null && context.Target.Kind != TargetKind.External)
                 result.Warnings.Add("the managed heap could not be read");
+            if (context.Settings.IdleSeconds > 0)
+                result.IdleCpu = await IdleCpuAsync(context, pid, sockets);
         }
         finally
         {
             await PairPool.DisposeAllAsync(idle.Pairs);
         }
         return result;
+    }
+
+    /// <summary>The server's CPU over <c>--idle-seconds</c> once the collection above has settled; this client sends nothing.</summary>
+    private static async Task<IdleCpu> IdleCpuAsync(ScenarioContext context, int pid, int sockets)
+    {
+        await QuietWait.UntilServerIdleAsync(pid, TimeSpan.FromSeconds(10), context.Cancel);
+        var window = CpuWindow.Start(pid);
+        using (context.Progress.Show($"{context.Target.Name} {Name} idle CPU", () => ""))
+            await Task.Delay(TimeSpan.FromSeconds(context.Settings.IdleSeconds), context.Cancel);
+        var usage = window.Stop();
+        return new IdleCpu(sockets, Math.Round(usage.Seconds, 1), Math.Round(usage.ServerCores ?? 0, 4),
+            Math.Round(usage.MachineBusyCores, 2), ProcFs.LoadAverage());
     }
 
     /// <summary>Induces a full collection and returns (heap bytes, RSS KiB) right after it.</summary>
