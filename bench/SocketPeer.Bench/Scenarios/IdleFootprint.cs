@@ -37,6 +37,12 @@ public static class IdleFootprint
         (List<Client.PeerPair> Pairs, int Failed, string? FirstError) idle;
         using (context.Progress.Show($"{context.Target.Name} {Name} {variant}", () => $"{Volatile.Read(ref done):N0}/{pairsWanted:N0} pairs"))
             idle = await PairPool.ConnectAsync(context, pairsWanted, context.Tag, paired: () => Interlocked.Increment(ref done));
+        // Every idle socket reads, as a browser's does: a pending read is what answers the server's
+        // keep-alive pings. Unanswered, SocketPeer (KeepAliveTimeout) closed each socket 50 s after its
+        // connect, inside the windows below, and the closing was what they measured.
+        var closedByServer = 0;
+        var answering = idle.Pairs.SelectMany(p => new[] { p.A, p.B })
+            .Select(c => AnswerPingsAsync(c, () => Interlocked.Increment(ref closedByServer))).ToList();
         try
         {
             if (idle.Failed > 0) result.Warnings.Add($"{idle.Failed} pairs failed: {idle.FirstError}");
@@ -53,12 +59,33 @@ public static class IdleFootprint
                 result.Warnings.Add("the managed heap could not be read");
             if (context.Settings.IdleSeconds > 0)
                 result.IdleCpu = await IdleCpuAsync(context, pid, sockets);
+            if (Volatile.Read(ref closedByServer) is > 0 and var closed)
+            {
+                result.ClosedByServer = closed;
+                result.Warnings.Add($"the server closed {closed} idle sockets during the run");
+            }
         }
         finally
         {
             await PairPool.DisposeAllAsync(idle.Pairs);
+            await Task.WhenAll(answering);
         }
         return result;
+    }
+
+    /// <summary>Reads (and drops) whatever comes until the socket ends; <paramref name="closed"/> when the server ended it.</summary>
+    private static async Task AnswerPingsAsync(Client.WsConnection connection, Action closed)
+    {
+        await Task.Yield();
+        try
+        {
+            while (await connection.ReceiveAsync()) { }
+            closed();
+        }
+        catch (Exception e) when (Client.WsConnection.IsDisconnect(e))
+        {
+            // Ours: the run ended and disposed the socket (or the server dropped it without a close).
+        }
     }
 
     /// <summary>The server's CPU over <c>--idle-seconds</c> once the collection above has settled; this client sends nothing.</summary>
