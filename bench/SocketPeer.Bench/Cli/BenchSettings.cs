@@ -151,6 +151,7 @@ public sealed class BenchSettings
         Pairs = 4,
         StormPairs = 20,
         IdlePairs = 10,
+        IdleSeconds = 1,
         Rate = 200,
         ExchangeRate = 20,
         Window = 8,
