@@ -5,7 +5,15 @@ using SocketPeer.Bench.RawRelay;
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton<RelayRooms>();
 var app = builder.Build();
-app.UseWebSockets();
+// Pings at SocketPeer's default keep-alive interval (SocketPeer:KeepAliveInterval, 30 s; Kestrel's own is
+// 2 minutes), so idle sockets cost both servers the same pings (the idle scenario's CPU window). Without
+// a KeepAliveTimeout (`--server-env KeepAliveTimeout=00:00:20`, SocketPeer's default) they are
+// unsolicited pongs that expect no answer.
+app.UseWebSockets(new WebSocketOptions
+{
+    KeepAliveInterval = builder.Configuration.GetValue("KeepAliveInterval", TimeSpan.FromSeconds(30)),
+    KeepAliveTimeout = builder.Configuration.GetValue("KeepAliveTimeout", Timeout.InfiniteTimeSpan),
+});
 app.MapGet("/ready", () => "ready\n");
 app.MapGet("/socketpeer", async (HttpContext http, RelayRooms rooms) =>
 {

@@ -53,6 +53,8 @@ public sealed class SmokeTests
             Assert.Equal(2 * settings.IdlePairs, idle.Memory?.Sockets);
             Assert.True(idle.Memory!.RssAfterKb > 0, $"{target} idle: no RSS read");
             Assert.True(idle.Memory.HeapAfterBytes > 0, $"{target} idle: no managed heap read");
+            Assert.True(idle.IdleCpu?.Seconds > 0, $"{target} idle: no idle CPU window");
+            Assert.True(idle.ClosedByServer is null, $"{target} idle: {idle.ClosedByServer} idle sockets closed by the server");
         }
         // And the report compares ours with the floor, and survives its JSON form
         Assert.Contains(report.Ratios, r => r.Baseline == "raw" && r.Metric == "relay-closed: server CPU µs/msg");

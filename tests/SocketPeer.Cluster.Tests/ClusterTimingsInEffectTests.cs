@@ -27,6 +27,8 @@ public sealed class ClusterTimingsInEffectTests
         Assert.Equal(expected.UnreachableNodesReaperInterval, settings.UnreachableNodesReaperInterval);
         Assert.Equal(expected.GossipInterval, settings.GossipInterval);
         Assert.Equal(expected.HeartbeatInterval, settings.HeartbeatInterval);
+        Assert.Equal(expected.SchedulerTick, config.GetTimeSpan("akka.scheduler.tick-duration"));
+        Assert.Equal(TimeSpan.FromMilliseconds(50), expected.SchedulerTick); // docs/benchmarks.md, "Idle CPU"
         Assert.Equal(TimeSpan.FromSeconds(1), expected.DownRemovalMargin); // docs/architecture.md section 6, the slower set
         Assert.Equal(TimeSpan.FromSeconds(3), expected.StableAfter);
     }
@@ -43,7 +45,8 @@ public sealed class ClusterTimingsInEffectTests
             (prefix + "DownRemovalMargin", "00:00:00.5"),
             (prefix + "LeaderActionsInterval", "00:00:00.35"),
             (prefix + "UnreachableNodesReaperInterval", "00:00:00.45"),
-            (prefix + "GossipInterval", "00:00:00.55"));
+            (prefix + "GossipInterval", "00:00:00.55"),
+            (prefix + "SchedulerTick", "00:00:00.025"));
         var config = node.System.Settings.Config;
         var settings = Akka.Cluster.Cluster.Get(node.System).Settings;
 
@@ -55,6 +58,7 @@ public sealed class ClusterTimingsInEffectTests
         Assert.Equal(TimeSpan.FromMilliseconds(350), settings.LeaderActionsInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(450), settings.UnreachableNodesReaperInterval);
         Assert.Equal(TimeSpan.FromMilliseconds(550), settings.GossipInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(25), config.GetTimeSpan("akka.scheduler.tick-duration"));
     }
 
     [Fact]

@@ -82,6 +82,8 @@ public sealed class OptionsValidationTests
     [InlineData("SocketPeer:MessageTimeout", "-00:00:01", "MessageTimeout")]
     [InlineData("SocketPeer:HandshakeTimeout", "00:00:00", "HandshakeTimeout")]
     [InlineData("SocketPeer:IdleTimeout", "-00:00:01", "IdleTimeout")]
+    [InlineData("SocketPeer:Cluster:Timings:SchedulerTick", "00:00:00.005", "SchedulerTick")] // Akka's minimum is 10 ms
+    [InlineData("SocketPeer:Cluster:Timings:SchedulerTick", "00:00:00.2", "SchedulerTick")] // over half the 250 ms leader tick
     [InlineData("SocketPeer:IdleTimeout", "100.00:00:00", "IdleTimeout")]
     [InlineData("SocketPeer:KeepAliveTimeout", "-00:00:01", "KeepAliveTimeout")]
     [InlineData("SocketPeer:OutboundQueueBytes", "1000", "OutboundQueueBytes")]

@@ -27,6 +27,15 @@ public sealed class BenchSettings
     public int Pairs { get; set; } = 100;
     public int StormPairs { get; set; } = 2000;
     public int IdlePairs { get; set; } = 2500;
+    /// <summary>
+    /// <c>--idle-seconds</c>: idle, the server's CPU over this long after the memory readings (not
+    /// measured unless given); scale, the idle-CPU window at each size (20 unless given).
+    /// </summary>
+    public double? IdleSeconds { get; set; }
+    /// <summary>Idle: the idle-CPU window, 0 for none.</summary>
+    [JsonIgnore] public double IdleCpuSeconds => IdleSeconds ?? 0;
+    /// <summary>Scale: the idle-CPU window at each size.</summary>
+    [JsonIgnore] public double ScaleIdleSeconds => IdleSeconds ?? 20;
     /// <summary>Bytes of each relayed data message, as the client sends it.</summary>
     public int Size { get; set; } = 256;
     /// <summary>Closed loop: messages in flight per direction of each pair (keep it well under the server's 256-message queue).</summary>
@@ -58,8 +67,6 @@ public sealed class BenchSettings
     public int ScaleWorkers { get; set; } = 4;
     /// <summary>Scale: the pairs that relay at each size (out of those open), at <see cref="Rate"/> in total.</summary>
     public int ScaleRelayPairs { get; set; } = 1000;
-    /// <summary>Scale: the idle-CPU window at each size.</summary>
-    public double IdleSeconds { get; set; } = 20;
     /// <summary>Scale: sessions of the actor layer alone (two per room); 0 skips it.</summary>
     public int ActorSessions { get; set; } = 100_000;
     [JsonIgnore] public bool Progress { get; set; } = true;
@@ -88,6 +95,8 @@ public sealed class BenchSettings
           --pairs N             pairs for signalling and relay (100)
           --storm-pairs N       pairs in the pairing storm (2000)
           --idle-pairs N        idle pairs, 2 sockets each (2500)
+          --idle-seconds S      idle: then the server's CPU over S seconds with the sockets idle (not by default);
+                                scale: the idle server CPU window at each size (20)
           --size BYTES          data message size (256)
           --window N            closed loop: messages in flight per direction (32)
           --rate N              open loop: messages/s in total (5000)
@@ -104,7 +113,6 @@ public sealed class BenchSettings
           --sizes LIST          scale: sockets per size, ascending; max = the most that fit (2500,5000,10000,max)
           --scale-workers N     scale: client worker processes, one loopback address each (4)
           --scale-relay-pairs N scale: pairs relaying at --rate at each size (1000)
-          --idle-seconds S      scale: idle server CPU window at each size (20)
           --actor-sessions N    scale: sessions of the actor layer alone, 0 to skip (100000)
           --max-minutes M       stop the whole run after M minutes (30)
           --out FILE            results JSON (default bench/results/UTC-SCENARIOS.json)
@@ -217,9 +225,10 @@ public sealed class BenchSettings
         if (Pairs < 1 || StormPairs < 1 || IdlePairs < 1 || Repeat < 1 || Concurrency < 1 || Candidates < 1 || Window < 1)
             throw new ArgumentException("counts must be at least 1");
         if (Window > 200) throw new ArgumentException("--window must stay under the server's 256-message outbound queue (at most 200)");
+        if (IdleSeconds < 0) throw new ArgumentException("--idle-seconds must not be negative");
         if (Seconds <= 0 || WarmupSeconds < 0 || Rate <= 0 || ExchangeRate <= 0) throw new ArgumentException("times and rates must be positive");
         if (Size < 64 || Size > 60_000) throw new ArgumentException("--size must be 64..60000 bytes");
-        if (ScaleWorkers is < 1 or > 200 || ScaleRelayPairs < 1 || IdleSeconds <= 0 || ActorSessions < 0 || ActorSessions % 2 != 0)
+        if (ScaleWorkers is < 1 or > 200 || ScaleRelayPairs < 1 || ScaleIdleSeconds <= 0 || ActorSessions < 0 || ActorSessions % 2 != 0)
             throw new ArgumentException("--scale-workers must be 1..200, --scale-relay-pairs and --idle-seconds positive, --actor-sessions even");
         if (Sizes.Count == 0 || Sizes.Any(s => s != MaxSize && (s < 0 || s % 2 != 0)) || !Sizes.SequenceEqual(Sizes.Order().Where(s => s != MaxSize).Concat(Sizes.Where(s => s == MaxSize))))
             throw new ArgumentException("--sizes must be ascending even socket counts, max last");

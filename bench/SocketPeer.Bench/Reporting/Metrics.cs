@@ -34,6 +34,7 @@ public sealed record Metric(string Scenario, string Name, Func<ScenarioResult, d
 
         new(IdleFootprint.Name, "RSS KB/socket", r => r.Memory?.RssPerSocketKb, TargetRatio: 1.0, Variant: IdleVariants.Default),
         new(IdleFootprint.Name, "heap KB/socket", r => r.Memory?.HeapPerSocketKb, Variant: IdleVariants.Default),
+        new(IdleFootprint.Name, "idle server cores", r => r.IdleCpu?.ServerCores, TargetRatio: 2.0, Variant: IdleVariants.Default),
         new(IdleFootprint.Name, "RSS KB/socket", r => r.Memory?.RssPerSocketKb, Variant: IdleVariants.Workstation),
         new(IdleFootprint.Name, "heap KB/socket", r => r.Memory?.HeapPerSocketKb, Variant: IdleVariants.Workstation),
     ];

@@ -55,6 +55,8 @@ public sealed class ScenarioResult
     public ScaleFigures? Scale { get; set; }
     /// <summary>The scale scenario's actor layer alone.</summary>
     public ActorLayerFigures? ActorLayer { get; set; }
+    /// <summary>Idle: the server's CPU with the sockets idle (<c>--idle-seconds</c>).</summary>
+    public IdleCpu? IdleCpu { get; set; }
     [System.Text.Json.Serialization.JsonObjectCreationHandling(System.Text.Json.Serialization.JsonObjectCreationHandling.Populate)]
     public List<string> Warnings { get; } = [];
 
@@ -76,6 +78,15 @@ public sealed class ScenarioResult
         }
         Warnings.AddRange(usage.Warnings());
     }
+}
+
+/// <summary>The server's own CPU over a window in which <paramref name="Sockets"/> paired sockets sat idle.</summary>
+/// <param name="ServerCores">The server process's CPU seconds per second.</param>
+/// <param name="MachineBusyCores">Everything on the box, the server included: how busy the window was.</param>
+public sealed record IdleCpu(int Sockets, double Seconds, double ServerCores, double MachineBusyCores, double[] LoadAverageAfter)
+{
+    /// <summary>Server cores per 10,000 idle sockets (issue #18's unit).</summary>
+    public double CoresPer10kSockets => Sockets > 0 ? Math.Round(ServerCores * 10_000 / Sockets, 4) : 0;
 }
 
 /// <summary>Server memory before and after N idle paired sockets; per-socket figures divide by 2 × pairs.</summary>

@@ -143,7 +143,8 @@ public static class BenchRunner
 
     private static string Describe(ScenarioResult r) =>
         r.Memory is { } m
-            ? $"{m.Sockets} sockets: RSS {m.RssPerSocketKb:0.0} KB/socket, heap {m.HeapPerSocketKb?.ToString("0.0") ?? "?"} KB/socket"
+            ? $"{m.Sockets} sockets: RSS {m.RssPerSocketKb:0.0} KB/socket, heap {m.HeapPerSocketKb?.ToString("0.0") ?? "?"} KB/socket" +
+              (r.IdleCpu is { } c ? $", idle {c.ServerCores:0.0000} cores over {c.Seconds:0} s (box {c.MachineBusyCores:0.00} busy)" : "")
             : $"{r.Operations:N0} {r.OperationUnit}s in {r.WindowSeconds:0.0} s = {r.OperationsPerSecond:N0}/s, " +
               $"server {r.ServerCpuUsPerOperation:0.0} µs CPU each, p50 {r.Latency?.P50Us:N0} µs p99 {r.Latency?.P99Us:N0} µs" +
               (r.Lost > 0 ? $", lost {r.Lost}" : "") + (r.Warnings.Count > 0 ? $" [{string.Join("; ", r.Warnings)}]" : "");

@@ -51,7 +51,7 @@ public static class ActorLayerScenario
 
             await QuietWait.UntilServerIdleAsync(pid, idleWait, cancel);
             var idleCpu = CpuWindow.Start(pid);
-            await Task.Delay(TimeSpan.FromSeconds(settings.IdleSeconds), cancel);
+            await Task.Delay(TimeSpan.FromSeconds(settings.ScaleIdleSeconds), cancel);
             var idle = idleCpu.Stop();
 
             result.ActorLayer = new ActorLayerFigures(attach.Made, pair.Made, rssBase, rssAttached, rssPaired, heapBase, heapAttached, heapPaired,

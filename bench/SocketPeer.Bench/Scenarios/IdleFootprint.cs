@@ -7,7 +7,9 @@ namespace SocketPeer.Bench.Scenarios;
 /// <summary>
 /// Memory per idle socket on a freshly started server: a small warm-up (so first-use allocations are
 /// not counted), then RSS and — for .NET servers — the managed heap after an induced full GC, before
-/// and after N paired sockets sit idle. Per socket = growth / (2 × N).
+/// and after N paired sockets sit idle. Per socket = growth / (2 × N). With <c>--idle-seconds</c>, then
+/// the server's own CPU while those sockets sit idle (keep-alive pings, token refreshes, timers):
+/// the same window against the raw relay says what the sockets' periodic work costs beyond Kestrel's.
 /// </summary>
 public static class IdleFootprint
 {
@@ -35,6 +37,12 @@ public static class IdleFootprint
         (List<Client.PeerPair> Pairs, int Failed, string? FirstError) idle;
         using (context.Progress.Show($"{context.Target.Name} {Name} {variant}", () => $"{Volatile.Read(ref done):N0}/{pairsWanted:N0} pairs"))
             idle = await PairPool.ConnectAsync(context, pairsWanted, context.Tag, paired: () => Interlocked.Increment(ref done));
+        // Every idle socket reads, as a browser's does: a pending read is what answers the server's
+        // keep-alive pings. Unanswered, SocketPeer (KeepAliveTimeout) closed each socket 50 s after its
+        // connect, inside the windows below, and the closing was what they measured.
+        var closedByServer = 0;
+        var answering = idle.Pairs.SelectMany(p => new[] { p.A, p.B })
+            .Select(c => AnswerPingsAsync(c, () => Interlocked.Increment(ref closedByServer))).ToList();
         try
         {
             if (idle.Failed > 0) result.Warnings.Add($"{idle.Failed} pairs failed: {idle.FirstError}");
@@ -49,12 +57,47 @@ public static class IdleFootprint
                 threadsBefore, ProcFs.ThreadCount(pid));
             if (heapAfter is null && context.Target.Kind != TargetKind.External)
                 result.Warnings.Add("the managed heap could not be read");
+            if (context.Settings.IdleCpuSeconds > 0)
+                result.IdleCpu = await IdleCpuAsync(context, pid, sockets);
+            if (Volatile.Read(ref closedByServer) is > 0 and var closed)
+            {
+                result.ClosedByServer = closed;
+                result.Warnings.Add($"the server closed {closed} idle sockets during the run");
+            }
         }
         finally
         {
             await PairPool.DisposeAllAsync(idle.Pairs);
+            await Task.WhenAll(answering);
         }
         return result;
+    }
+
+    /// <summary>Reads (and drops) whatever comes until the socket ends; <paramref name="closed"/> when the server ended it.</summary>
+    private static async Task AnswerPingsAsync(Client.WsConnection connection, Action closed)
+    {
+        await Task.Yield();
+        try
+        {
+            while (await connection.ReceiveAsync()) { }
+            closed();
+        }
+        catch (Exception e) when (Client.WsConnection.IsDisconnect(e))
+        {
+            // Ours: the run ended and disposed the socket (or the server dropped it without a close).
+        }
+    }
+
+    /// <summary>The server's CPU over <c>--idle-seconds</c> once the collection above has settled; this client sends nothing.</summary>
+    private static async Task<IdleCpu> IdleCpuAsync(ScenarioContext context, int pid, int sockets)
+    {
+        await QuietWait.UntilServerIdleAsync(pid, TimeSpan.FromSeconds(10), context.Cancel);
+        var window = CpuWindow.Start(pid);
+        using (context.Progress.Show($"{context.Target.Name} {Name} idle CPU", () => ""))
+            await Task.Delay(TimeSpan.FromSeconds(context.Settings.IdleCpuSeconds), context.Cancel);
+        var usage = window.Stop();
+        return new IdleCpu(sockets, Math.Round(usage.Seconds, 1), Math.Round(usage.ServerCores ?? 0, 4),
+            Math.Round(usage.MachineBusyCores, 2), ProcFs.LoadAverage());
     }
 
     /// <summary>Induces a full collection and returns (heap bytes, RSS KiB) right after it.</summary>

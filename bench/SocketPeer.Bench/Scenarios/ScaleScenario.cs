@@ -15,7 +15,7 @@ namespace SocketPeer.Bench.Scenarios;
 /// (<see cref="SocketWorker"/>), each connecting from its own loopback address, and grow size by size:
 /// first only the relaying pairs (<c>empty</c>), then up to each of <see cref="BenchSettings.Sizes"/>.
 /// At each size: the rate of the step's connects and pairings, memory per socket after a full GC
-/// (growth over the server before any socket), idle server CPU over <see cref="BenchSettings.IdleSeconds"/>,
+/// (growth over the server before any socket), idle server CPU over <see cref="BenchSettings.ScaleIdleSeconds"/>,
 /// then open-loop relay on the same <see cref="BenchSettings.ScaleRelayPairs"/> pairs at
 /// <see cref="BenchSettings.Rate"/>. Each size is a result of its own (its variant: the size's label).
 /// </summary>
@@ -56,9 +56,11 @@ public static class ScaleScenario
             var threadsBase = ProcFs.ThreadCount(pid);
             var descriptorLimit = ProcFs.DescriptorLimit(pid);
             var fit = descriptorLimit is { } limit ? (limit - ProcFs.OpenDescriptors(pid) - DescriptorHeadroom) / 2 * 2 : int.MaxValue;
+            // A gateway keeps its own headroom under the limit and refuses sockets past its cap with 503: max is what it admits.
+            if (server.SocketCap is { } cap) fit = Math.Min(fit, cap / 2 * 2);
             // What the server does with no socket at all (cluster gossip, timers): each size's idle CPU is counted over it.
             var baseIdleCpu = CpuWindow.Start(pid);
-            await Task.Delay(TimeSpan.FromSeconds(settings.IdleSeconds), cancel);
+            await Task.Delay(TimeSpan.FromSeconds(settings.ScaleIdleSeconds), cancel);
             var baseIdleCores = baseIdleCpu.Stop().ServerCores;
 
             for (var k = 0; k < settings.ScaleWorkers; k++)
@@ -82,7 +84,7 @@ public static class ScaleScenario
                 results.Add(result);
                 if (size != 0 && 2 * wanted > fit)
                 {
-                    result.Unsupported = $"{2 * wanted:N0} sockets do not fit under the server's descriptor limit ({descriptorLimit:N0}, {fit:N0} sockets at most)";
+                    result.Unsupported = $"{2 * wanted:N0} sockets do not fit under the server's descriptor limit ({descriptorLimit:N0}) or socket cap ({server.SocketCap?.ToString("N0", CultureInfo.InvariantCulture) ?? "none"}): {fit:N0} sockets at most";
                     continue;
                 }
                 if (wanted <= held.Sum() && size != 0)
@@ -127,7 +129,7 @@ public static class ScaleScenario
                 await context.PrepareWindowAsync(result);
                 var idleCpu = CpuWindow.Start(pid);
                 using (progress.Show($"{kind.Name()} scale {label}", () => $"{sockets:N0} sockets idle"))
-                    await Task.Delay(TimeSpan.FromSeconds(settings.IdleSeconds), cancel);
+                    await Task.Delay(TimeSpan.FromSeconds(settings.ScaleIdleSeconds), cancel);
                 var idle = idleCpu.Stop();
                 var statuses = await Task.WhenAll(workers.Select(w => w.AskAsync<StatusReply>("status", TimeSpan.FromSeconds(30), cancel)));
                 var closedWhileIdle = statuses.Sum(s => s.ClosedByServer) - closedBefore;

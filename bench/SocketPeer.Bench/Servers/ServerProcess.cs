@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -89,11 +90,21 @@ public sealed partial class ServerProcess : IAsyncDisposable
         if (line is null) return;
         if (line.StartsWith("MEMORY ", StringComparison.Ordinal)) _memoryLine.TrySetResult(line["MEMORY ".Length..]);
         if (!_port.Task.IsCompleted && ListeningOn().Match(line) is { Success: true } m) _port.TrySetResult(int.Parse(m.Groups[1].Value));
+        if (SocketCapLine().Match(line) is { Success: true } cap) SocketCap = int.Parse(cap.Groups[1].Value, CultureInfo.InvariantCulture);
         lock (_log) _log.WriteLine(line);
     }
 
+    /// <summary>
+    /// The WebSockets the gateway admits, as its start log says (docs/operations.md, "When a node is
+    /// full"); past it, upgrades get 503. Null for a server that says nothing of the kind.
+    /// </summary>
+    public int? SocketCap { get; private set; }
+
     [GeneratedRegex(@"listening on:? (?:http://)?127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningOn();
+
+    [GeneratedRegex(@"WebSockets capped at (\d+)")]
+    private static partial Regex SocketCapLine();
 
     private async Task WaitReadyAsync(string readyPath, CancellationToken cancel)
     {

@@ -42,6 +42,16 @@ public sealed class ClusterTimings
     /// <summary>How often a node gossips its view of the membership.</summary>
     public TimeSpan GossipInterval { get; set; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>
+    /// How often Akka's scheduler wakes to fire what is due (<c>akka.scheduler.tick-duration</c>; Akka's
+    /// default is 10 ms, its minimum). Every Akka timer, heartbeats and gossip included, fires on the
+    /// first tick at or after its deadline, so a tick late by at most this much. Each tick wakes a
+    /// thread-pool worker whether anything is due or not, and was most of a node's CPU at rest
+    /// (docs/benchmarks.md, "Idle CPU"). 50 ms is a fifth of the shortest interval above and of the
+    /// shortest timer in the code (250 ms), and a fiftieth of the acceptable heartbeat pause.
+    /// </summary>
+    public TimeSpan SchedulerTick { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>The settings Akka.Hosting has a typed option for (<c>ClusterOptions.FailureDetector</c>).</summary>
     public PhiAccrualFailureDetectorOptions ToFailureDetectorOptions() => new()
     {
@@ -57,9 +67,11 @@ public sealed class ClusterTimings
     /// <c>PhiAccrualFailureDetectorOptions.UnreachableNodesReaperInterval</c> is written inside
     /// <c>akka.cluster.failure-detector</c>, where the cluster never reads it (it reads
     /// <c>akka.cluster.unreachable-nodes-reaper-interval</c>). So they are generated here from the typed
-    /// values; a test reads every one back from the running system's configuration.
+    /// values; a test reads every one back from the running system's configuration. Nor has it one for
+    /// the scheduler's tick (<see cref="SchedulerTick"/>).
     /// </summary>
     public Config ToUntypedConfig() => ConfigurationFactory.ParseString($$"""
+        akka.scheduler.tick-duration = {{Hocon(SchedulerTick)}}
         akka.cluster {
           down-removal-margin = {{Hocon(DownRemovalMargin)}}
           leader-actions-interval = {{Hocon(LeaderActionsInterval)}}

@@ -118,6 +118,10 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
                 failures.Add($"{prefix}{nameof(t.DownRemovalMargin)} must be between zero and 10 minutes (got {t.DownRemovalMargin}).");
             if (t.AcceptableHeartbeatPause < t.HeartbeatInterval)
                 failures.Add($"{prefix}{nameof(t.AcceptableHeartbeatPause)} ({t.AcceptableHeartbeatPause}) is shorter than {nameof(t.HeartbeatInterval)} ({t.HeartbeatInterval}): every node would be suspected.");
+            // Akka refuses a tick under 10 ms; one as long as the shortest interval would make every timer late by a period.
+            var shortest = new[] { t.HeartbeatInterval, t.LeaderActionsInterval, t.UnreachableNodesReaperInterval, t.GossipInterval }.Min();
+            if (t.SchedulerTick < TimeSpan.FromMilliseconds(10) || t.SchedulerTick > TimeSpan.FromSeconds(1) || t.SchedulerTick * 2 > shortest)
+                failures.Add($"{prefix}{nameof(t.SchedulerTick)} must be between 10 ms and 1 s and at most half the shortest of HeartbeatInterval, LeaderActionsInterval, UnreachableNodesReaperInterval and GossipInterval ({shortest}) (got {t.SchedulerTick}).");
             if (!(t.FailureDetectorThreshold is >= 1 and <= 100))
                 failures.Add($"{prefix}{nameof(t.FailureDetectorThreshold)} must be between 1 and 100 (got {t.FailureDetectorThreshold}).");
         }

@@ -14,6 +14,7 @@ public sealed class ClusterTimingsTests
             LeaderActionsInterval = TimeSpan.FromMilliseconds(200),
             UnreachableNodesReaperInterval = TimeSpan.FromMilliseconds(220),
             GossipInterval = TimeSpan.FromMilliseconds(350),
+            SchedulerTick = TimeSpan.FromMilliseconds(20),
         };
 
         var config = timings.ToUntypedConfig();
@@ -23,7 +24,19 @@ public sealed class ClusterTimingsTests
         Assert.Equal(TimeSpan.FromMilliseconds(200), config.GetTimeSpan("akka.cluster.leader-actions-interval"));
         Assert.Equal(TimeSpan.FromMilliseconds(220), config.GetTimeSpan("akka.cluster.unreachable-nodes-reaper-interval"));
         Assert.Equal(TimeSpan.FromMilliseconds(350), config.GetTimeSpan("akka.cluster.gossip-interval"));
+        Assert.Equal(TimeSpan.FromMilliseconds(20), config.GetTimeSpan("akka.scheduler.tick-duration"));
         Assert.False(config.HasPath("akka.cluster.failure-detector")); // typed: ClusterOptions.FailureDetector
+    }
+
+    [Fact]
+    public void Every_default_interval_is_a_whole_number_of_scheduler_ticks()
+    {
+        // Akka's wheel rounds a deadline up to its next tick: whole ticks keep the intervals exact.
+        var timings = new ClusterTimings();
+        foreach (var interval in new[] { timings.HeartbeatInterval, timings.LeaderActionsInterval,
+                     timings.UnreachableNodesReaperInterval, timings.GossipInterval })
+            Assert.Equal(0, interval.Ticks % timings.SchedulerTick.Ticks);
+        Assert.True(timings.SchedulerTick > TimeSpan.FromMilliseconds(10)); // coarser than Akka's default
     }
 
     [Fact]
