@@ -6,14 +6,14 @@ using SocketPeer.Actors.Sessions;
 namespace SocketPeer.Actors.Serialization;
 
 /// <summary>
-/// <c>RB</c>, a <see cref="RelayBatch"/>: its distinct refs (count, then each as a serialized path),
+/// <c>PRB</c>, a <see cref="RelayBatch"/>: its distinct refs (count, then each as a serialized path),
 /// then its items (count, then each: the target's index, the sender's index plus one (0: none), the
 /// message's manifest, and its body, length-prefixed, as that manifest writes it alone). Relays and
 /// acks are written and read in place from the batch's buffer; any other message is nested whole.
 /// </summary>
 public sealed partial class SocketPeerSerializer
 {
-    private const string BatchManifest = "RB";
+    private const string BatchManifest = "PRB";
 
     /// <summary>Each item takes at least this many bytes (two indexes, two length prefixes): a count above that is refused before anything is allocated.</summary>
     private const int MinItemBytes = 4;
