@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
+using SocketPeer.Actors.Diagnostics;
 
 namespace SocketPeer.Actors.Crossings;
 
@@ -30,15 +31,18 @@ public sealed class CrossingBatcher : UntypedActor
     private DateTime _askedAt = DateTime.MinValue;
     private bool _flushPending;
 
-    public CrossingBatcher(Address node, RelayBatchingSettings settings, CrossingRelays relays)
+    private readonly SocketPeerMetrics _metrics;
+
+    public CrossingBatcher(Address node, RelayBatchingSettings settings, CrossingRelays relays, SocketPeerMetrics metrics)
     {
+        _metrics = metrics;
         _node = node;
         _relays = relays;
         _buffer = new CrossingBuffer(settings.MaxMessages, settings.MaxBytes, Send);
     }
 
-    public static Props Props(Address node, RelayBatchingSettings settings, CrossingRelays relays) =>
-        Akka.Actor.Props.Create(() => new CrossingBatcher(node, settings, relays));
+    public static Props Props(Address node, RelayBatchingSettings settings, CrossingRelays relays, SocketPeerMetrics metrics) =>
+        Akka.Actor.Props.Create(() => new CrossingBatcher(node, settings, relays, metrics));
 
     protected override void PreStart()
     {
@@ -102,7 +106,11 @@ public sealed class CrossingBatcher : UntypedActor
         Context.ActorSelection(new RootActorPath(_node) / "user" / CrossingInbox.Name).Tell(new Identify(null));
     }
 
-    private void Send(RelayBatch batch) => _inbox!.Tell(batch, ActorRefs.NoSender);
+    private void Send(RelayBatch batch)
+    {
+        _inbox!.Tell(batch, ActorRefs.NoSender);
+        _metrics.BatchSent(batch.Items.Count);
+    }
 
     /// <summary>Sent to itself with a batch's first message: what waits goes when it arrives.</summary>
     private sealed class Flush

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
+using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Sessions;
 
 namespace SocketPeer.Actors.Crossings;
@@ -8,7 +9,7 @@ namespace SocketPeer.Actors.Crossings;
 /// One node's batchers, one per remote node a session here has told a partner on (made on first use,
 /// gone when that node leaves). Sessions call <see cref="Tell"/> from their own threads.
 /// </summary>
-public sealed class CrossingRelays(ActorSystem system, RelayBatchingSettings settings)
+public sealed class CrossingRelays(ActorSystem system, RelayBatchingSettings settings, SocketPeerMetrics metrics)
 {
     private readonly ConcurrentDictionary<Address, IActorRef> _batchers = new();
     private readonly Lock _starting = new();
@@ -28,7 +29,7 @@ public sealed class CrossingRelays(ActorSystem system, RelayBatchingSettings set
         {
             if (_batchers.TryGetValue(node, out batcher)) return batcher;
             // A name of its own each time: the name of a batcher that is stopping is not free yet.
-            batcher = system.ActorOf(CrossingBatcher.Props(node, settings, this), $"relay-batcher-{++_started}");
+            batcher = system.ActorOf(CrossingBatcher.Props(node, settings, this, metrics), $"relay-batcher-{++_started}");
             _batchers[node] = batcher;
             return batcher;
         }

@@ -28,7 +28,7 @@ public static class SessionRegistration
         builder.AddEntityMailbox().WithSessionShardRegion<SessionRegion>(TypeName,
             (system, registry, _) =>
             {
-                var crossings = batching is { Enabled: true } ? new CrossingRelays(system, batching) : null;
+                var crossings = batching is { Enabled: true } ? new CrossingRelays(system, batching, metrics) : null;
                 return id =>
                 {
                     var rooms = registry.Get<RoomRegion>();
