@@ -36,6 +36,9 @@ public sealed partial class SocketPeerSerializer(ExtendedActorSystem system) : S
     /// <c>PRS2</c>) are written under the new manifest only when they carry one, and both forms are
     /// read: with tracing off, what a node writes is what the release before wrote, so tracing is
     /// turned on once a rollout is over (docs/operations.md, "Tracing").</para>
+    /// <para><c>PRB</c>, a batch of messages to sessions on this node (<see cref="RelayBatch"/>), is new
+    /// with relay batching; a node sends one only to a node whose inbox answered, so a node of the
+    /// release before never gets one (docs/architecture.md, "Relay batching across nodes").</para>
     /// </remarks>
     public override string Manifest(object o) => o switch
     {
