@@ -22,8 +22,9 @@ public sealed class RelayBatchingSettings
     public int MaxBytes { get; set; } = 32 * 1024;
 
     /// <summary>
-    /// Akka.Remote drops a frame over its maximum frame size (128,000 bytes by default): a batch of
-    /// this many bytes and one relay of the largest client frame (64 KiB by default) stay below it.
+    /// Akka.Remote drops a frame over its maximum frame size (128,000 bytes by default). A batch stays
+    /// near <see cref="MaxBytes"/> (refs' paths are estimated, a few KiB off at most), well below it; a
+    /// message larger than the bound travels alone, as it did before batching.
     /// </summary>
     public const int MaxBytesLimit = 60 * 1024;
 

@@ -27,35 +27,40 @@ public sealed partial class SocketPeerSerializer
             paths[i] = Akka.Serialization.Serialization.SerializedActorPath(batch.Refs[i]);
             size += SpanWriter.SizeOf(paths[i]);
         }
-        // Messages other than relays and acks are written by the stream writer first, to know their size.
-        var others = new byte[]?[batch.Items.Count];
-        for (var i = 0; i < batch.Items.Count; i++)
+        // Each item's manifest and body size, computed once; messages other than relays and acks are
+        // written by the stream writer first, to know their size.
+        var count = batch.Items.Count;
+        var manifests = new string[count];
+        var bodies = new int[count];
+        var others = new byte[]?[count];
+        for (var i = 0; i < count; i++)
         {
             var item = batch.Items[i];
-            var body = item.Message switch
+            (manifests[i], bodies[i]) = item.Message switch
             {
-                PartnerRelay m => SizeOf(m),
-                PartnerAck m => SizeOf(m),
-                var m => (others[i] = ToBinary(m)).Length,
+                PartnerRelay m => ("PR", SizeOf(m)),
+                PartnerAck m => ("PA", SizeOf(m)),
+                var m => (Manifest(m), (others[i] = ToBinary(m)).Length),
             };
             size += SpanWriter.SizeOf7BitEncoded(item.Target) + SpanWriter.SizeOf7BitEncoded(item.Sender + 1)
-                + SpanWriter.SizeOf(Manifest(item.Message)) + SpanWriter.SizeOfBytes(body);
+                + SpanWriter.SizeOf(manifests[i]) + SpanWriter.SizeOfBytes(bodies[i]);
         }
 
         var bytes = new byte[size];
         var w = new SpanWriter(bytes);
         w.Write7BitEncoded(paths.Length);
         foreach (var path in paths) w.Write(path);
-        w.Write7BitEncoded(batch.Items.Count);
-        for (var i = 0; i < batch.Items.Count; i++)
+        w.Write7BitEncoded(count);
+        for (var i = 0; i < count; i++)
         {
             var item = batch.Items[i];
-            w.Write7BitEncoded(item.Target); w.Write7BitEncoded(item.Sender + 1); w.Write(Manifest(item.Message));
+            w.Write7BitEncoded(item.Target); w.Write7BitEncoded(item.Sender + 1); w.Write(manifests[i]);
+            w.Write7BitEncoded(bodies[i]);
             switch (item.Message)
             {
-                case PartnerRelay m: w.Write7BitEncoded(SizeOf(m)); Write(ref w, m); break;
-                case PartnerAck m: w.Write7BitEncoded(SizeOf(m)); Write(ref w, m); break;
-                default: w.WriteBytes(others[i]!); break;
+                case PartnerRelay m: Write(ref w, m); break;
+                case PartnerAck m: Write(ref w, m); break;
+                default: w.WriteRaw(others[i]); break;
             }
         }
         return bytes;
