@@ -19,17 +19,28 @@ public sealed class CrossingRelays(ActorSystem system, RelayBatchingSettings set
     /// <paramref name="message"/> for <paramref name="target"/>, an entity on another node, through
     /// that node's batcher, from <paramref name="sender"/>.
     /// </summary>
-    public void Tell(IActorRef target, IWithSessionId message, IActorRef sender) =>
-        BatcherFor(target.Path.Address).Tell(new CrossingRelay(target, message), sender);
+    public void Tell(IActorRef target, IWithSessionId message, IActorRef sender)
+    {
+        if (BatcherFor(target.Path.Address) is { } batcher) batcher.Tell(new CrossingRelay(target, message), sender);
+        else target.Tell(message, sender);
+    }
 
-    internal IActorRef BatcherFor(Address node)
+    /// <summary>Null once the actor system is shutting down and makes no more actors: then a message goes on its own.</summary>
+    internal IActorRef? BatcherFor(Address node)
     {
         if (_batchers.TryGetValue(node, out var batcher)) return batcher;
         lock (_starting)
         {
             if (_batchers.TryGetValue(node, out batcher)) return batcher;
-            // A name of its own each time: the name of a batcher that is stopping is not free yet.
-            batcher = system.ActorOf(CrossingBatcher.Props(node, settings, this, metrics), $"relay-batcher-{++_started}");
+            try
+            {
+                // A name of its own each time: the name of a batcher that is stopping is not free yet.
+                batcher = system.ActorOf(CrossingBatcher.Props(node, settings, this, metrics), $"relay-batcher-{++_started}");
+            }
+            catch (InvalidOperationException)
+            {
+                return null; // the user guardian is terminating; an exception here would restart the session
+            }
             _batchers[node] = batcher;
             return batcher;
         }
