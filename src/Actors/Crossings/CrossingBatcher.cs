@@ -26,12 +26,11 @@ public sealed class CrossingBatcher : UntypedActor
     private readonly Address _node;
     private readonly CrossingRelays _relays;
     private readonly CrossingBuffer _buffer;
+    private readonly SocketPeerMetrics _metrics;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef? _inbox;
     private DateTime _askedAt = DateTime.MinValue;
     private bool _flushPending;
-
-    private readonly SocketPeerMetrics _metrics;
 
     public CrossingBatcher(Address node, RelayBatchingSettings settings, CrossingRelays relays, SocketPeerMetrics metrics)
     {
