@@ -16,7 +16,7 @@ public sealed class CrossNodeTypesTests
     private static readonly HashSet<string> NeverSent =
     [
         // identifiers and values carried inside messages (serialized as their fields)
-        "PairCode", "SessionId", "NodeKey", "ResumeClaims", "RoomSeat", "PartnerRoute", "RegionCandidate", "RelayItem",
+        "PairCode", "SessionId", "NodeKey", "ResumeClaims", "RoomSeat", "PartnerRoute", "RegionCandidate",
         // pure state machines, their phases, effects and transitions (inside one actor)
         "SessionState", "SessionPhase", "SessionPhase+Unattached", "SessionPhase+Idle", "SessionPhase+Joining",
         "SessionPhase+Waiting", "SessionPhase+Paired", "SessionPhase+InRoom", "SessionEffect", "SessionEffect+ToClient", "SessionEffect+ToRoom",
@@ -30,15 +30,13 @@ public sealed class CrossNodeTypesTests
         "PartnerGraceElapsed", "ConfirmElapsed", "ReplayElapsed", "JoinRetryElapsed", "HelloAgainElapsed", "TokenRefreshElapsed",
         // what a session's actor holds besides its state: actor refs on this node
         "SessionLinks",
-        // relay batching: a session's message to its node's batcher, the batcher's buffer, and the node's batchers
-        "CrossingRelay", "CrossingBuffer", "CrossingRelays",
         // settings and registrations (dependency injection on each node)
-        "SessionSettings", "ResumeSettings", "ShardingSettings", "ClusterSettings", "ClusterTimings", "ClusterTlsSettings", "RelayBatchingSettings", "SessionRegion",
+        "SessionSettings", "ResumeSettings", "ShardingSettings", "ClusterSettings", "ClusterTimings", "ClusterTlsSettings", "SessionRegion",
         "RoomRegion",
         // cluster plumbing: extensions, extractors, allocation (each node's own objects)
         "TraceContext",
         "LostConnections", "NodeStopping", "LocalSessionAllocationStrategy", "LocalSessionMessageExtractor", "HashSessionMessageExtractor", "RoomMessageExtractor",
-        "SocketPeerSerializer", "SpanReader", "SpanWriter", "SocketPeerMetrics", "MetricsSnapshot", "WebhookCounts",
+        "SocketPeerSerializer", "SocketPeerMetrics", "MetricsSnapshot", "WebhookCounts",
         // the entities' mailbox: each actor's own queue, made by its node's dispatcher
         "EntityMailbox", "EntityMessageQueue",
     ];
