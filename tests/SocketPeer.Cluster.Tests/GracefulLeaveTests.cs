@@ -20,16 +20,32 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output)
     private static int ExtraPairs =>
         int.TryParse(Environment.GetEnvironmentVariable("SOCKETPEER_LEAVE_PAIRS"), out var pairs) ? pairs : 0;
 
-    [Fact]
-    public async Task A_stopping_node_says_not_ready_closes_with_1012_hands_off_and_leaves_while_the_others_relay_on()
+    /// <param name="batching">
+    /// With relay batching on (<c>Cluster:RelayBatching</c>), the pairs across nodes relay before the
+    /// stop, so the sessions' messages to partners on the leaving node go through a batcher: the
+    /// partner's death watch still ends the pair, since it watches the partner's own ref.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_stopping_node_says_not_ready_closes_with_1012_hands_off_and_leaves_while_the_others_relay_on(bool batching)
     {
-        await using var cluster = await TestCluster.StartAsync(3, ("SocketPeer:ConnectionsPerAddress", "10000"));
+        await using var cluster = await TestCluster.StartAsync(3,
+            [("SocketPeer:ConnectionsPerAddress", "10000"), ("SocketPeer:Cluster:RelayBatching:Enabled", batching ? "true" : "false")]);
         var (leaving, stays1, stays2) = (cluster[2], cluster[0], cluster[1]);
         // A pair on the nodes that stay, a pair across the leaving node, a pair on the leaving node.
         var (a, b) = await PairAcrossAsync(stays1, stays2);
         var (c, d) = await PairAcrossAsync(stays1, leaving);
         var (e, f) = await PairAcrossAsync(leaving, leaving);
         await using var _ = new DisposeAll(a, b, c, d, e, f);
+        await Pairs.AssertRelaysAsync(c, d);
+        var batchingBy = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (batching && leaving.Metrics.Batches().Batches == 0)
+        {
+            // The leaving node's batcher has found the inbox of c's node: d's messages to c go in batches.
+            Assert.True(DateTime.UtcNow < batchingBy, "the leaving node did not start batching within 20 s");
+            await Pairs.AssertRelaysAsync(d, c);
+        }
         // For docs/failover.md: SOCKETPEER_LEAVE_PAIRS=n adds n more pairs across the leaving node.
         var extra = new List<TestClient>();
         await using var __ = new DisposeAll(extra);

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Crossings;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Events;
 using SocketPeer.Actors.Rooms;
@@ -24,6 +25,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     private readonly SessionSettings _settings;
     private readonly SocketPeerMetrics _metrics;
     private readonly IRoomEvents _events;
+    private readonly CrossingRelays? _crossings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SessionState _state;
     private IActorRef _connection = ActorRefs.Nobody;
@@ -40,7 +42,15 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
 
     public PeerSessionActor(SessionId id, IActorRef rooms, IActorRef sessions, SessionSettings settings,
         SocketPeerMetrics metrics, IRoomEvents events)
+        : this(id, rooms, sessions, settings, metrics, events, null)
     {
+    }
+
+    /// <param name="crossings">this node's batchers for partners on other nodes; null: one remote message each</param>
+    public PeerSessionActor(SessionId id, IActorRef rooms, IActorRef sessions, SessionSettings settings,
+        SocketPeerMetrics metrics, IRoomEvents events, CrossingRelays? crossings)
+    {
+        _crossings = crossings;
         _rooms = rooms;
         _sessions = sessions;
         _settings = settings;
@@ -305,13 +315,17 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     /// <summary>
     /// Straight to the partner's entity when the pairing's route allows it (<see cref="PartnerRoute"/>):
     /// two mailboxes fewer per relay than through the shard region (region, shard). Otherwise, and
-    /// for good once the partner was lost, through the region.
+    /// for good once the partner was lost, through the region. A partner on another node is told
+    /// through this node's batcher for that node when relay batching is on: every message of the
+    /// direct route, not only relays and acks, so that what the partner hears keeps the order it was
+    /// sent in (a resume's answer before the replay that follows it).
     /// </summary>
     private void ToPartner(IWithSessionId message)
     {
         if (_links.Route.Direct(message.Session) is { } partner)
         {
-            partner.Tell(message);
+            if (_crossings is not null && partner.Path.Address.HasGlobalScope) _crossings.Tell(partner, message, Self);
+            else partner.Tell(message);
             return;
         }
         // A hello has no order to keep (it only lets the partner watch this entity), and it is sent
