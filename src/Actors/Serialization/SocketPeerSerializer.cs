@@ -17,7 +17,7 @@ namespace SocketPeer.Actors.Serialization;
 /// not UTF-8, or a field the type refuses ends in a <see cref="SerializationException"/>, which the
 /// remoting layer logs and drops, and nothing is allocated beyond the buffer's size.
 /// </summary>
-public sealed class SocketPeerSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+public sealed partial class SocketPeerSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 4153;
 
@@ -87,6 +87,9 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
 
     public override byte[] ToBinary(object obj)
     {
+        // The relay's hot path first, without a stream (SocketPeerSerializer.Relay.cs).
+        if (obj is PartnerRelay relay) return RelayBinary(relay);
+        if (obj is PartnerAck ack) return AckBinary(ack);
         using var stream = new MemoryStream(64);
         using var w = new BinaryWriter(stream);
         switch (obj)
@@ -114,7 +117,6 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
                 WriteTrace(w, m.Trace);
                 break;
             case PartnerHello m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.AskBack); break;
-            case PartnerAck m: w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Seq); break;
             case PartnerResumed m:
                 w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write(m.Received); WriteOptional(w, m.Replaces);
                 WriteTrace(w, m.Trace);
@@ -143,10 +145,6 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
                 break;
             case RoomBusy m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
             case PartnerLeft m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Attempt); break;
-            case PartnerRelay m:
-                w.Write(m.Session.Value); w.Write(m.From.Value); w.Write(m.Code.Value); w.Write((byte)m.Kind);
-                WriteBytes(w, m.Payload); w.Write(m.Seq); w.Write(m.FromAttempt); w.Write(m.ToAttempt);
-                break;
             case SessionStarted m:
                 w.Write(m.Id.Value); w.Write(m.Token is not null);
                 if (m.Token is not null) WriteClaims(w, m.Token);
@@ -168,6 +166,11 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     {
         try
         {
+            switch (manifest)
+            {
+                case "PR": return ReadRelay(bytes);
+                case "PA": return ReadAck(bytes);
+            }
             using var r = new BinaryReader(new MemoryStream(bytes, writable: false), StrictUtf8);
             return Read(r, manifest);
         }
@@ -197,7 +200,6 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "RC2" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64(), AnswerBy(r)),
             "RC3" => new ResumeConnection(Session(r), Ref(r), Claims(r), r.ReadInt64(), AnswerBy(r), Trace(r)),
             "PH" => new PartnerHello(Session(r), Session(r), Code(r), OptionalFlag(r)),
-            "PA" => new PartnerAck(Session(r), Session(r), r.ReadInt64()),
             "PRS" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64(), OptionalSession(r)),
             "PRS2" => new PartnerResumed(Session(r), Session(r), Code(r), r.ReadInt64(), OptionalSession(r), Trace(r)),
             "PRA" => new PartnerResumeAnswer(Session(r), Session(r), Enum<ResumeVerdict>(r), r.ReadInt64()),
@@ -223,8 +225,6 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
             "PF2" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), Trace(r)),
             "RB" => new RoomBusy(Session(r), Code(r), r.ReadInt64()),
             "PL" => new PartnerLeft(Session(r), Code(r), Session(r), r.ReadInt64()),
-            "PR" => new PartnerRelay(Session(r), Session(r), Code(r), Enum<RelayKind>(r), ReadBytes(r), r.ReadInt64(),
-                OptionalInt64(r), OptionalInt64(r)),
             "SS2" => new SessionStarted(Session(r), r.ReadBoolean() ? Claims(r) : null, r.ReadInt32()),
             "NF" => new PeerFoundNotice(r.ReadBoolean()),
             "NB" => BusyNotice.Instance,

@@ -36,7 +36,7 @@ public sealed class CrossNodeTypesTests
         // cluster plumbing: extensions, extractors, allocation (each node's own objects)
         "TraceContext",
         "LostConnections", "NodeStopping", "LocalSessionAllocationStrategy", "LocalSessionMessageExtractor", "HashSessionMessageExtractor", "RoomMessageExtractor",
-        "SocketPeerSerializer", "SocketPeerMetrics", "MetricsSnapshot", "WebhookCounts",
+        "SocketPeerSerializer", "SpanReader", "SpanWriter", "SocketPeerMetrics", "MetricsSnapshot", "WebhookCounts",
         // the entities' mailbox: each actor's own queue, made by its node's dispatcher
         "EntityMailbox", "EntityMessageQueue",
     ];
