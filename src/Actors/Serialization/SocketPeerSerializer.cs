@@ -318,15 +318,15 @@ public sealed class SocketPeerSerializer(ExtendedActorSystem system) : Serialize
     }
 
     /// <summary>
-    /// Absent (null) from an older node, or from a sender that had none; text that is no actor path is
-    /// refused, not resolved to dead letters.
+    /// Absent (null) from an older node, or from a sender that had none; text that is no actor's path
+    /// (no system, or no actor under its root) is refused, not resolved to dead letters.
     /// </summary>
     private IActorRef? AppendedRef(BinaryReader r)
     {
         if (r.BaseStream.Position >= r.BaseStream.Length || Text(r) is not { Length: > 0 } path) return null;
-        return ActorPath.TryParse(path, out _)
+        return ActorPath.TryParse(path, out var parsed) && parsed.Address.System is { Length: > 0 } && parsed.Elements.Count > 0
             ? system.Provider.ResolveActorRef(path)
-            : throw new SerializationException("an appended actor ref that is no actor path");
+            : throw new SerializationException("an appended actor ref that is no actor's path");
     }
 
     private static void WriteClaims(BinaryWriter w, ResumeClaims c)
