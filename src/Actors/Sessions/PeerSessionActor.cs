@@ -5,6 +5,7 @@ using Akka.Event;
 using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Events;
+using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Rooms;
 using static SocketPeer.Actors.Sessions.SessionEffect;
 using static SocketPeer.Actors.Sessions.SessionPhase;
@@ -117,7 +118,10 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         FromRoom(found.Code, found);
         // The room knows the partner's entity: tell it directly from now on, not from its hello on,
         // which a client relaying at once on peer.found often beats (issue #18; see PartnerRoute).
-        if (found.PartnerRef is { } partner && !partner.IsNobody() && _state.Phase is Paired p && p.Partner == found.Partner)
+        // Not an entity on a node that is leaving or lost: it has been, or is about to be, rebuilt
+        // elsewhere, and the region finds that one.
+        if (found.PartnerRef is { } partner && !partner.IsNobody() && _state.Phase is Paired p && p.Partner == found.Partner
+            && SessionNodeStatus.IsOnLiveNode(Context.System, partner))
             _links = _links with { Route = _links.Route.Introduced(found.Partner, partner) };
     }
 
