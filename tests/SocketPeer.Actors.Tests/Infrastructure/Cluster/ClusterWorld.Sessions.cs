@@ -139,10 +139,15 @@ internal sealed partial class ClusterWorld
         }
     }
 
-    /// <summary>PartnerRoute.Introduced: the room's word for the partner's incarnation, unless the partner's own is in.</summary>
-    private static void Introduced(SessionEntity session, SessionId partner, EntityRef entity)
+    /// <summary>
+    /// PartnerRoute.Introduced: the room's word for the partner's incarnation, unless the partner's own
+    /// is in, or the incarnation's node is not up and connected (SessionNodeStatus.IsOnLiveNode).
+    /// </summary>
+    private void Introduced(SessionEntity session, SessionId partner, EntityRef entity)
     {
         if (session.RoutePartner == partner && session.RouteVouched) return;
+        if (entity.Node != session.Self.Node && (_nodes.StatusOf(entity.Node) != NodeStatus.Up || _connectionsReset.Contains(entity.Node)))
+            return;
         session.RoutePartner = partner;
         session.RouteRef = entity;
         session.RouteVouched = false;
