@@ -104,10 +104,15 @@ public sealed partial record SessionState(SessionId Id, SessionPhase Phase)
     /// <summary>What the client gets for a relayed message: the number only if it asked for resume.</summary>
     private RelayedNotice Delivered(PartnerRelay relay) => new(relay.Kind, relay.Payload, Resumable ? relay.Seq : 0);
 
-    private SessionTransition Same() => new(this, []);
+    private SessionTransition Same() => new(this, SessionEffects.None);
 
-    private static SessionTransition Next(SessionState state, params SessionEffect[] effects) => new(state, effects);
+    /// <summary>A span, not an array: the few effects of a transition are copied into it inline (<see cref="SessionEffects"/>).</summary>
+    private static SessionTransition Next(SessionState state, params ReadOnlySpan<SessionEffect> effects) =>
+        new(state, SessionEffects.Of(effects));
 }
 
-/// <summary>A session after one input, and the effects its actor must perform, in order.</summary>
-public sealed record SessionTransition(SessionState State, IReadOnlyList<SessionEffect> Effects);
+/// <summary>
+/// A session after one input, and the effects its actor must perform, in order. A value, as its
+/// effects are (<see cref="SessionEffects"/>): a relay's transition allocates neither.
+/// </summary>
+public readonly record struct SessionTransition(SessionState State, SessionEffects Effects);
