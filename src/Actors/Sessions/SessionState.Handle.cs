@@ -204,12 +204,16 @@ public sealed partial record SessionState
         return effects;
     }
 
-    /// <summary>The same pairing, where only what relays and acks move changed: nothing is due (the hot path).</summary>
+    /// <summary>
+    /// The same pairing, where only what relays and acks move changed: nothing is due (the hot path,
+    /// where a relay or an ack keeps the very phase and client and changes only <see cref="Flow"/>).
+    /// </summary>
     private static bool OnlyCountersMoved(SessionState before, SessionState after) =>
-        before.Phase is Paired was && after.Phase is Paired now && was.Equals(now)
-        && ReferenceEquals(before.Client, after.Client) && before.WatchedPartner == after.WatchedPartner
-        && was.Path == now.Path && was.Progress == now.Progress && was.PartnerAway == now.PartnerAway
-        && was.Rejoining == now.Rejoining;
+        ReferenceEquals(before.Client, after.Client) && before.WatchedPartner == after.WatchedPartner
+        && (ReferenceEquals(before.Phase, after.Phase) // all that upkeep reads is the phase, the client and the watch
+            || (before.Phase is Paired was && after.Phase is Paired now && was.Equals(now)
+                && was.Path == now.Path && was.Progress == now.Progress && was.PartnerAway == now.PartnerAway
+                && was.Rejoining == now.Rejoining));
 
     private static void Add(ref List<SessionEffect>? effects, SessionEffect effect) => (effects ??= []).Add(effect);
 

@@ -33,6 +33,13 @@ public sealed partial record SessionState(SessionId Id, SessionPhase Phase)
     /// </summary>
     public SessionId? HandedOverTo { get; init; }
 
+    /// <summary>
+    /// What relays and acks moved in the current pairing (<see cref="PairingFlow"/>): the pairing's, held
+    /// here so that a relay's new state copies it and not the whole <see cref="Paired"/> phase. Starts
+    /// afresh with every phase entered (<see cref="Enter"/>); outside a pairing it means nothing.
+    /// </summary>
+    public PairingFlow Flow { get; init; } = PairingFlow.None;
+
     /// <summary>How many unacknowledged messages may wait for an absent partner.</summary>
     public int BufferLimit { get; init; } = ResumeSettings.DefaultBufferMessages;
 
@@ -93,10 +100,17 @@ public sealed partial record SessionState(SessionId Id, SessionPhase Phase)
     private SessionState Enter(SessionPhase phase) => this with
     {
         Phase = Rejoining && phase is InRoom room && room.Code == Phase.Room ? room with { Rejoining = true } : phase,
+        Flow = PairingFlow.None,
     };
 
     /// <summary>The same phase, with what it holds updated.</summary>
     private SessionState Updated(SessionPhase phase) => this with { Phase = phase };
+
+    /// <summary>The same phase, with what relays and acks move updated (the hot path: only this is copied).</summary>
+    private SessionState Updated(PairingFlow flow) => this with { Flow = flow };
+
+    /// <summary>The same pairing, with what it holds and what relays and acks move updated.</summary>
+    private SessionState Updated(Paired phase, PairingFlow flow) => this with { Phase = phase, Flow = flow };
 
     /// <summary>The client side once its socket is back, or the session ends: no longer away.</summary>
     private ClientState NotAway => Client is ClientState.Away ? ClientState.Resumable.Instance : Client;
