@@ -19,17 +19,21 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-string[] modes = ["plain", "acked"];
-// Warm-up: JIT and tiering on both modes before anything counts.
-foreach (var mode in modes) SessionCost.Measure(mode, 0, Math.Min(messages, 200_000));
+string[] modes = ["plain", "acked", "actor"];
+// The actors' path costs tens of times the machine's: a tenth of the messages.
+await using var actors = await ActorRelayCost.StartAsync();
+RelayCost Measure(string mode, int r, int count) =>
+    mode == "actor" ? actors.Measure(r, Math.Max(count / 10, 1_000)) : SessionCost.Measure(mode, r, count);
+// Warm-up: JIT and tiering on every mode before anything counts.
+foreach (var mode in modes) Measure(mode, 0, Math.Min(messages, 200_000));
 
 var results = new List<RelayCost>();
 for (var r = 1; r <= repeat; r++)
 {
-    // Interleaved, so a disturbance of the box hits both modes alike.
+    // Interleaved, so a disturbance of the box hits every mode alike.
     foreach (var mode in r % 2 == 1 ? modes : modes.Reverse())
     {
-        var cost = SessionCost.Measure(mode, r, messages);
+        var cost = Measure(mode, r, messages);
         results.Add(cost);
         Console.WriteLine($"repeat {r}: {cost.Mode,-6} {cost.CpuMicrosPerMessage,8:F3} µs CPU/msg {cost.BytesPerMessage,6:F0} B/msg");
     }

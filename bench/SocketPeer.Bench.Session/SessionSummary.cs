@@ -1,8 +1,8 @@
 namespace SocketPeer.Bench.Session;
 
-/// <summary>Medians of each mode (and the least-disturbed repeat's CPU), from interleaved repeats.</summary>
+/// <summary>Medians of each mode (and, for the machine alone, the least-disturbed repeat's CPU), from interleaved repeats.</summary>
 public sealed record SessionSummary(double PlainMicros, double AckedMicros, double PlainBytes, double AckedBytes,
-    double PlainFastestMicros, double AckedFastestMicros)
+    double PlainFastestMicros, double AckedFastestMicros, double ActorMicros = double.NaN, double ActorBytes = double.NaN)
 {
     public static SessionSummary Of(IReadOnlyCollection<RelayCost> results) => new(
         Median(results, "plain", c => c.CpuMicrosPerMessage),
@@ -10,7 +10,9 @@ public sealed record SessionSummary(double PlainMicros, double AckedMicros, doub
         Median(results, "plain", c => c.BytesPerMessage),
         Median(results, "acked", c => c.BytesPerMessage),
         Fastest(results, "plain"),
-        Fastest(results, "acked"));
+        Fastest(results, "acked"),
+        Median(results, "actor", c => c.CpuMicrosPerMessage),
+        Median(results, "actor", c => c.BytesPerMessage));
 
     private static double Median(IEnumerable<RelayCost> results, string mode, Func<RelayCost, double> figure)
     {
@@ -25,5 +27,6 @@ public sealed record SessionSummary(double PlainMicros, double AckedMicros, doub
 
     public override string ToString() =>
         $"median: plain {PlainMicros:F3} µs CPU/msg ({PlainBytes:F0} B, fastest {PlainFastestMicros:F3} µs), " +
-        $"acked {AckedMicros:F3} µs ({AckedBytes:F0} B, fastest {AckedFastestMicros:F3} µs)";
+        $"acked {AckedMicros:F3} µs ({AckedBytes:F0} B, fastest {AckedFastestMicros:F3} µs), " +
+        $"actor {ActorMicros:F3} µs ({ActorBytes:F0} B)";
 }

@@ -20,6 +20,19 @@ public sealed class SessionCostTests
     }
 
     [Fact]
+    public async Task Two_session_actors_relay_every_message_and_read_their_cost()
+    {
+        await using var actors = await ActorRelayCost.StartAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        // Returns only once the receiving client got every relay (the window whole again).
+        var cost = await Task.Run(() => actors.Measure(1, 2_000)).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2_000, cost.Messages);
+        Assert.True(cost.CpuMicrosPerMessage > 0);
+        Assert.True(cost.BytesPerMessage > 0);
+    }
+
+    [Fact]
     public void The_summary_takes_each_modes_median_and_fastest()
     {
         RelayCost Cost(string mode, double micros) => new(mode, 1, 10, micros, micros * 100);
