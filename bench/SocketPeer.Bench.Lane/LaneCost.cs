@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -25,7 +24,7 @@ public sealed class LaneCost : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly IActorRef _session;
     private readonly SemaphoreSlim _window = new(Window, Window);
-    private readonly Channel<IngressItem> _channel;
+    private readonly LaneQueue _queue = new(1024);
     private readonly SharedKillSwitch _killSwitch = KillSwitches.Shared("lane-cost");
     private readonly IngressItem _item;
     private readonly object _message = new();
@@ -37,13 +36,7 @@ public sealed class LaneCost : IAsyncDisposable
         var materializer = _system.Materializer(
             ActorMaterializerSettings.Create(_system).WithDispatcher(CallerRunsDispatcher.DispatcherId), namePrefix: "ingress");
         _session = _system.ActorOf(Props.Create(() => new WindowSession(_window)), "session");
-        // The same options as IngressLane's channel: many writers, a waiter that runs inline.
-        _channel = Channel.CreateBounded<IngressItem>(new BoundedChannelOptions(1024)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = true,
-        });
-        Source.FromGraph(new LaneSource(_channel.Reader))
+        Source.FromGraph(new LaneSource(_queue))
             .Via(_killSwitch.Flow<IngressItem>())
             .To(Sink.FromGraph(new LaneSink(_ => _session.Tell(_message))))
             .Run(materializer);
@@ -68,7 +61,7 @@ public sealed class LaneCost : IAsyncDisposable
             {
                 await _window.WaitAsync();
                 if (!throughLane) _session.Tell(_message);
-                else if (!_channel.Writer.TryWrite(_item)) await _channel.Writer.WriteAsync(_item);
+                else if (!_queue.TryWrite(_item)) await _queue.WriteAsync(_item, CancellationToken.None);
             }
             // Every message answered: the window is whole again.
             for (var i = 0; i < Window; i++) await _window.WaitAsync();

@@ -47,8 +47,8 @@ public sealed class RelayBatchingTests(TwoNodeBatchingFixture fixture, ITestOutp
             var (batches, messages) = Cluster[node].Metrics.Batches();
             (batches, messages) = (batches - before[node].Batches, messages - before[node].Messages);
             output.WriteLine($"node {node}: {messages} messages in {batches} batches ({(double)messages / Math.Max(1, batches):F1} a batch)");
-            // At least one client's burst crossed in batches. Not necessarily all: a session whose first
-            // relay overtook its partner's hello goes through the shard region for good (PartnerRoute).
+            // At least one client's burst crossed in batches. Not necessarily all: a pairing on the
+            // region's route is not batched (BatchedPairs).
             Assert.True(messages >= MessagesEach, $"node {node} batched {messages} messages");
         }
     }
@@ -130,10 +130,9 @@ internal sealed class CrossingPairs : IAsyncDisposable
 
     /// <summary>
     /// Relays both ways until each of <paramref name="nodes"/> has sent batches: a batcher sends single
-    /// messages until the other node's inbox has answered it, and a session whose first relay
-    /// overtook its partner's hello never takes the direct route, batched or not (PartnerRoute),
-    /// which is why there are several pairs, and another one when they did not do it within
-    /// <see cref="BatchedPairs.RoundTrips"/>. Each relay here is a lone message awaited before the
+    /// messages until the other node's inbox has answered it, and a pairing on the region's route
+    /// never batches (<see cref="BatchedPairs"/>), which is why there are several pairs, and another
+    /// one when they did not do it within <see cref="BatchedPairs.RoundTrips"/>. Each relay here is a lone message awaited before the
     /// next: the batcher sends it without more traffic behind it (no timer, no waiting for a full batch).
     /// </summary>
     public async Task BatchingAsync(TestCluster cluster, params SocketPeerServer[] nodes)

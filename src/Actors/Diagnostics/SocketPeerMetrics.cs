@@ -24,6 +24,7 @@ public sealed class SocketPeerMetrics : IDisposable
     private long _away;
     private long _pairings;
     private long _resumes;
+    private long _relaysRouted;
     private readonly long[] _relayedMessages = new long[4];
     private readonly long[] _relayedBytes = new long[4];
     private readonly ConcurrentDictionary<string, long> _errors = new();
@@ -70,6 +71,8 @@ public sealed class SocketPeerMetrics : IDisposable
             description: "Batches of messages to partners on other nodes this node sent (Cluster:RelayBatching).");
         _meter.CreateObservableCounter("socketpeer.relay.batched", () => Volatile.Read(ref _relayBatchedMessages),
             description: "Messages to partners on other nodes this node sent in batches: over socketpeer.relay.batches, the mean batch size.");
+        _meter.CreateObservableCounter("socketpeer.relays.routed", () => Volatile.Read(ref _relaysRouted),
+            description: "Relays a session sent its partner through the session shard region rather than straight to its entity.");
         _meter.CreateObservableCounter("socketpeer.errors", () => Tagged(_errors, _knownErrors),
             description: "server.error messages sent, by code.");
         _meter.CreateObservableCounter("socketpeer.closes", () => Tagged(_closes, _knownCloses),
@@ -152,6 +155,12 @@ public sealed class SocketPeerMetrics : IDisposable
     public void Away(int delta) => Interlocked.Add(ref _away, delta);
     public void PairFormed() => Interlocked.Increment(ref _pairings);
     public void Resumed() => Interlocked.Increment(ref _resumes);
+
+    /// <summary>A session sent its partner a relay through the session shard region, not straight to its entity.</summary>
+    public void RelayedThroughRegion() => Interlocked.Increment(ref _relaysRouted);
+
+    /// <summary>Relays sessions of this node sent their partners through the region so far.</summary>
+    public long RelaysThroughRegion => Volatile.Read(ref _relaysRouted);
 
     public void Relayed(RelayKind kind, int payloadBytes)
     {

@@ -53,6 +53,26 @@ public static class SessionNodeStatus
     }
 
     /// <summary>
+    /// Whether <paramref name="entity"/> runs on this node or on a member in good standing: up (or
+    /// joining), reachable and connected. A session's entity is rebuilt elsewhere when its node leaves
+    /// (its shards hand off) or is lost, so a ref to an entity on any other node is likely stale.
+    /// </summary>
+    public static bool IsOnLiveNode(ActorSystem system, IActorRef entity)
+    {
+        var address = entity.Path.Address;
+        if (!address.HasGlobalScope) return true;
+        var state = Akka.Cluster.Cluster.Get(system).State;
+        foreach (var member in state.Members)
+        {
+            if (member.Address != address) continue;
+            var standing = member.Status is Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.Joining
+                or Akka.Cluster.MemberStatus.WeaklyUp;
+            return standing && !state.Unreachable.Contains(member) && !LostConnections.Get(system).IsLost(member.Address);
+        }
+        return false;
+    }
+
+    /// <summary>
     /// Whether the node <paramref name="session"/>'s id names is a member in good standing: up (or
     /// joining), reachable and connected, so the session, if it lives, can answer now. True for ids
     /// that name no node (nothing to tell). The exact opposite of <see cref="IsUnreachable"/> for a

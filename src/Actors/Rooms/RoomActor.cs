@@ -37,6 +37,15 @@ public sealed class RoomActor : UntypedActor, IWithTimers
     /// </summary>
     private Dictionary<SessionId, TraceContext>? _joins;
 
+    /// <summary>
+    /// The entity of each member, and of each newcomer a seat check holds: the sender of what it last
+    /// told this room about its seat (a join, its answer to a check, its return). <see cref="PeerFound"/>
+    /// carries the partner's, so a session can tell its partner directly from the pairing on
+    /// (<see cref="PartnerRoute"/>). An array, not a dictionary: a room has two members, rarely a
+    /// newcomer more, and lives as long as its pair.
+    /// </summary>
+    private (SessionId Session, IActorRef Entity)[] _entities = [];
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public RoomActor(PairCode code, IActorRef sessions, IActorRef rooms)
@@ -53,13 +62,20 @@ public sealed class RoomActor : UntypedActor, IWithTimers
         {
             case JoinRoom join:
                 if (join.Trace is not null) (_joins ??= [])[join.Session] = join.Trace;
+                RememberEntity(join.Session);
                 VacateUnreachableSeats(); // a newcomer never pairs with, nor is turned away by, a seat on a lost node
                 Apply(_state.Handle(join, DoubtfulSeats()));
                 break;
             case LeaveRoom leave: Apply(_state.Handle(leave)); break;
             case MemberAway away: Apply(_state.Handle(away)); break;
-            case MemberBack back: Apply(_state.Handle(back)); break;
-            case SeatHeld held: Apply(_state.Handle(held)); break;
+            case MemberBack back:
+                RememberEntity(back.Session);
+                Apply(_state.Handle(back));
+                break;
+            case SeatHeld held:
+                RememberEntity(held.Session);
+                Apply(_state.Handle(held));
+                break;
             case SeatVacant vacant: Apply(_state.Handle(vacant)); break;
             case PollReachability: VacateUnreachableSeats(); break;
             case SeatCheckExpired: VacateUnvouchedSeats(); break;
@@ -104,7 +120,7 @@ public sealed class RoomActor : UntypedActor, IWithTimers
         var trace = TraceContext.Of(pairing);
         foreach (var n in transition.Notifications)
         {
-            var notification = trace is not null && n is PeerFound found ? found with { Trace = trace } : n;
+            var notification = n is PeerFound found ? found with { Trace = trace, PartnerRef = EntityOf(found.Partner) } : n;
             if (notification is CheckSeat)
             {
                 // A check starts: it ends by the deadline at the latest, sooner if a holder's node is lost.
@@ -119,6 +135,7 @@ public sealed class RoomActor : UntypedActor, IWithTimers
             Timers.Cancel(nameof(PollReachability));
         }
         ForgetJoinsOfLeftMembers();
+        ForgetEntitiesOfLeftMembers();
         if (_state.IsEmpty && !_stopping)
         {
             _stopping = true;
@@ -157,6 +174,35 @@ public sealed class RoomActor : UntypedActor, IWithTimers
             if (!_state.Seats.Any(seat => seat.Session == session) && _state.Check?.Waits(session) != true)
                 _joins.Remove(session);
     }
+
+    /// <summary>The sender speaks for <paramref name="session"/>'s seat: it is that session's entity now.</summary>
+    private void RememberEntity(SessionId session)
+    {
+        if (Sender.IsNobody()) return;
+        for (var i = 0; i < _entities.Length; i++)
+        {
+            if (_entities[i].Session != session) continue;
+            _entities[i].Entity = Sender;
+            return;
+        }
+        _entities = [.. _entities, (session, Sender)];
+    }
+
+    private IActorRef? EntityOf(SessionId session)
+    {
+        foreach (var (member, entity) in _entities)
+            if (member == session) return entity;
+        return null;
+    }
+
+    /// <summary>An entity is kept only while its session holds a seat here or waits for one.</summary>
+    private void ForgetEntitiesOfLeftMembers()
+    {
+        if (!_entities.All(e => Holds(e.Session))) _entities = [.. _entities.Where(e => Holds(e.Session))];
+    }
+
+    private bool Holds(SessionId session) =>
+        _state.Seats.Any(seat => seat.Session == session) || _state.Check?.Waits(session) == true;
 
     private sealed record SeatCheckExpired
     {

@@ -31,7 +31,9 @@ public sealed partial class SocketPeerSerializer(ExtendedActorSystem system) : S
     /// <c>RC</c> (docs/failover.md, "Rolling updates"). Numbers appended at the end, 0 meaning "not
     /// known", keep the manifest: an older node reads what it knows and ignores them, and an older
     /// node's message reads as 0 here (<see cref="OptionalInt64"/>: the pairing attempts of <c>PF</c>
-    /// and <c>PR</c>), so the relay message can grow without a mixed cluster dropping relays.
+    /// and <c>PR</c>), so the relay message can grow without a mixed cluster dropping relays. The
+    /// partner's entity ref of <c>PF</c> and <c>PF2</c> is appended the same way, after everything
+    /// else (<see cref="AppendedRef"/>): absent, it is null, and the pairing goes as before.
     /// <para>The messages that carry a trace context (<c>JR2</c>, <c>CP2</c>, <c>PF2</c>, <c>RC3</c>,
     /// <c>PRS2</c>) are written under the new manifest only when they carry one, and both forms are
     /// read: with tracing off, what a node writes is what the release before wrote, so tracing is
@@ -148,6 +150,7 @@ public sealed partial class SocketPeerSerializer(ExtendedActorSystem system) : S
                 w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Initiator); w.Write(m.Attempt);
                 w.Write(m.PartnerResumable); w.Write(m.PartnerAttempt);
                 WriteTrace(w, m.Trace);
+                WriteAppendedRef(w, m.PartnerRef);
                 break;
             case RoomBusy m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Attempt); break;
             case PartnerLeft m: w.Write(m.Session.Value); w.Write(m.Code.Value); w.Write(m.Partner.Value); w.Write(m.Attempt); break;
@@ -228,8 +231,10 @@ public sealed partial class SocketPeerSerializer(ExtendedActorSystem system) : S
             "NSV" => new SessionLeavingNotice(Session(r)),
             "ACK" => SessionAck.Instance,
             "WP" => new WaitingForPeer(Session(r), Code(r), r.ReadInt64()),
-            "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean(), OptionalInt64(r)),
-            "PF2" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), Trace(r)),
+            "PF" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean(), OptionalInt64(r), null,
+                AppendedRef(r)),
+            "PF2" => new PeerFound(Session(r), Code(r), Session(r), r.ReadBoolean(), r.ReadInt64(), r.ReadBoolean(), r.ReadInt64(), Trace(r),
+                AppendedRef(r)),
             "RB" => new RoomBusy(Session(r), Code(r), r.ReadInt64()),
             "PL" => new PartnerLeft(Session(r), Code(r), Session(r), r.ReadInt64()),
             "SS2" => new SessionStarted(Session(r), r.ReadBoolean() ? Claims(r) : null, r.ReadInt32()),
@@ -308,6 +313,28 @@ public sealed partial class SocketPeerSerializer(ExtendedActorSystem system) : S
         w.Write(Akka.Serialization.Serialization.SerializedActorPath(actor));
 
     private IActorRef Ref(BinaryReader r) => system.Provider.ResolveActorRef(Text(r));
+
+    /// <summary>
+    /// An actor ref appended to a message after its first release (<see cref="PeerFound.PartnerRef"/>),
+    /// last in it: written only when there is one, so without it the bytes are what the release before
+    /// wrote, and an older node, which reads what it knows, ignores it.
+    /// </summary>
+    private static void WriteAppendedRef(BinaryWriter w, IActorRef? actor)
+    {
+        if (actor is not null) WriteRef(w, actor);
+    }
+
+    /// <summary>
+    /// Absent (null) from an older node, or from a sender that had none; text that is no actor's path
+    /// (no system, or no actor under its root) is refused, not resolved to dead letters.
+    /// </summary>
+    private IActorRef? AppendedRef(BinaryReader r)
+    {
+        if (r.BaseStream.Position >= r.BaseStream.Length || Text(r) is not { Length: > 0 } path) return null;
+        return ActorPath.TryParse(path, out var parsed) && parsed.Address.System is { Length: > 0 } && parsed.Elements.Count > 0
+            ? system.Provider.ResolveActorRef(path)
+            : throw new SerializationException("an appended actor ref that is no actor's path");
+    }
 
     private static void WriteClaims(BinaryWriter w, ResumeClaims c)
     {

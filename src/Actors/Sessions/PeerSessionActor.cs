@@ -6,6 +6,7 @@ using SocketPeer.Actors.Cluster;
 using SocketPeer.Actors.Crossings;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Events;
+using SocketPeer.Actors.Placement;
 using SocketPeer.Actors.Rooms;
 using static SocketPeer.Actors.Sessions.SessionEffect;
 using static SocketPeer.Actors.Sessions.SessionPhase;
@@ -125,6 +126,13 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
             .SetTag(SocketPeerTracing.PartnerTag, found.Partner.Value)
             .SetTag(SocketPeerTracing.InitiatorTag, found.Initiator);
         FromRoom(found.Code, found);
+        // The room knows the partner's entity: tell it directly from now on, not from its hello on,
+        // which a client relaying at once on peer.found often beats (issue #18; see PartnerRoute).
+        // Not an entity on a node that is leaving or lost: it has been, or is about to be, rebuilt
+        // elsewhere, and the region finds that one.
+        if (found.PartnerRef is { } partner && !partner.IsNobody() && _state.Phase is Paired p && p.Partner == found.Partner
+            && SessionNodeStatus.IsOnLiveNode(Context.System, partner))
+            _links = _links with { Route = _links.Route.Introduced(found.Partner, partner) };
     }
 
     private void OnPartnerResumed(PartnerResumed resumed)
@@ -315,22 +323,25 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     /// <summary>
     /// Straight to the partner's entity when the pairing's route allows it (<see cref="PartnerRoute"/>):
     /// two mailboxes fewer per relay than through the shard region (region, shard). Otherwise, and
-    /// for good once the partner was lost, through the region. A partner on another node is told
-    /// through this node's batcher for that node when relay batching is on: every message of the
-    /// direct route, not only relays and acks, so that what the partner hears keeps the order it was
-    /// sent in (a resume's answer before the replay that follows it).
+    /// for good once the partner was lost, through the region (counted for relays:
+    /// <c>socketpeer_relays_routed_total</c>). A partner on another node is told through this node's
+    /// batcher for that node when relay batching is on: every message of the direct route, not only
+    /// relays and acks, so that what the partner hears keeps the order it was sent in (a resume's
+    /// answer before the replay that follows it).
     /// </summary>
     private void ToPartner(IWithSessionId message)
     {
-        if (_links.Route.Direct(message.Session) is { } partner)
+        var hello = message is PartnerHello;
+        if ((hello ? _links.Route.DirectHello(message.Session) : _links.Route.Direct(message.Session)) is { } partner)
         {
             if (_crossings is not null && partner.Path.Address.HasGlobalScope) _crossings.Tell(partner, message, Self);
             else partner.Tell(message);
             return;
         }
         // A hello has no order to keep (it only lets the partner watch this entity), and it is sent
-        // before the partner's ref is known: it must not keep the pairing off the direct route.
-        if (message is not PartnerHello) _links = _links with { Route = _links.Route.ThroughRegion(message.Session) };
+        // before the partner's entity vouched for its ref: it must not keep the pairing off the direct route.
+        if (!hello) _links = _links with { Route = _links.Route.ThroughRegion(message.Session) };
+        if (message is PartnerRelay) _metrics.RelayedThroughRegion();
         _sessions.Tell(message);
     }
 

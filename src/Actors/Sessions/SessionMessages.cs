@@ -102,9 +102,14 @@ public sealed record WaitingForPeer(SessionId Session, PairCode Code, long Attem
 /// member's own attempt it names this pairing, so a relay of an earlier pairing of the same two
 /// sessions is told apart (<see cref="PartnerRelay.ToAttempt"/>). <see cref="Trace"/>: the room's
 /// <c>socketpeer.room.pair</c> span (the root of the pairing's trace), when sampled.
+/// <see cref="PartnerRef"/>: the partner's entity as the room knows it (the sender of what the partner
+/// last told the room about its seat; null from a node that does not say), so the session can tell
+/// its partner directly from the pairing on, not only once the partner's hello arrives (see
+/// <see cref="PartnerRoute"/>).
 /// </summary>
 public sealed record PeerFound(SessionId Session, PairCode Code, SessionId Partner, bool Initiator, long Attempt = 0,
-    bool PartnerResumable = false, long PartnerAttempt = 0, TraceContext? Trace = null) : IWithSessionId;
+    bool PartnerResumable = false, long PartnerAttempt = 0, TraceContext? Trace = null, IActorRef? PartnerRef = null)
+    : IWithSessionId;
 
 /// <summary>The room of this code already holds two peers.</summary>
 public sealed record RoomBusy(SessionId Session, PairCode Code, long Attempt = 0) : IWithSessionId;

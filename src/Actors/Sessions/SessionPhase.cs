@@ -95,43 +95,14 @@ public abstract record SessionPhase
         public static bool Carries(PartnerRelay relay, long attempt, long partnerAttempt) =>
             relay.ToAttempt == 0 || partnerAttempt == 0 || (relay.ToAttempt == attempt && relay.FromAttempt == partnerAttempt);
 
-        /// <summary>The highest sequence number this pairing took from our client.</summary>
-        public long OutSeq { get; init; }
-
-        /// <summary>The highest sequence number from the partner delivered to our client.</summary>
-        public long InSeq { get; init; }
-
-        /// <summary>
-        /// The highest sequence number from the partner our client acknowledged (or, resuming, said it
-        /// has). <see cref="InSeq"/> counts what was handed to the connection, which a socket that died
-        /// unnoticed never wrote: a partner that lost its copies (a rebuilt or successor session) must
-        /// be told this, or its client would not re-send what our client never got.
-        /// </summary>
-        public long Acked { get; init; }
-
-        /// <summary>Our relayed messages the partner's client has not acknowledged (resumable partners only).</summary>
-        public ImmutableQueue<PartnerRelay> Unacked { get; init; } = [];
-
-        public int UnackedCount { get; init; }
+        // What relays and acks move (the sequence numbers, what the partner has not acknowledged) is
+        // this pairing's too, but held beside the phase (SessionState.Flow): a relay copies only that.
 
         /// <summary>Rebuilt from a token; the partner has not confirmed the pairing yet.</summary>
         public bool Confirming => Progress is ResumeProgress.Unconfirmed or ResumeProgress.AwaitingPartnerResume;
 
         /// <summary>A replay was asked for and not answered: live relays are dropped until it comes.</summary>
         public bool Replaying => Progress is ResumeProgress.AwaitingReplay or ResumeProgress.Unconfirmed;
-
-        /// <summary>Forgets what the partner's client has, up to <paramref name="through"/>.</summary>
-        public Paired Trimmed(long through)
-        {
-            var queue = Unacked;
-            var count = UnackedCount;
-            while (!queue.IsEmpty && queue.Peek().Seq <= through)
-            {
-                queue = queue.Dequeue();
-                count--;
-            }
-            return this with { Unacked = queue, UnackedCount = count };
-        }
 
         public bool Equals(Paired? other) =>
             other is not null && Code == other.Code && Partner == other.Partner && Attempt == other.Attempt;

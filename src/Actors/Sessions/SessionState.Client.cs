@@ -35,16 +35,16 @@ public sealed partial record SessionState
     {
         if (Phase is not Paired p)
             return Next(this, new ToClient(new RefusedNotice(Refusal.NotPaired, relay.Kind)));
-        if (relay.Seq > 0 && relay.Seq <= p.OutSeq)
+        if (relay.Seq > 0 && relay.Seq <= Flow.OutSeq)
             return Same(); // a re-send after a resume of something the partner's side already has
-        var seq = relay.Seq > 0 ? relay.Seq : p.OutSeq + 1;
+        var seq = relay.Seq > 0 ? relay.Seq : Flow.OutSeq + 1;
         var message = new PartnerRelay(p.Partner, Id, p.Code, relay.Kind, relay.Payload, seq,
             FromAttempt: p.PartnerAttempt == 0 ? 0 : p.Attempt, ToAttempt: p.PartnerAttempt);
         if (!p.PartnerResumable)
-            return Next(Updated(p with { OutSeq = seq }), new ToPartner(message));
-        if (p.UnackedCount >= BufferLimit)
+            return Next(Updated(Flow with { OutSeq = seq }), new ToPartner(message));
+        if (Flow.UnackedCount >= BufferLimit)
             return GiveUpOnPartner(p); // its client has not acknowledged for too long (it is away)
-        return Next(Updated(p with { OutSeq = seq, Unacked = p.Unacked.Enqueue(message), UnackedCount = p.UnackedCount + 1 }),
+        return Next(Updated(Flow with { OutSeq = seq, Unacked = Flow.Unacked.Enqueue(message), UnackedCount = Flow.UnackedCount + 1 }),
             new ToPartner(message));
     }
 
@@ -56,8 +56,8 @@ public sealed partial record SessionState
     private SessionTransition On(ClientAck ack)
     {
         if (Phase is not Paired p || ack.Seq <= 0) return Same();
-        var acked = Math.Min(ack.Seq, p.InSeq);
-        return Next(Updated(p with { Acked = Math.Max(p.Acked, acked) }), new ToPartner(new PartnerAck(p.Partner, Id, acked)));
+        var acked = Math.Min(ack.Seq, Flow.InSeq);
+        return Next(Updated(Flow with { Acked = Math.Max(Flow.Acked, acked) }), new ToPartner(new PartnerAck(p.Partner, Id, acked)));
     }
 
     private SessionTransition On(ClientRtcStatus status) =>

@@ -44,7 +44,7 @@ public sealed partial record SessionState
         // entity merely stopped (it ended, and the room's word is on its way; or it was handed off).
         if (after is { } same && same == before && !was!.PartnerAway && now!.PartnerAway && input is PartnerLost { NodeLost: true } or PartnerGone)
             Add(ref events, new Announce(new RoomEvent(RoomEventKind.PartnerLost,
-                RoomEventIds.PartnerLost(same, now.Partner, Id, now.InSeq), same, now.Code, Id, now.Partner)));
+                RoomEventIds.PartnerLost(same, now.Partner, Id, t.State.Flow.InSeq), same, now.Code, Id, now.Partner)));
         if (after is { } resumed && ResumesPaired(t))
             Add(ref events, new Announce(new RoomEvent(RoomEventKind.PairResumed,
                 RoomEventIds.Resumed(resumed, t.State.Id, t.State.TokensIssued), resumed, now!.Code, Id, now.Partner)

@@ -55,7 +55,7 @@ public sealed partial record SessionState
                     break;
             }
         }
-        return new(state with { TokensIssued = issued }, effects);
+        return new(state with { TokensIssued = issued }, SessionEffects.Of(effects));
     }
 
     private SessionTransition Step(ISessionInput input) => input switch
@@ -125,7 +125,7 @@ public sealed partial record SessionState
                 if (!IsNotice(effect)) effects.Add(effect);
                 else if (kept.Count < ClientState.MaxKeptNotices) kept = kept.Add(((ToClient)effect).Message);
             }
-            return new(t.State with { Client = new ClientState.Away(kept) }, effects);
+            return new(t.State with { Client = new ClientState.Away(kept) }, SessionEffects.Of(effects));
         }
         if (Client is ClientState.Away { Kept.Count: > 0 } was)
         {
@@ -135,7 +135,7 @@ public sealed partial record SessionState
                 effects.Add(effect);
                 if (effect is ToClient { Message: SessionStarted }) effects.AddRange(was.Kept.Select(m => new ToClient(m)));
             }
-            return t with { Effects = effects };
+            return t with { Effects = SessionEffects.Of(effects) };
         }
         return t;
     }
@@ -155,7 +155,7 @@ public sealed partial record SessionState
             effects.Add(effect);
             if (effect is ToClient { Message: ResumedNotice }) effects.Add(SendToken.Instance);
         }
-        return t with { Effects = effects };
+        return t with { Effects = SessionEffects.Of(effects) };
     }
 
     /// <summary>A stopped entity counts in no gauge and runs no timer.</summary>
@@ -204,12 +204,16 @@ public sealed partial record SessionState
         return effects;
     }
 
-    /// <summary>The same pairing, where only what relays and acks move changed: nothing is due (the hot path).</summary>
+    /// <summary>
+    /// The same pairing, where only what relays and acks move changed: nothing is due (the hot path,
+    /// where a relay or an ack keeps the very phase and client and changes only <see cref="Flow"/>).
+    /// </summary>
     private static bool OnlyCountersMoved(SessionState before, SessionState after) =>
-        before.Phase is Paired was && after.Phase is Paired now && was.Equals(now)
-        && ReferenceEquals(before.Client, after.Client) && before.WatchedPartner == after.WatchedPartner
-        && was.Path == now.Path && was.Progress == now.Progress && was.PartnerAway == now.PartnerAway
-        && was.Rejoining == now.Rejoining;
+        ReferenceEquals(before.Client, after.Client) && before.WatchedPartner == after.WatchedPartner
+        && (ReferenceEquals(before.Phase, after.Phase) // all that upkeep reads is the phase, the client and the watch
+            || (before.Phase is Paired was && after.Phase is Paired now && was.Equals(now)
+                && was.Path == now.Path && was.Progress == now.Progress && was.PartnerAway == now.PartnerAway
+                && was.Rejoining == now.Rejoining));
 
     private static void Add(ref List<SessionEffect>? effects, SessionEffect effect) => (effects ??= []).Add(effect);
 

@@ -12,9 +12,9 @@ public sealed partial record SessionState
             // Duplicates (a replay overlapping what was delivered), anything while the client is away
             // and anything while a resume is in progress are dropped here: the sender keeps what a
             // resumable client has not acknowledged.
-            (relay.Seq > 0 && relay.Seq <= p.InSeq) || Away || p.Progress is not ResumeProgress.None
+            (relay.Seq > 0 && relay.Seq <= Flow.InSeq) || Away || p.Progress is not ResumeProgress.None
                 ? Same()
-                : Next(Updated(p with { InSeq = Math.Max(p.InSeq, relay.Seq) }), new ToClient(Delivered(relay))),
+                : Next(Updated(Flow with { InSeq = Math.Max(Flow.InSeq, relay.Seq) }), new ToClient(Delivered(relay))),
         Joining j when j.Code == relay.Code && j.Early.Count < MaxEarlyRelays =>
             Next(Updated(j with { Early = j.Early.Add(relay) })),
         Waiting w when w.Code == relay.Code && w.Early.Count < MaxEarlyRelays =>
@@ -26,7 +26,7 @@ public sealed partial record SessionState
     private SessionTransition On(PartnerAck ack)
     {
         if (Phase is not Paired p || p.Partner != ack.From) return Same();
-        var next = Updated(p.Trimmed(ack.Seq));
+        var next = Updated(Flow.Trimmed(ack.Seq));
         return Resumable ? Next(next, new ToClient(new AckNotice(ack.Seq))) : Next(next);
     }
 

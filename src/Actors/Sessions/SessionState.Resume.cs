@@ -43,10 +43,10 @@ public sealed partial record SessionState
             return Next(next, [started, new ToClient(new ResumedNotice(0, next.Claims.State)), .. back]);
         // The partner's session re-sends what our client has not got; everything our client sent
         // that this session took is here, so the client re-sends only what came after OutSeq.
-        return Next(next.Updated(p with { InSeq = resume.Received, Acked = resume.Received, Progress = p.Progress.ReplayAsked() }),
+        return Next(next.Updated(p with { Progress = p.Progress.ReplayAsked() }, Flow with { InSeq = resume.Received, Acked = resume.Received }),
         [
             started,
-            new ToClient(new ResumedNotice(p.OutSeq, ResumeState.Paired)),
+            new ToClient(new ResumedNotice(Flow.OutSeq, ResumeState.Paired)),
             new ToPartner(new PartnerResumed(p.Partner, Id, p.Code, resume.Received)),
             .. back,
         ]);
@@ -84,10 +84,9 @@ public sealed partial record SessionState
             {
                 Progress = ResumeProgress.Unconfirmed,
                 PartnerResumable = partnerResumable,
-                InSeq = received,
-                Acked = received,
                 Predecessor = predecessor,
             },
+            Flow = new PairingFlow { InSeq = received, Acked = received },
             Joins = attempt,
         };
     }
@@ -124,12 +123,9 @@ public sealed partial record SessionState
         {
             // Our partner's node is unreachable and its client resumed into a successor: point the
             // pairing, and what we keep for it, at the successor; then it is an ordinary resume.
-            var repointed = Updated(successorOf with
-            {
-                Partner = resumed.From,
-                PartnerPredecessor = predecessor,
-                Unacked = [.. successorOf.Unacked.Select(m => m with { Session = resumed.From })],
-            });
+            var repointed = Updated(
+                successorOf with { Partner = resumed.From, PartnerPredecessor = predecessor },
+                Flow with { Unacked = [.. Flow.Unacked.Select(m => m with { Session = resumed.From })] });
             return repointed.On(resumed with { Replaces = null });
         }
         if (Phase is not Paired p || p.Partner != resumed.From || p.Code != resumed.Code)
@@ -138,29 +134,31 @@ public sealed partial record SessionState
         // Everything after what its client has, in order; what it has is acknowledged by that.
         // A partner taken back by its client (rebuilt, or a successor) may hold another join attempt
         // than the room paired, and says none: its relays are no longer checked against one.
-        var next = p.Trimmed(resumed.Received) with { PartnerAway = false, PartnerResumable = true, PartnerAttempt = 0 };
+        var next = p with { PartnerAway = false, PartnerResumable = true, PartnerAttempt = 0 };
+        var flow = Flow.Trimmed(resumed.Received);
         // What we hold of its messages: what our client acknowledged, when it acknowledges at all. A
         // rebuilt or successor partner has lost its copies, so its client re-sends from here; anything
         // between this and InSeq that did reach our client comes again and is dropped as a duplicate.
-        var held = Resumable ? p.Acked : p.InSeq;
+        var held = Resumable ? Flow.Acked : Flow.InSeq;
         var effects = new List<SessionEffect>
         {
             new ToPartner(new PartnerResumeAnswer(resumed.From, Id, ResumeVerdict.Accepted, held)),
         };
-        effects.AddRange(next.Unacked.Select(m => (SessionEffect)new ToPartner(m)));
+        effects.AddRange(flow.Unacked.Select(m => (SessionEffect)new ToPartner(m)));
         // Our own request may have reached an incarnation of the partner that is gone (lost with its
         // node, or a stray one that answered nothing useful): ask the one that just spoke. A second
         // answer and replay are harmless (sequence numbers drop what is already here).
         if (p.Replaying)
-            effects.Add(new ToPartner(new PartnerResumed(p.Partner, Id, p.Code, p.InSeq)));
+            effects.Add(new ToPartner(new PartnerResumed(p.Partner, Id, p.Code, Flow.InSeq)));
         if (p.Confirming)
         {
             // Both sessions were lost and rebuilt: each one's resume confirms the other.
-            next = next with { Progress = p.Progress.Confirmed(), OutSeq = resumed.Received };
+            next = next with { Progress = p.Progress.Confirmed() };
+            flow = flow with { OutSeq = resumed.Received };
             effects.Add(new ToClient(new ResumedNotice(resumed.Received, ResumeState.Paired)));
             effects.Add(new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner, p.Predecessor)));
         }
-        return Next(Updated(next), effects.ToArray());
+        return Next(Updated(next, flow), effects.ToArray());
     }
 
     private SessionTransition On(PartnerResumeAnswer answer)
@@ -172,7 +170,7 @@ public sealed partial record SessionState
         var next = p with { Progress = p.Progress.ReplayAnswered() };
         if (!p.Confirming || answer.Verdict != ResumeVerdict.Accepted)
             return Next(Updated(next)); // Unknown: the partner was lost too; its own resume confirms us (or the grace period ends it)
-        return Next(Updated(next with { Progress = ResumeProgress.None, OutSeq = answer.Received }),
+        return Next(Updated(next with { Progress = ResumeProgress.None }, Flow with { OutSeq = answer.Received }),
             new ToClient(new ResumedNotice(answer.Received, ResumeState.Paired)),
             new ToRoom(new JoinRoom(p.Code, Id, p.Attempt, Resumable, p.Partner, p.Predecessor)));
     }

@@ -37,8 +37,7 @@ public sealed partial record SessionState
                 {
                     PartnerResumable = found.PartnerResumable,
                     PartnerAttempt = found.PartnerAttempt,
-                    InSeq = inSeq,
-                });
+                }).Updated(new PairingFlow { InSeq = inSeq });
                 return Next(paired,
                 [
                     new ToClient(new PeerFoundNotice(found.Initiator)),

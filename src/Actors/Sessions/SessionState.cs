@@ -33,6 +33,13 @@ public sealed partial record SessionState(SessionId Id, SessionPhase Phase)
     /// </summary>
     public SessionId? HandedOverTo { get; init; }
 
+    /// <summary>
+    /// What relays and acks moved in the current pairing (<see cref="PairingFlow"/>): the pairing's, held
+    /// here so that a relay's new state copies it and not the whole <see cref="Paired"/> phase. Starts
+    /// afresh with every phase entered (<see cref="Enter"/>); outside a pairing it means nothing.
+    /// </summary>
+    public PairingFlow Flow { get; init; } = PairingFlow.None;
+
     /// <summary>How many unacknowledged messages may wait for an absent partner.</summary>
     public int BufferLimit { get; init; } = ResumeSettings.DefaultBufferMessages;
 
@@ -93,10 +100,17 @@ public sealed partial record SessionState(SessionId Id, SessionPhase Phase)
     private SessionState Enter(SessionPhase phase) => this with
     {
         Phase = Rejoining && phase is InRoom room && room.Code == Phase.Room ? room with { Rejoining = true } : phase,
+        Flow = PairingFlow.None,
     };
 
     /// <summary>The same phase, with what it holds updated.</summary>
     private SessionState Updated(SessionPhase phase) => this with { Phase = phase };
+
+    /// <summary>The same phase, with what relays and acks move updated (the hot path: only this is copied).</summary>
+    private SessionState Updated(PairingFlow flow) => this with { Flow = flow };
+
+    /// <summary>The same pairing, with what it holds and what relays and acks move updated.</summary>
+    private SessionState Updated(Paired phase, PairingFlow flow) => this with { Phase = phase, Flow = flow };
 
     /// <summary>The client side once its socket is back, or the session ends: no longer away.</summary>
     private ClientState NotAway => Client is ClientState.Away ? ClientState.Resumable.Instance : Client;
@@ -104,10 +118,15 @@ public sealed partial record SessionState(SessionId Id, SessionPhase Phase)
     /// <summary>What the client gets for a relayed message: the number only if it asked for resume.</summary>
     private RelayedNotice Delivered(PartnerRelay relay) => new(relay.Kind, relay.Payload, Resumable ? relay.Seq : 0);
 
-    private SessionTransition Same() => new(this, []);
+    private SessionTransition Same() => new(this, SessionEffects.None);
 
-    private static SessionTransition Next(SessionState state, params SessionEffect[] effects) => new(state, effects);
+    /// <summary>A span, not an array: the few effects of a transition are copied into it inline (<see cref="SessionEffects"/>).</summary>
+    private static SessionTransition Next(SessionState state, params ReadOnlySpan<SessionEffect> effects) =>
+        new(state, SessionEffects.Of(effects));
 }
 
-/// <summary>A session after one input, and the effects its actor must perform, in order.</summary>
-public sealed record SessionTransition(SessionState State, IReadOnlyList<SessionEffect> Effects);
+/// <summary>
+/// A session after one input, and the effects its actor must perform, in order. A value, as its
+/// effects are (<see cref="SessionEffects"/>): a relay's transition allocates neither.
+/// </summary>
+public readonly record struct SessionTransition(SessionState State, SessionEffects Effects);

@@ -18,7 +18,7 @@ public sealed class ConnectionOutbox : MinimalActorRef
 {
     private readonly IActorRefProvider _provider;
     private readonly Channel<object> _queue;
-    private readonly SemaphoreSlim _window;
+    private readonly InboundWindow _window;
     private readonly long _maxBytes;
     private long _queuedBytes;
     private int _registered;
@@ -43,9 +43,7 @@ public sealed class ConnectionOutbox : MinimalActorRef
             SingleReader = true,
             SingleWriter = false,
         });
-        // No maximum: an acknowledgement the window does not expect (a session that acked a message
-        // twice across a hand-over) only widens it by one, which is harmless; throwing would not be.
-        _window = new SemaphoreSlim(inboundWindow);
+        _window = new InboundWindow(inboundWindow);
         Path = _provider.TempPath();
         _provider.RegisterTempActor(this, Path);
         _registered = 1;
@@ -76,7 +74,7 @@ public sealed class ConnectionOutbox : MinimalActorRef
         message is RelayedNotice r ? r.Payload.Length + NoticeBytes : NoticeBytes;
 
     /// <summary>Waits for room in the window of messages in flight to the session (its backpressure).</summary>
-    public ValueTask WaitForWindowAsync(CancellationToken cancel) => new(_window.WaitAsync(cancel));
+    public ValueTask WaitForWindowAsync(CancellationToken cancel) => _window.WaitAsync(cancel);
 
     /// <summary>
     /// Every message told to the session so far has been acknowledged. Counted from <see cref="Told"/>

@@ -5,7 +5,7 @@ namespace SocketPeer.Gateway.Ingress;
 
 /// <summary>
 /// The lanes' dispatcher: the thread that wakes a lane (a socket's reader writing into an idle lane's
-/// channel) runs the lane's graph itself, so a message reaches its session with one thread hand-off,
+/// queue) runs the lane's graph itself, so a message reaches its session with one thread hand-off,
 /// the session's own, as a direct Tell would. On the default dispatcher a quiet lane paid a second
 /// wake-up per message (docs/benchmarks.md, "The edge against the one before it").
 /// A thread runs at most one lane run at a time: a run that asks to run again (more messages, or

@@ -8,7 +8,7 @@ namespace SocketPeer.Gateway.Ingress;
 /// <summary>
 /// One socket's entry into its lane: a few references, no actor, no graph. The socket's reader
 /// waits for room in the session's window (<see cref="ConnectionOutbox.WaitForWindowAsync"/>) and
-/// then for room in the lane's bounded channel; the lane routes and delivers. So a session that stops
+/// then for room in the lane's bounded queue; the lane routes and delivers. So a session that stops
 /// acknowledging holds only its own socket's reader, never the lane.
 /// </summary>
 public sealed class ConnectionIngress(IngressLane lane, ConnectionOutbox outbox, ConnectionSession session)

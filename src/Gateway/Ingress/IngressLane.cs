@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Supervision;
@@ -6,7 +5,7 @@ using Akka.Streams.Supervision;
 namespace SocketPeer.Gateway.Ingress;
 
 /// <summary>
-/// One long-lived Akka.Streams graph that many sockets share: a bounded channel (the sockets'
+/// One long-lived Akka.Streams graph that many sockets share: a bounded queue (the sockets'
 /// readers write, backpressured) → the node's kill switch → route and deliver each message with the
 /// socket's outbox as sender (<see cref="LaneSink"/>). One graph per lane, not per socket: a graph costs an actor and its
 /// interpreter, ~28 KB and ~3 ms per pairing when it was per socket (docs/benchmarks.md).
@@ -16,7 +15,7 @@ public sealed class IngressLane
     /// <summary>Between a lane's stream ending unexpectedly and its rematerialization: no busy loop.</summary>
     private static readonly TimeSpan RestartDelay = TimeSpan.FromMilliseconds(100);
 
-    private readonly Channel<IngressItem> _channel;
+    private readonly LaneQueue _queue;
     private readonly SharedKillSwitch _killSwitch;
     private readonly ILogger _logger;
     private readonly int _index;
@@ -30,15 +29,7 @@ public sealed class IngressLane
         _logger = logger;
         // Many writers (one reader per socket, each with at most one write pending, so FIFO per socket),
         // one reader (the stream); the stop drains what is left concurrently with it.
-        _channel = Channel.CreateBounded<IngressItem>(new BoundedChannelOptions(capacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = false,
-            SingleWriter = false,
-            // The lane's waiter only posts to its graph's actor (LaneSource). A writer released when
-            // the lane reads resumes on the lane's thread, so OfferAsync hops off it at once.
-            AllowSynchronousContinuations = true,
-        });
+        _queue = new LaneQueue(capacity);
     }
 
     /// <summary>Completes when the lane has stopped for good (the kill switch, or the materializer shut down).</summary>
@@ -50,20 +41,8 @@ public sealed class IngressLane
     /// <summary>Waits for room in the lane; false once ingress has stopped.</summary>
     public async ValueTask<bool> OfferAsync(IngressItem item, CancellationToken cancel)
     {
-        if (_channel.Writer.TryWrite(item)) return true;
-        try
-        {
-            await _channel.Writer.WriteAsync(item, cancel);
-        }
-        catch (ChannelClosedException)
-        {
-            return false;
-        }
-        finally
-        {
-            await Task.Yield(); // off the lane's thread, whatever completed the wait
-        }
-        return true;
+        if (_queue.TryWrite(item)) return true;
+        return await _queue.WriteAsync(item, cancel); // room is signalled asynchronously: never on the lane's thread
     }
 
     /// <summary>
@@ -74,8 +53,8 @@ public sealed class IngressLane
     public void Stop()
     {
         _stopped = true;
-        _channel.Writer.TryComplete();
-        while (_channel.Reader.TryRead(out var item))
+        _queue.Complete();
+        while (_queue.TryRead(out var item))
             Handle(item);
     }
 
@@ -108,9 +87,9 @@ public sealed class IngressLane
     /// <summary>Fails the lane's current graph, as a bug in a stage would (tests: the lane comes back).</summary>
     internal void FailGraph(Exception reason) => _fail?.Invoke(reason);
 
-    /// <summary>Three stages: the channel, the node's kill switch, delivery (a quiet lane crosses each per message).</summary>
+    /// <summary>Three stages: the queue, the node's kill switch, delivery (a quiet lane crosses each per message).</summary>
     private IRunnableGraph<(Action<Exception> Fail, Task Done)> Graph() =>
-        Source.FromGraph(new LaneSource(_channel.Reader))
+        Source.FromGraph(new LaneSource(_queue))
             .Via(_killSwitch.Flow<IngressItem>())
             .ToMaterialized(Sink.FromGraph(new LaneSink(Handle)), Keep.Both)
             .WithAttributes(ActorAttributes.CreateSupervisionStrategy(DropAndGoOn))

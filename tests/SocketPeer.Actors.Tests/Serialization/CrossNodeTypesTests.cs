@@ -22,7 +22,7 @@ public sealed class CrossNodeTypesTests
         "SessionPhase+Waiting", "SessionPhase+Paired", "SessionPhase+InRoom", "SessionEffect", "SessionEffect+ToClient", "SessionEffect+ToRoom",
         "SessionEffect+ToPartner", "SessionEffect+Stop", "SessionEffect+SendToken", "SessionEffect+StartTimer",
         "SessionEffect+CancelTimer", "SessionEffect+Gauge", "SessionEffect+PairFormed", "SessionEffect+Announce", "ClientState", "ClientState+Attached",
-        "ClientState+Resumable", "ClientState+Away", "SessionTransition", "RoomState", "RoomTransition", "SeatCheck",
+        "ClientState+Resumable", "ClientState+Away", "SessionTransition", "SessionEffects", "SessionEffects+Enumerator", "PairingFlow", "RoomState", "RoomTransition", "SeatCheck",
         // room events for the application's backend: handed by a session's actor to its node's sink
         "RoomEvent", "PairingId", "NoRoomEvents",
         // a session's own inputs: its actor's watches and timers, told to itself

@@ -52,7 +52,7 @@ public sealed class AbsentSessionTests
         var resumed = s.Handle(new ResumeConnection(Me, ActorRefs.Nobody, Claims(ResumeState.Paired), Received: 4));
 
         Assert.False(resumed.State.Away);
-        Assert.Equal(4, resumed.State.Pairing().InSeq);
+        Assert.Equal(4, resumed.State.PairedFlow().InSeq);
         Assert.Equal(
         [
             new ToClient(new SessionStarted(Me)),

@@ -7,6 +7,7 @@ namespace SocketPeer.Actors.Tests.Sessions;
 /// <summary>
 /// Relays go straight to the partner's entity only when nothing of the pairing went through the shard
 /// region first: otherwise a direct message could overtake a routed one and be taken for its duplicate.
+/// The entity is known from the room's <c>PeerFound</c> on, or from the partner's own word (its hello).
 /// </summary>
 public sealed class PartnerRouteTests
 {
@@ -62,6 +63,66 @@ public sealed class PartnerRouteTests
         var route = PartnerRoute.None.ThroughRegion(Partner).Known(successor, SuccessorRef);
 
         Assert.Same(SuccessorRef, route.Direct(successor));
+        Assert.Null(route.Direct(Partner));
+    }
+
+    // The room's word for the partner's entity (PeerFound.PartnerRef), issue #18.
+
+    [Fact]
+    public void A_partner_the_room_introduced_is_told_directly_from_the_pairing_on() =>
+        Assert.Same(PartnerRef, PartnerRoute.None.Introduced(Partner, PartnerRef).Direct(Partner));
+
+    [Fact]
+    public void A_hello_goes_through_the_region_until_the_partner_vouches_for_its_entity()
+    {
+        var introduced = PartnerRoute.None.Introduced(Partner, PartnerRef);
+
+        Assert.Null(introduced.DirectHello(Partner));
+        Assert.Same(SuccessorRef, introduced.Known(Partner, SuccessorRef).DirectHello(Partner));
+    }
+
+    [Fact]
+    public void The_partners_own_word_replaces_the_rooms()
+    {
+        var route = PartnerRoute.None.Introduced(Partner, PartnerRef).Known(Partner, SuccessorRef);
+
+        Assert.Same(SuccessorRef, route.Direct(Partner));
+    }
+
+    [Fact]
+    public void The_rooms_word_does_not_replace_the_partners_own()
+    {
+        var route = PartnerRoute.None.Known(Partner, PartnerRef).Introduced(Partner, SuccessorRef);
+
+        Assert.Same(PartnerRef, route.Direct(Partner));
+        Assert.Same(PartnerRef, route.DirectHello(Partner));
+    }
+
+    [Fact]
+    public void A_pairing_that_used_the_region_stays_on_it_when_the_room_introduces_the_partner()
+    {
+        var route = PartnerRoute.None.ThroughRegion(Partner).Introduced(Partner, PartnerRef);
+
+        Assert.Null(route.Direct(Partner));
+    }
+
+    [Fact]
+    public void A_lost_partner_introduced_again_by_the_room_is_still_reached_through_the_region()
+    {
+        var lost = PartnerRoute.None.Introduced(Partner, PartnerRef).ThroughRegion(Partner);
+
+        Assert.Null(lost.Introduced(Partner, SuccessorRef).Direct(Partner));
+        Assert.Null(lost.Known(Partner, SuccessorRef).Direct(Partner));
+    }
+
+    [Fact]
+    public void A_new_partner_the_room_introduces_starts_a_new_route_whose_hello_waits_for_its_word()
+    {
+        var successor = new SessionId("successor-1");
+        var route = PartnerRoute.None.Known(Partner, PartnerRef).Introduced(successor, SuccessorRef);
+
+        Assert.Same(SuccessorRef, route.Direct(successor));
+        Assert.Null(route.DirectHello(successor));
         Assert.Null(route.Direct(Partner));
     }
 

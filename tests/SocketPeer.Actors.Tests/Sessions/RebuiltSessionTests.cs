@@ -40,7 +40,7 @@ public sealed class RebuiltSessionTests
         var confirmed = rebuilt.Handle(new PartnerResumeAnswer(Me, Partner, ResumeVerdict.Accepted, Received: 3));
 
         Assert.False(confirmed.State.Confirming);
-        Assert.Equal(3, confirmed.State.Pairing().OutSeq); // the client re-sends from 4
+        Assert.Equal(3, confirmed.State.PairedFlow().OutSeq); // the client re-sends from 4
         Assert.Equal(
         [
             new ToClient(new ResumedNotice(3, ResumeState.Paired)),

@@ -32,11 +32,11 @@ public sealed class ResumableRelayTests
         s = Send(s, "1").State;
         s = Send(s, "2").State;
         s = Send(s, "3").State;
-        Assert.Equal((3L, 3), (s.Pairing().OutSeq, s.Pairing().UnackedCount));
+        Assert.Equal((3L, 3), (s.PairedFlow().OutSeq, s.PairedFlow().UnackedCount));
 
         var acked = s.Handle(new PartnerAck(Me, Partner, 2));
 
-        Assert.Equal([3L], acked.State.Pairing().Unacked.Select(m => m.Seq));
+        Assert.Equal([3L], acked.State.PairedFlow().Unacked.Select(m => m.Seq));
         Assert.Equal([new ToClient(new AckNotice(2))], acked.Messages());
     }
 
@@ -45,7 +45,7 @@ public sealed class ResumableRelayTests
     {
         var s = Paired().Handle(new ClientRelay(Me, RelayKind.Data, Utf8("1"))).State;
 
-        Assert.Equal((1L, 0), (s.Pairing().OutSeq, s.Pairing().UnackedCount));
+        Assert.Equal((1L, 0), (s.PairedFlow().OutSeq, s.PairedFlow().UnackedCount));
     }
 
     [Fact]

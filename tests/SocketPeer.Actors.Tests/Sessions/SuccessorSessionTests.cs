@@ -23,7 +23,7 @@ public sealed class SuccessorSessionTests
         var result = Idle().Handle(new ResumeConnection(Me, ActorRefs.Nobody, ClaimsOf(Predecessor, ResumeState.Paired), Received: 7));
 
         Assert.Equal(new Paired(Code, Partner, FirstJoin), result.State.Phase);
-        Assert.True(result.State is { Confirming: true, Replaying: true, Resumable: true, Phase: Paired { InSeq: 7 } });
+        Assert.True(result.State is { Confirming: true, Replaying: true, Resumable: true, Phase: SessionPhase.Paired, Flow.InSeq: 7 });
         Assert.Equal([new ToPartner(new PartnerResumed(Partner, Me, Code, 7, Replaces: Predecessor))], result.Messages());
     }
 
@@ -122,7 +122,7 @@ public sealed class SuccessorSessionTests
 
         var result = s.Handle(new PartnerResumed(Me, successor, Code, Received: 0, Replaces: Partner));
 
-        Assert.Equal(3, result.State.Pairing().InSeq);
+        Assert.Equal(3, result.State.PairedFlow().InSeq);
         Assert.Equal(new ToPartner(new PartnerResumeAnswer(successor, Me, ResumeVerdict.Accepted, 2)), result.Messages()[0]);
         // What the successor's client re-sends from 3 on: 3 is a duplicate here, 4 is new.
         var resent = result.State.Handle(RelayFrom(successor, "3") with { Seq = 3 });

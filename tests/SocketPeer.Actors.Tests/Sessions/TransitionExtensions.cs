@@ -46,6 +46,13 @@ internal static class PhaseViews
     /// <summary>The pairing this session is in (fails the test if it is in none).</summary>
     public static SessionPhase.Paired Pairing(this SessionState s) => Assert.IsType<SessionPhase.Paired>(s.Phase);
 
+    /// <summary>What relays and acks moved in the pairing this session is in (fails the test if it is in none).</summary>
+    public static PairingFlow PairedFlow(this SessionState s)
+    {
+        s.Pairing();
+        return s.Flow;
+    }
+
     /// <summary>The early relays the phase keeps (none outside joining and waiting).</summary>
     public static System.Collections.Immutable.ImmutableList<PartnerRelay> Early(this SessionState s) => s.Phase switch
     {

@@ -3,13 +3,13 @@ using SocketPeer.Testing;
 namespace SocketPeer.Cluster.Tests.Infrastructure;
 
 /// <summary>
-/// Pairs whose messages cross between batching nodes in batches (<c>Cluster:RelayBatching</c>). Not
-/// every pair's do: a session whose first relay overtook its partner's hello tells that partner
-/// through the shard region for the rest of the pairing (<c>PartnerRoute</c>), never through a
-/// batcher. A test that relays on with such a pair until its node batches never sees it batch, and
-/// its clients run into the rate limit (<c>MessageBurst</c>) long before its deadline: the relay the
-/// gateway then drops looks like one the batcher lost. So a pair gets a few round trips, and a new
-/// pair is opened in its place if its messages did not cross in batches.
+/// Pairs whose messages cross between batching nodes in batches (<c>Cluster:RelayBatching</c>). Only
+/// the direct route is batched: a pairing on the shard region's route (<c>PartnerRoute</c>; before
+/// <c>PeerFound</c> named the partner's entity, any whose first relay overtook the partner's hello)
+/// never goes through a batcher. A test that relays on with such a pair until its node batches never
+/// sees it batch, and its clients run into the rate limit (<c>MessageBurst</c>) long before its
+/// deadline: the relay the gateway then drops looks like one the batcher lost. So a pair gets a few
+/// round trips, and a new pair is opened in its place if its messages did not cross in batches.
 /// </summary>
 internal static class BatchedPairs
 {
@@ -19,7 +19,7 @@ internal static class BatchedPairs
     /// </summary>
     public const int RoundTrips = 20;
 
-    /// <summary>Pairs tried before the test gives up (each crosses in batches unless it lost the race with the hellos).</summary>
+    /// <summary>Pairs tried before the test gives up.</summary>
     public const int Attempts = 10;
 
     /// <summary>

@@ -25,6 +25,9 @@ internal sealed partial class ClusterWorld
             _rooms[message.Code] = room;
             Note($"    new entity {room.Self}");
         }
+        // RoomActor.RememberEntity: the sender speaks for its seat.
+        if (envelope.Sender is { } sender && message switch { JoinRoom m => m.Session, SeatHeld m => m.Session, MemberBack m => m.Session, _ => (SessionId?)null } is { } speaker)
+            room.Entities[speaker] = sender;
         if (message is JoinRoom join)
         {
             VacateUnreachableSeats(room); // a newcomer never pairs with, nor is turned away by, a seat on a lost node
@@ -93,8 +96,11 @@ internal sealed partial class ClusterWorld
                 StartRoomTimer(room, "SeatCheckExpired", SeatCheckDeadline, periodic: false, VacateUnvouchedSeats);
                 StartRoomTimer(room, "PollReachability", ReachabilityPoll, periodic: true, VacateUnreachableSeats);
             }
-            ToSessionRegion(room.Self, n);
+            ToSessionRegion(room.Self, n, n is PeerFound found ? room.Entities.GetValueOrDefault(found.Partner) : null);
         }
+        foreach (var session in room.Entities.Keys)
+            if (!t.State.Seats.Any(s => s.Session == session) && t.State.Check?.Waits(session) != true)
+                room.Entities.Remove(session);
         if (t.State.Check is null) CancelRoomTimers(room);
         if (t.State.IsEmpty && IsAlive(room.Self))
         {

@@ -9,8 +9,8 @@ namespace SocketPeer.Actors.Tests.Infrastructure.Cluster;
 /// Sessions of a <see cref="ClusterWorld"/>, emulating what <see cref="PeerSessionActor"/> adds to
 /// <see cref="SessionState"/>: it watches the room that answered it and the partner that said hello
 /// (their loss is <see cref="RoomLost"/> / <see cref="PartnerLost"/>), tells the partner directly once
-/// it knows its incarnation (<c>PartnerRoute</c>), runs the timers the state asks for, and stops when
-/// unattached for 30 s.
+/// it knows its incarnation (<c>PartnerRoute</c>: from the room's <c>PeerFound</c>, or the partner's
+/// own word), runs the timers the state asks for, and stops when unattached for 30 s.
 /// </summary>
 internal sealed partial class ClusterWorld
 {
@@ -47,10 +47,10 @@ internal sealed partial class ClusterWorld
             // Any message resets an actor's receive timeout.
             StartTimer(session, "ReceiveTimeout", UnattachedLifetime, s => Apply(s, s.State.Handle(NoConnectionCame.Instance)));
         }
-        Receive(session, message, envelope.Sender);
+        Receive(session, message, envelope.Sender, envelope.Introduces);
     }
 
-    private void Receive(SessionEntity session, object message, EntityRef? sender)
+    private void Receive(SessionEntity session, object message, EntityRef? sender, EntityRef? introduced)
     {
         var s = session.State;
         switch (message)
@@ -65,7 +65,11 @@ internal sealed partial class ClusterWorld
                 Apply(session, s.Handle(m));
                 break;
             case WaitingForPeer m: FromRoom(session, m.Code, sender, s.Handle(m)); break;
-            case PeerFound m: FromRoom(session, m.Code, sender, s.Handle(m)); break;
+            case PeerFound m:
+                FromRoom(session, m.Code, sender, s.Handle(m));
+                if (introduced is not null && session.State.Phase is Paired found && found.Partner == m.Partner)
+                    Introduced(session, m.Partner, introduced);
+                break;
             case PartnerHello m:
                 Apply(session, s.Handle(m));
                 if (session.State.Phase is Paired hello && hello.Partner == m.From) WatchPartner(session, m.From, sender);
@@ -121,6 +125,7 @@ internal sealed partial class ClusterWorld
         Watch(session.Self, sender);
         session.RoutePartner = partner;
         session.RouteRef = sender;
+        session.RouteVouched = true;
         Apply(session, session.State.Handle(new PartnerWatched(partner)));
     }
 
@@ -130,7 +135,22 @@ internal sealed partial class ClusterWorld
         {
             session.RoutePartner = from;
             session.RouteRef = sender;
+            session.RouteVouched = true;
         }
+    }
+
+    /// <summary>
+    /// PartnerRoute.Introduced: the room's word for the partner's incarnation, unless the partner's own
+    /// is in, or the incarnation's node is not up and connected (SessionNodeStatus.IsOnLiveNode).
+    /// </summary>
+    private void Introduced(SessionEntity session, SessionId partner, EntityRef entity)
+    {
+        if (session.RoutePartner == partner && session.RouteVouched) return;
+        if (entity.Node != session.Self.Node && (_nodes.StatusOf(entity.Node) != NodeStatus.Up || _connectionsReset.Contains(entity.Node)))
+            return;
+        session.RoutePartner = partner;
+        session.RouteRef = entity;
+        session.RouteVouched = false;
     }
 
     private void Apply(SessionEntity session, SessionTransition transition)
@@ -178,10 +198,14 @@ internal sealed partial class ClusterWorld
             StartTimer(session, timer.ToString(), after, s => Apply(s, s.State.Handle(fires)));
     }
 
-    /// <summary>PeerSessionActor.ToPartner: direct to a known incarnation unless the region was ever used for it.</summary>
+    /// <summary>
+    /// PeerSessionActor.ToPartner: direct to a known incarnation unless the region was ever used for it;
+    /// a hello only to one the partner vouched for.
+    /// </summary>
     private void ToPartner(SessionEntity session, IWithSessionId message)
     {
-        if (session.RoutePartner == message.Session && !session.RegionUsedFor.Contains(message.Session) && session.RouteRef is { } direct)
+        if (session.RoutePartner == message.Session && !session.RegionUsedFor.Contains(message.Session) && session.RouteRef is { } direct
+            && (message is not PartnerHello || session.RouteVouched))
         {
             Enqueue(session.Self.Address, $"session:{message.Session}",
                 new Envelope(message, session.Self, session.Self.Node, direct.Node, direct));
@@ -191,9 +215,9 @@ internal sealed partial class ClusterWorld
         ToSessionRegion(session.Self, message);
     }
 
-    private void ToSessionRegion(EntityRef sender, IWithSessionId message) =>
+    private void ToSessionRegion(EntityRef sender, IWithSessionId message, EntityRef? introduces = null) =>
         Enqueue(sender.Address, $"session:{message.Session}",
-            new Envelope(message, sender, sender.Node, SessionHome(message.Session, sender.Node)));
+            new Envelope(message, sender, sender.Node, SessionHome(message.Session, sender.Node), Introduces: introduces));
 
     private void ToRoomRegion(EntityRef sender, IWithPairCode message) =>
         Enqueue(sender.Address, $"room:{message.Code}", new Envelope(message, sender, sender.Node, RoomHome(message.Code)));
