@@ -20,16 +20,27 @@ public sealed class GracefulLeaveTests(ITestOutputHelper output)
     private static int ExtraPairs =>
         int.TryParse(Environment.GetEnvironmentVariable("SOCKETPEER_LEAVE_PAIRS"), out var pairs) ? pairs : 0;
 
-    [Fact]
-    public async Task A_stopping_node_says_not_ready_closes_with_1012_hands_off_and_leaves_while_the_others_relay_on()
+    /// <param name="batching">
+    /// With relay batching on (<c>Cluster:RelayBatching</c>), the pair across the leaving node is one
+    /// whose messages from the leaving node cross in batches (<see cref="BatchedPairs"/>): the
+    /// partner's death watch still ends the pair, since it watches the partner's own ref.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_stopping_node_says_not_ready_closes_with_1012_hands_off_and_leaves_while_the_others_relay_on(bool batching)
     {
-        await using var cluster = await TestCluster.StartAsync(3, ("SocketPeer:ConnectionsPerAddress", "10000"));
+        await using var cluster = await TestCluster.StartAsync(3,
+            [("SocketPeer:ConnectionsPerAddress", "10000"), ("SocketPeer:Cluster:RelayBatching:Enabled", batching ? "true" : "false")]);
         var (leaving, stays1, stays2) = (cluster[2], cluster[0], cluster[1]);
         // A pair on the nodes that stay, a pair across the leaving node, a pair on the leaving node.
         var (a, b) = await PairAcrossAsync(stays1, stays2);
-        var (c, d) = await PairAcrossAsync(stays1, leaving);
+        var (c, d) = batching
+            ? await BatchedPairs.OpenAsync(() => PairAcrossAsync(stays1, leaving), leaving)
+            : await PairAcrossAsync(stays1, leaving);
         var (e, f) = await PairAcrossAsync(leaving, leaving);
         await using var _ = new DisposeAll(a, b, c, d, e, f);
+        await Pairs.AssertRelaysAsync(c, d);
         // For docs/failover.md: SOCKETPEER_LEAVE_PAIRS=n adds n more pairs across the leaving node.
         var extra = new List<TestClient>();
         await using var __ = new DisposeAll(extra);

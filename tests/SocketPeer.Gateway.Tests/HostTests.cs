@@ -119,6 +119,8 @@ public sealed class OptionsValidationTests
     [InlineData("SocketPeer:JoinTokens:MaxLifetime", "00:00:00", "JoinTokens:MaxLifetime")]
     [InlineData("SocketPeer:JoinTokens:ClockSkew", "01:00:00", "JoinTokens:ClockSkew")]
     [InlineData("SocketPeer:Cluster:Tls:Enabled", "true", "Tls:CertificatePath")]
+    [InlineData("SocketPeer:Cluster:RelayBatching:MaxMessages", "0", "RelayBatching:MaxMessages")]
+    [InlineData("SocketPeer:Cluster:RelayBatching:MaxBytes", "200000", "RelayBatching:MaxBytes")] // past Akka.Remote's frame
     [InlineData("SocketPeer:Webhook:Url", "https://backend.example.com/socketpeer", "Webhook:Secret")] // no secret to sign with
     [InlineData("SocketPeer:Webhook:Secret", "0123456789abcdef0123456789abcdef", "Webhook:Url")] // nowhere to send
     public async Task An_invalid_option_stops_the_host_with_a_message_naming_it(string key, string value, string named)

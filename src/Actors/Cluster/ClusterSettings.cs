@@ -1,4 +1,6 @@
+using SocketPeer.Actors.Crossings;
 using SocketPeer.Actors.Placement;
+
 namespace SocketPeer.Actors.Cluster;
 
 /// <summary>
@@ -69,6 +71,12 @@ public sealed class ClusterSettings
     /// the benchmark's comparison only).
     /// </summary>
     public SessionPlacement SessionPlacement { get; set; } = SessionPlacement.Local;
+
+    /// <summary>
+    /// Whether messages to partners on other nodes travel in batches, one remote message per batch
+    /// (<see cref="RelayBatchingSettings"/>; off by default).
+    /// </summary>
+    public RelayBatchingSettings RelayBatching { get; set; } = new();
 
     /// <summary>The scheme of this node's remoting addresses: <c>akka.ssl.tcp</c> with TLS, <c>akka.tcp</c> without.</summary>
     public string Protocol => Tls.Enabled ? TlsProtocol : PlainProtocol;

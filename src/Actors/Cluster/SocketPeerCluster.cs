@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting.SBR;
 using Akka.Event;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using SocketPeer.Actors.Crossings;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Events;
 using SocketPeer.Actors.Rooms;
@@ -44,7 +45,9 @@ public static class SocketPeerCluster
             .AddHocon(ShardingSettings.CoordinatorStateConfig, HoconAddMode.Prepend)
             .WithCustomSerializer("socketpeer", [typeof(ISocketPeerMessage)], system => new SocketPeerSerializer(system))
             .AddRooms(sharding, cluster.Roles)
-            .AddPeerSessions(sharding, sessions, metrics, events ?? NoRoomEvents.Instance)
+            .AddPeerSessions(sharding, sessions, metrics, events ?? NoRoomEvents.Instance, cluster.RelayBatching)
+            // On every node, batching or not: any node of this release may send it batches.
+            .AddStartup((system, _) => system.ActorOf(CrossingInbox.Props(), CrossingInbox.Name))
             // From the start: a connection lost before anyone asks must still count.
             .AddStartup((system, _) => LostConnections.Get(system));
         if (!sharding.HostsRooms(cluster.Roles))

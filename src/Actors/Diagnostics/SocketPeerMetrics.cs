@@ -39,6 +39,8 @@ public sealed class SocketPeerMetrics : IDisposable
     private volatile IReadOnlyList<int> _knownCloses = [];
     private volatile IReadOnlyList<string> _knownLimits = [];
     private volatile IReadOnlyList<string> _knownRefusals = [];
+    private long _relayBatches;
+    private long _relayBatchedMessages;
     private long _webhookDelivered;
     private long _webhookRetries;
     private readonly ConcurrentDictionary<string, long> _webhookDropped = new(StringComparer.Ordinal);
@@ -65,6 +67,10 @@ public sealed class SocketPeerMetrics : IDisposable
             description: "Messages relayed to a client, by type.");
         _meter.CreateObservableCounter("socketpeer.relayed.bytes", () => ByKind(_relayedBytes), unit: "By",
             description: "Payload bytes relayed to a client, by type.");
+        _meter.CreateObservableCounter("socketpeer.relay.batches", () => Volatile.Read(ref _relayBatches),
+            description: "Batches of messages to partners on other nodes this node sent (Cluster:RelayBatching).");
+        _meter.CreateObservableCounter("socketpeer.relay.batched", () => Volatile.Read(ref _relayBatchedMessages),
+            description: "Messages to partners on other nodes this node sent in batches: over socketpeer.relay.batches, the mean batch size.");
         _meter.CreateObservableCounter("socketpeer.relays.routed", () => Volatile.Read(ref _relaysRouted),
             description: "Relays a session sent its partner through the session shard region rather than straight to its entity.");
         _meter.CreateObservableCounter("socketpeer.errors", () => Tagged(_errors, _knownErrors),
@@ -168,6 +174,16 @@ public sealed class SocketPeerMetrics : IDisposable
     private static readonly string[] WebhookDropReasons = [WebhookQueueFull, WebhookExpired, WebhookAttempts, WebhookRejected];
 
     /// <summary>The webhook queue's length, read on each scrape.</summary>
+    /// <summary>A batch of <paramref name="messages"/> left for another node (<see cref="Crossings.CrossingBatcher"/>).</summary>
+    public void BatchSent(int messages)
+    {
+        Interlocked.Increment(ref _relayBatches);
+        Interlocked.Add(ref _relayBatchedMessages, messages);
+    }
+
+    /// <summary>Batches sent, and the messages in them.</summary>
+    public (long Batches, long Messages) Batches() => (Volatile.Read(ref _relayBatches), Volatile.Read(ref _relayBatchedMessages));
+
     public void ObserveWebhookQueue(Func<long> queued) => _webhookQueued = queued;
 
     public void WebhookDelivered() => Interlocked.Increment(ref _webhookDelivered);

@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using SocketPeer.Actors.Crossings;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
@@ -37,6 +38,9 @@ public sealed partial class SocketPeerSerializer(ExtendedActorSystem system) : S
     /// <c>PRS2</c>) are written under the new manifest only when they carry one, and both forms are
     /// read: with tracing off, what a node writes is what the release before wrote, so tracing is
     /// turned on once a rollout is over (docs/operations.md, "Tracing").</para>
+    /// <para><c>PRB</c>, a batch of messages to sessions on this node (<see cref="RelayBatch"/>), is new
+    /// with relay batching; a node sends one only to a node whose inbox answered, so a node of the
+    /// release before never gets one (docs/architecture.md, "Relay batching across nodes").</para>
     /// </remarks>
     public override string Manifest(object o) => o switch
     {
@@ -84,6 +88,7 @@ public sealed partial class SocketPeerSerializer(ExtendedActorSystem system) : S
         SessionLocation => "NSL",
         SessionLeavingNotice => "NSV",
         ResumeRefusedNotice => "NRR",
+        RelayBatch => BatchManifest,
         _ => throw new ArgumentException($"{GetType().Name} cannot serialize {o.GetType()}"),
     };
 
@@ -92,6 +97,7 @@ public sealed partial class SocketPeerSerializer(ExtendedActorSystem system) : S
         // The relay's hot path first, without a stream (SocketPeerSerializer.Relay.cs).
         if (obj is PartnerRelay relay) return RelayBinary(relay);
         if (obj is PartnerAck ack) return AckBinary(ack);
+        if (obj is RelayBatch batch) return BatchBinary(batch);
         using var stream = new MemoryStream(64);
         using var w = new BinaryWriter(stream);
         switch (obj)
@@ -173,6 +179,7 @@ public sealed partial class SocketPeerSerializer(ExtendedActorSystem system) : S
             {
                 case "PR": return ReadRelay(bytes);
                 case "PA": return ReadAck(bytes);
+                case BatchManifest: return ReadBatch(bytes);
             }
             using var r = new BinaryReader(new MemoryStream(bytes, writable: false), StrictUtf8);
             return Read(r, manifest);

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using SocketPeer.Actors.Cluster;
+using SocketPeer.Actors.Crossings;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Events;
 using SocketPeer.Actors.Placement;
@@ -25,6 +26,7 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     private readonly SessionSettings _settings;
     private readonly SocketPeerMetrics _metrics;
     private readonly IRoomEvents _events;
+    private readonly CrossingRelays? _crossings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private SessionState _state;
     private IActorRef _connection = ActorRefs.Nobody;
@@ -41,7 +43,15 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
 
     public PeerSessionActor(SessionId id, IActorRef rooms, IActorRef sessions, SessionSettings settings,
         SocketPeerMetrics metrics, IRoomEvents events)
+        : this(id, rooms, sessions, settings, metrics, events, null)
     {
+    }
+
+    /// <param name="crossings">this node's batchers for partners on other nodes; null: one remote message each</param>
+    public PeerSessionActor(SessionId id, IActorRef rooms, IActorRef sessions, SessionSettings settings,
+        SocketPeerMetrics metrics, IRoomEvents events, CrossingRelays? crossings)
+    {
+        _crossings = crossings;
         _rooms = rooms;
         _sessions = sessions;
         _settings = settings;
@@ -314,14 +324,18 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
     /// Straight to the partner's entity when the pairing's route allows it (<see cref="PartnerRoute"/>):
     /// two mailboxes fewer per relay than through the shard region (region, shard). Otherwise, and
     /// for good once the partner was lost, through the region (counted for relays:
-    /// <c>socketpeer_relays_routed_total</c>).
+    /// <c>socketpeer_relays_routed_total</c>). A partner on another node is told through this node's
+    /// batcher for that node when relay batching is on: every message of the direct route, not only
+    /// relays and acks, so that what the partner hears keeps the order it was sent in (a resume's
+    /// answer before the replay that follows it).
     /// </summary>
     private void ToPartner(IWithSessionId message)
     {
         var hello = message is PartnerHello;
         if ((hello ? _links.Route.DirectHello(message.Session) : _links.Route.Direct(message.Session)) is { } partner)
         {
-            partner.Tell(message);
+            if (_crossings is not null && partner.Path.Address.HasGlobalScope) _crossings.Tell(partner, message, Self);
+            else partner.Tell(message);
             return;
         }
         // A hello has no order to keep (it only lets the partner watch this entity), and it is sent

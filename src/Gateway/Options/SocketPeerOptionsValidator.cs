@@ -52,6 +52,7 @@ public sealed class SocketPeerOptionsValidator : IValidateOptions<SocketPeerOpti
             if (!Limits.TrustedProxies.TryParse(proxy, out _))
                 failures.Add($"SocketPeer:TrustedProxies: '{proxy}' is not an address or a network (10.0.0.0/8, fd00::/8).");
         ValidateTimings(o.Cluster.Timings, failures);
+        failures.AddRange(o.Cluster.RelayBatching.Problems());
         // Reads the certificate files: a node that would fail every TLS handshake stops here instead.
         failures.AddRange(o.Cluster.Tls.Problems());
         ValidateIce(o.Ice, failures);

@@ -16,7 +16,7 @@ public sealed class CrossNodeTypesTests
     private static readonly HashSet<string> NeverSent =
     [
         // identifiers and values carried inside messages (serialized as their fields)
-        "PairCode", "SessionId", "NodeKey", "ResumeClaims", "RoomSeat", "PartnerRoute", "RegionCandidate",
+        "PairCode", "SessionId", "NodeKey", "ResumeClaims", "RoomSeat", "PartnerRoute", "RegionCandidate", "RelayItem",
         // pure state machines, their phases, effects and transitions (inside one actor)
         "SessionState", "SessionPhase", "SessionPhase+Unattached", "SessionPhase+Idle", "SessionPhase+Joining",
         "SessionPhase+Waiting", "SessionPhase+Paired", "SessionPhase+InRoom", "SessionEffect", "SessionEffect+ToClient", "SessionEffect+ToRoom",
@@ -30,8 +30,10 @@ public sealed class CrossNodeTypesTests
         "PartnerGraceElapsed", "ConfirmElapsed", "ReplayElapsed", "JoinRetryElapsed", "HelloAgainElapsed", "TokenRefreshElapsed",
         // what a session's actor holds besides its state: actor refs on this node
         "SessionLinks",
+        // relay batching: a session's message to its node's batcher, the batcher's buffer, and the node's batchers
+        "CrossingRelay", "CrossingBuffer", "CrossingRelays",
         // settings and registrations (dependency injection on each node)
-        "SessionSettings", "ResumeSettings", "ShardingSettings", "ClusterSettings", "ClusterTimings", "ClusterTlsSettings", "SessionRegion",
+        "SessionSettings", "ResumeSettings", "ShardingSettings", "ClusterSettings", "ClusterTimings", "ClusterTlsSettings", "RelayBatchingSettings", "SessionRegion",
         "RoomRegion",
         // cluster plumbing: extensions, extractors, allocation (each node's own objects)
         "TraceContext",

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using SocketPeer.Actors.Crossings;
 using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
@@ -104,6 +105,14 @@ internal static class MessageSamples
         ["RefusedNotice, not paired"] = new RefusedNotice(Refusal.NotPaired, RelayKind.Signal),
         ["RefusedNotice, resume failed"] = new RefusedNotice(Refusal.PartnerDidNotReturn),
         ["RefusedNotice, peer timeout"] = new RefusedNotice(Refusal.PeerTimeout, Code: Code),
+        ["RelayBatch"] = new RelayBatch([connection],
+        [
+            new RelayItem(0, 0, new PartnerRelay(Session, Other, Code, RelayKind.Data, Payload(), 4, FromAttempt: 2, ToAttempt: 5)),
+            new RelayItem(0, RelayItem.NoSender, new PartnerAck(Session, Other, 77)),
+            new RelayItem(0, 0, new PartnerResumeAnswer(Session, Other, ResumeVerdict.Accepted, 3)),
+            new RelayItem(0, 0, new PartnerRelay(Session, Other, Code, RelayKind.Connect, [], 5)),
+        ]),
+        ["RelayBatch, empty"] = new RelayBatch([], []),
     };
 
     public static TheoryData<string> Names()
@@ -124,6 +133,18 @@ internal static class MessageSamples
             {
                 case byte[] bytes: Assert.Equal(bytes, Assert.IsType<byte[]>(a)); break;
                 case IActorRef actor: Assert.Equal(actor.Path, Assert.IsAssignableFrom<IActorRef>(a).Path); break;
+                case IReadOnlyList<IActorRef> refs:
+                    Assert.Equal(refs.Select(r => r.Path), Assert.IsAssignableFrom<IReadOnlyList<IActorRef>>(a).Select(r => r.Path));
+                    break;
+                case IReadOnlyList<RelayItem> items:
+                    var back = Assert.IsAssignableFrom<IReadOnlyList<RelayItem>>(a);
+                    Assert.Equal(items.Count, back.Count);
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        Assert.Equal((items[i].Target, items[i].Sender), (back[i].Target, back[i].Sender));
+                        AssertSameFields(items[i].Message, back[i].Message);
+                    }
+                    break;
                 default: Assert.Equal(e, a); break;
             }
         }
