@@ -19,7 +19,10 @@ public sealed class LaneQueue(int capacity)
     private Action? _wake;
     private int _count;
     private int _parked;
-    private volatile bool _completed;
+    // Writers between their check of _completed and their enqueue: Complete waits for them, so that
+    // what a write reported queued is still there for the stop's drain (a socket's last word is).
+    private int _writing;
+    private int _completed;
 
     public int Capacity => capacity;
 
@@ -27,18 +30,26 @@ public sealed class LaneQueue(int capacity)
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>True once <see cref="Complete"/> was called: writes fail, the reader ends when the queue is empty.</summary>
-    public bool IsCompleted => _completed;
+    public bool IsCompleted => Volatile.Read(ref _completed) == 1;
 
     /// <summary>Queues <paramref name="item"/> if there is room; false when full or completed.</summary>
     public bool TryWrite(IngressItem item)
     {
-        if (_completed) return false;
-        if (Interlocked.Increment(ref _count) > capacity)
+        Interlocked.Increment(ref _writing);
+        try
         {
-            Interlocked.Decrement(ref _count);
-            return false;
+            if (IsCompleted) return false;
+            if (Interlocked.Increment(ref _count) > capacity)
+            {
+                Interlocked.Decrement(ref _count);
+                return false;
+            }
+            _items.Enqueue(item);
         }
-        _items.Enqueue(item);
+        finally
+        {
+            Interlocked.Decrement(ref _writing);
+        }
         WakeReader();
         return true;
     }
@@ -48,7 +59,7 @@ public sealed class LaneQueue(int capacity)
     {
         while (!TryWrite(item))
         {
-            if (_completed) return false;
+            if (IsCompleted) return false;
             Task room;
             lock (_roomLock)
             {
@@ -56,7 +67,7 @@ public sealed class LaneQueue(int capacity)
                 room = _room.Task;
             }
             // The reader may have made room between the failed write and the wait being set up.
-            if (Volatile.Read(ref _count) < capacity || _completed) continue;
+            if (Volatile.Read(ref _count) < capacity || IsCompleted) continue;
             await room.WaitAsync(cancel);
         }
         return true;
@@ -83,14 +94,21 @@ public sealed class LaneQueue(int capacity)
         // flag is visible to writers, or a writer could miss the flag while the check misses its item.
         Interlocked.Exchange(ref _parked, 1);
         // An item written before the flag was seen: take the wake back, or let the writer's stand.
-        if (_items.IsEmpty && !_completed) return true;
+        if (_items.IsEmpty && !IsCompleted) return true;
         return Interlocked.Exchange(ref _parked, 0) == 0;
     }
 
-    /// <summary>No more writes: waiting writers fail, a parked reader is woken to see the end.</summary>
+    /// <summary>
+    /// No more writes: waiting writers fail, a parked reader is woken to see the end. Returns once
+    /// every write that saw the queue open has queued its item, so a drain after it misses none.
+    /// </summary>
     public void Complete()
     {
-        _completed = true;
+        // A full fence on both sides (here and the writer's count): either a writer sees the queue
+        // completed, or this sees the writer and waits for its enqueue.
+        Interlocked.Exchange(ref _completed, 1);
+        var wait = new SpinWait();
+        while (Volatile.Read(ref _writing) != 0) wait.SpinOnce();
         SignalRoom();
         WakeReader();
     }

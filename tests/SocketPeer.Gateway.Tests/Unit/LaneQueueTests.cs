@@ -95,6 +95,33 @@ public sealed class LaneQueueTests
     }
 
     [Fact]
+    public async Task Every_write_that_reported_success_is_there_for_the_drain_after_completion()
+    {
+        // The stop completes the queue and then drains it while sockets still write (a socket's last
+        // word among them): a write that said "queued" must not land after the drain.
+        for (var round = 0; round < 200; round++)
+        {
+            var queue = new LaneQueue(capacity: 1_000_000);
+            var accepted = new int[2];
+            using var start = new Barrier(3);
+            var writers = Enumerable.Range(0, 2).Select(w => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                for (var i = 0; i < 5_000 && queue.TryWrite(Item(i)); i++) accepted[w]++;
+            })).ToArray();
+            start.SignalAndWait();
+            Thread.SpinWait(round * 50);
+            queue.Complete();
+            var drained = 0;
+            while (queue.TryRead(out _)) drained++;
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.Equal(accepted.Sum(), drained);
+            Assert.False(queue.TryRead(out _));
+        }
+    }
+
+    [Fact]
     public async Task Under_concurrent_writers_every_item_is_read_once_and_each_writer_in_order()
     {
         // Four writers against a reader that parks whenever the queue runs dry, as the lane's stage does;
