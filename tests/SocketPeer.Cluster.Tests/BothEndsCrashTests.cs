@@ -27,7 +27,7 @@ public sealed class BothEndsCrashTests(ITestOutputHelper output)
         var timeline = new Timeline();
 
         timeline.Start();
-        await ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)crashing.System).Provider).Transport.Shutdown();
+        crashing.Crash();
         pair.A.Abort();
         pair.B.Abort();
 

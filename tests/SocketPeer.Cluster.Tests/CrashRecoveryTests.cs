@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Hosting;
@@ -12,9 +14,10 @@ using Xunit.Abstractions;
 namespace SocketPeer.Cluster.Tests;
 
 /// <summary>
-/// A node that vanishes without leaving (its remoting transport shut down under a running actor
-/// system: no coordinated shutdown, no leave, no word from its actors) on a three-node cluster: the others detect it, the split brain resolver downs it, and
-/// its session shards serve again from a survivor. The in-process stand-in for kill -9 (docs/architecture.md section 7:
+/// A node that vanishes without leaving (<see cref="SocketPeerServer.Crash"/>: its remoting port refuses
+/// and its connections drop under a running actor system, no coordinated shutdown, no leave, no word
+/// from its actors) on a three-node cluster: the others detect it, down it, and its session shards
+/// serve again from a survivor. The in-process stand-in for kill -9 (docs/architecture.md section 7:
 /// real processes are the chaos harness's job); the figure goes to docs/failover.md.
 /// </summary>
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
@@ -41,9 +44,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var timeline = new Timeline();
 
         timeline.Start();
-        // Its remoting transport goes away under it: no leave, no goodbye from its actors (stopping the
-        // actor system would tell every remote watcher its shard regions stopped, a clean exit).
-        await ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)crashing.System).Provider).Transport.Shutdown();
+        crashing.Crash();
 
         var unreachable = MarkAsync(survivor, view => view.Unreachable.Contains(crashed), timeline, "unreachable on a survivor");
         var removed = MarkAsync(survivor, view => !view.Members.ContainsKey(crashed), timeline, "removed on a survivor");
@@ -84,13 +85,120 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var (survivor, other, crashing) = (cluster[0], cluster[1], cluster[2]);
         var crashed = crashing.ClusterAddress;
 
-        await ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)crashing.System).Provider).Transport.Shutdown();
+        crashing.Crash();
 
         await Task.WhenAll(
-            MembershipWait.UntilAsync(survivor.System, view => !view.Members.ContainsKey(crashed), RecoveredWithin, "removed on the oldest survivor"),
-            MembershipWait.UntilAsync(other.System, view => !view.Members.ContainsKey(crashed), RecoveredWithin, "removed on the other survivor"));
-        Assert.Equal(2, Akka.Cluster.Cluster.Get(survivor.System).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up));
+            MembershipWait.UntilAsync(survivor.System, RemovedLeavingTwoUp(crashed), RecoveredWithin, "removed on the oldest survivor, the two survivors up"),
+            MembershipWait.UntilAsync(other.System, RemovedLeavingTwoUp(crashed), RecoveredWithin, "removed on the other survivor, the two survivors up"));
     }
+
+    /// <summary>
+    /// A process whose shutdown hangs with its listener still open: its connections dropped, but its
+    /// port accepts for longer than the survivors' first, quick probes. Once the port refuses, the
+    /// probes that follow the survivors' next reconnection attempts find it, and the node is removed
+    /// still without the failure detector (a minute here).
+    /// </summary>
+    /// <remarks>Cluster TLS is off here: the survivors' remoting also tries to reconnect to the port, and
+    /// Akka.Remote answers a TLS handshake that fails on its client side by shutting its own node down
+    /// (docs/failover.md, "Known limits"); this test is about the probes.</remarks>
+    [Fact]
+    public async Task A_crashed_node_whose_port_accepts_for_a_while_is_removed_once_it_refuses()
+    {
+        await using var cluster = await TestCluster.StartAsync(3,
+            ("SocketPeer:Cluster:Timings:AcceptableHeartbeatPause", "00:01:00"), ("SocketPeer:Cluster:Tls:Enabled", "false"));
+        var (survivor, other, crashing) = (cluster[0], cluster[1], cluster[2]);
+        var crashed = crashing.ClusterAddress;
+
+        // Its process hangs on the way out: the transport's listener is gone, but a listener of ours
+        // holds the port and accepts (and never answers) while its connections drop.
+        crashing.RefuseClusterPort();
+        var lingering = new LingeringPort(crashed.Host!, crashed.Port!.Value);
+        var removedOnBoth = Task.WhenAll(
+            MembershipWait.UntilAsync(survivor.System, RemovedLeavingTwoUp(crashed), RecoveredWithin, "removed on the oldest survivor, the two survivors up"),
+            MembershipWait.UntilAsync(other.System, RemovedLeavingTwoUp(crashed), RecoveredWithin, "removed on the other survivor, the two survivors up"));
+        crashing.CutClusterConnections();
+
+        // Open until the survivors have probed it more often than their quick probes (four each).
+        await lingering.ProbedAsync(9).WaitAsync(RecoveredWithin);
+        lingering.Stop(); // the process ends: its port refuses
+
+        await removedOnBoth;
+    }
+
+    /// <summary>
+    /// Listens on a port and counts the connections that close without sending a byte: the downing's
+    /// probes (bare connects), not the survivors' remoting trying to associate (which sends its handshake).
+    /// </summary>
+    private sealed class LingeringPort
+    {
+        private readonly TcpListener _listener;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly object _gate = new();
+        private readonly List<(int Count, TaskCompletionSource Reached)> _waits = [];
+        private int _probes;
+
+        public LingeringPort(string host, int port)
+        {
+            _listener = new TcpListener(IPAddress.Parse(host), port);
+            _listener.Start();
+            _ = AcceptAsync();
+        }
+
+        public int Probes => Volatile.Read(ref _probes);
+
+        public Task ProbedAsync(int count)
+        {
+            lock (_gate)
+            {
+                if (_probes >= count) return Task.CompletedTask;
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waits.Add((count, reached));
+                return reached.Task;
+            }
+        }
+
+        public void Stop()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+        }
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true) _ = ReadUntilClosedAsync(await _listener.AcceptSocketAsync(_stop.Token));
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+            }
+        }
+
+        private async Task ReadUntilClosedAsync(Socket socket)
+        {
+            using (socket)
+            {
+                var buffer = new byte[64];
+                try
+                {
+                    if (await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token) != 0) return; // remoting's handshake
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+            }
+            lock (_gate)
+            {
+                _probes++;
+                foreach (var wait in _waits.Where(w => w.Count <= _probes)) wait.Reached.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Read from the node's own membership events: <c>Cluster.State</c> may not have caught up when they arrive.</summary>
+    private static Func<MembershipView, bool> RemovedLeavingTwoUp(Akka.Actor.Address crashed) =>
+        view => !view.Members.ContainsKey(crashed) && view.Members.Values.Count(s => s == Akka.Cluster.MemberStatus.Up) == 2;
 
     private static async Task MarkAsync(SocketPeerServer node, Func<MembershipView, bool> condition, Timeline timeline, string what)
     {
@@ -151,7 +259,7 @@ public sealed class CrashResumeTests(ITestOutputHelper output)
         var timeline = new Timeline();
 
         timeline.Start();
-        await ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)crashing.System).Provider).Transport.Shutdown();
+        crashing.Crash();
         pair.A.Abort();
         await b.SendAsync("data", "while away");
 

@@ -38,7 +38,7 @@ public sealed class OriginalClientCrashTests(ITestOutputHelper output)
         var timeline = new Timeline();
 
         timeline.Start();
-        await ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)crashing.System).Provider).Transport.Shutdown();
+        crashing.Crash();
         lost.Abort();
 
         await using var back = await other.ConnectAsync();

@@ -7,7 +7,7 @@ namespace SocketPeer.Cluster.Tests;
 /// The room events a backend hears when one session of a pair is lost with its node (docs/webhooks.md):
 /// the survivor announces <c>pair.partner-lost</c> when the lost partner may still resume, and
 /// <c>pair.ended</c> (<c>partner-lost</c>) at once when it cannot (an original client). In-process
-/// crash as in <see cref="CrashRecoveryTests"/>: the node's remoting transport goes away under it.
+/// crash as in <see cref="CrashRecoveryTests"/> (<see cref="SocketPeerServer.Crash"/>).
 /// </summary>
 public sealed class WebhookAcrossNodesTests
 {
@@ -28,7 +28,7 @@ public sealed class WebhookAcrossNodesTests
         await using var surviving = pair.B;
         await receiver.UntilAsync(events => events.Any(e => e.Type == "pair.formed"));
 
-        await Crash(crashing);
+        crashing.Crash();
 
         var events = await receiver.UntilAsync(events => events.Any(e => e.Type == "pair.partner-lost"));
         var partnerLost = events.Single(e => e.Type == "pair.partner-lost");
@@ -55,7 +55,7 @@ public sealed class WebhookAcrossNodesTests
         await surviving.ExpectAsync("peer.found");
         await receiver.UntilAsync(events => events.Any(e => e.Type == "pair.formed"));
 
-        await Crash(crashing);
+        crashing.Crash();
 
         await surviving.ExpectAsync("peer.left");
         var events = await receiver.UntilAsync(events =>
@@ -66,6 +66,4 @@ public sealed class WebhookAcrossNodesTests
         Assert.DoesNotContain(events, e => e.Type == "pair.partner-lost"); // nobody to wait for
     }
 
-    private static Task Crash(SocketPeerServer node) =>
-        ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)node.System).Provider).Transport.Shutdown();
 }

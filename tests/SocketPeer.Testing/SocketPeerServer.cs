@@ -143,6 +143,35 @@ public sealed class SocketPeerServer : IAsyncDisposable
     /// <summary>Stops the host gracefully, as SIGTERM does: sockets close with 1012, the node leaves.</summary>
     public Task StopAsync() => _app.StopAsync();
 
+    /// <summary>
+    /// The in-process stand-in for kill -9 (real processes are the chaos harness's job): this node's
+    /// remoting port refuses connections from now on and its remoting connections close, with no leave
+    /// and no word from its actors (its actor system keeps running, cut off). The port is refused
+    /// first and directly, because the transport's own shutdown closes its listener last, after every
+    /// connection's close completed: seconds on a loaded box, during which the "crashed" node still
+    /// accepts connections like a frozen one. Stopping the actor system instead would be a clean exit
+    /// (remote watchers hear that its shard regions stopped). The shutdown itself is not awaited: it
+    /// may wait out remoting's shutdown timeout, and nothing after the crash should wait for it.
+    /// </summary>
+    public void Crash()
+    {
+        RefuseClusterPort();
+        CutClusterConnections();
+    }
+
+    /// <summary>The first half of <see cref="Crash"/>: the remoting port refuses connections, the connections stay.</summary>
+    public void RefuseClusterPort()
+    {
+        var port = ClusterAddress.Port ?? throw new InvalidOperationException("no remoting port");
+        if (ListeningPorts.Refuse(port) == 0)
+            throw new InvalidOperationException($"nothing of this process listens on the remoting port {port}");
+    }
+
+    /// <summary>The second half of <see cref="Crash"/>: the remoting connections close (the others see them drop).</summary>
+    public void CutClusterConnections() =>
+        _ = ((Akka.Remote.RemoteActorRefProvider)((ExtendedActorSystem)System).Provider).Transport.Shutdown()
+            .ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // observed: a cut-off node's shutdown may fail
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
