@@ -1,4 +1,3 @@
-using Akka.Actor;
 using SocketPeer.Testing;
 using Xunit.Abstractions;
 
