@@ -19,6 +19,21 @@ public sealed class FaultRunTests(ITestOutputHelper output)
     [Fact]
     public Task A_killed_node_loses_no_message_and_no_pair() => RunAndAssertAsync(Small(FaultKind.Kill9));
 
+    /// <summary>
+    /// As the production overlay runs the cluster: with TLS, a crash's dropped connections and the
+    /// survivors' reconnection attempts go through TLS handshakes, and Akka.Remote stops a node whose
+    /// outbound handshake fails (docs/failover.md, "Known limit"). A killed process refuses them, so no
+    /// survivor may stop: every node but the killed one runs to the end.
+    /// </summary>
+    [Fact]
+    public async Task A_killed_node_with_cluster_TLS_on_loses_no_message_and_no_survivor_stops()
+    {
+        var report = await RunAndAssertAsync(Small(FaultKind.Kill9, settings => settings.ClusterTls = true));
+
+        var victim = $"node-{report.Settings.VictimOrdinal}";
+        Assert.All(report.Nodes.Where(n => n.Node != victim), n => Assert.StartsWith("running at the end", n.Outcome));
+    }
+
     [Fact]
     public Task A_node_stopped_with_SIGTERM_loses_no_message_and_exits_cleanly() => RunAndAssertAsync(Small(FaultKind.Sigterm));
 
@@ -47,7 +62,7 @@ public sealed class FaultRunTests(ITestOutputHelper output)
         return settings;
     }
 
-    private async Task RunAndAssertAsync(ChaosSettings settings)
+    private async Task<ChaosReport> RunAndAssertAsync(ChaosSettings settings)
     {
         var report = await ChaosRun.RunAsync(settings, $"test {settings.Fault}", line => output.WriteLine(line), CancellationToken.None);
         output.WriteLine(ReportText.Render(report));
@@ -58,6 +73,7 @@ public sealed class FaultRunTests(ITestOutputHelper output)
         Assert.True(report.Events.Count > 0, "no fault injected");
         var broken = report.Broken.Select(p => $"{p.Name}: {p.Detail}").ToList();
         Assert.True(broken.Count == 0, "broken promises:\n" + string.Join("\n", broken));
+        return report;
     }
 
     internal static bool IsAlive(int pid)

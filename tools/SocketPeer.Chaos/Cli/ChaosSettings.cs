@@ -73,6 +73,12 @@ public sealed class ChaosSettings
 
     [JsonIgnore] public bool IsUpgrade => UpgradeFrom is not null || UpgradeFromCommit is not null;
 
+    /// <summary>
+    /// Cluster TLS on every node (<c>--cluster-tls</c>), as the production overlay runs: one CA for the
+    /// run, one certificate naming every node's address, mutual authentication.
+    /// </summary>
+    public bool ClusterTls { get; set; }
+
     /// <summary>Extra environment for every node (<c>--node-env KEY=VALUE</c>).</summary>
     public Dictionary<string, string> NodeEnvironment { get; set; } = [];
 
@@ -102,6 +108,7 @@ public sealed class ChaosSettings
           --partition-seconds S  how long the partition lasts (10)
           --stuck-seconds S      how long stuck clients stop reading (9)
           --stuck-fraction F     share of pairs with a stuck client (0.1)
+          --cluster-tls          cluster TLS on every node, as in production (a CA made for the run)
           --node-env KEY=VALUE   extra environment for every node (repeatable)
           --upgrade-from DIR     rolling: nodes start on the gateway published in DIR, come back on this build
           --upgrade-from-commit C  as --upgrade-from, building commit C first (cached; `previous`:
@@ -152,6 +159,7 @@ public sealed class ChaosSettings
                     s.NodeEnvironment[pair[..eq]] = pair[(eq + 1)..];
                     break;
                 case "--cpu-burners": s.CpuBurners = Whole(); break;
+                case "--cluster-tls": s.ClusterTls = true; break;
                 case "--upgrade-from": s.UpgradeFrom = Next(); break;
                 case "--upgrade-from-commit": s.UpgradeFromCommit = Next(); break;
                 case "--json": s.JsonPath = Next(); break;

@@ -17,12 +17,14 @@ public sealed class NodeCluster : IAsyncDisposable
     private readonly List<NodeProcess> _all = [];
     private readonly string _resumeSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private readonly NetworkLab? _lab;
+    private readonly NodeTlsFiles? _tls;
 
     private NodeCluster(ChaosSettings settings, IReadOnlyList<NodeSpec> specs, NetworkLab? lab, string logDirectory)
     {
         _settings = settings;
         Specs = specs;
         _lab = lab;
+        _tls = settings.ClusterTls ? TlsFilesFor(specs) : null;
         LogDirectory = logDirectory;
         _current = new NodeProcess?[specs.Count];
         Endpoints = new Endpoints(specs);
@@ -121,13 +123,25 @@ public sealed class NodeCluster : IAsyncDisposable
             // N nodes and the clients share the machine: one GC heap each.
             ["DOTNET_gcServer"] = "0",
         };
+        if (_tls is not null)
+            foreach (var (key, value) in _tls.Settings(validateHostname: true))
+                env[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         foreach (var (key, value) in _settings.NodeEnvironment) env[key] = value;
         return env;
+    }
+
+    /// <summary>One CA for the run and one certificate every node presents, naming each node's address (hostnames validated, as in production).</summary>
+    private static NodeTlsFiles TlsFilesFor(IReadOnlyList<NodeSpec> specs)
+    {
+        using var authority = LocalCertificateAuthority.Create("socketpeer-chaos-ca");
+        using var certificate = authority.Issue("socketpeer-chaos-node", [.. specs.Select(s => s.Address).Distinct()]);
+        return new NodeTlsFiles(certificate, authority.Certificate);
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var process in _all.ToArray()) await process.DisposeAsync();
         _lab?.Dispose();
+        _tls?.Dispose();
     }
 }
