@@ -112,14 +112,14 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         // Its process hangs on the way out: the transport's listener is gone, but a listener of ours
         // holds the port and accepts (and never answers) while its connections drop.
         crashing.RefuseClusterPort();
-        var lingering = new LingeringPort(crashed.Host!, crashed.Port!.Value);
+        // Open until the survivors have probed it more often than their quick probes (four each).
+        var lingering = new LingeringPort(crashed.Host!, crashed.Port!.Value, probesToWaitFor: 9);
         var removedOnBoth = Task.WhenAll(
             MembershipWait.UntilAsync(survivor.System, RemovedLeavingTwoUp(crashed), RecoveredWithin, "removed on the oldest survivor, the two survivors up"),
             MembershipWait.UntilAsync(other.System, RemovedLeavingTwoUp(crashed), RecoveredWithin, "removed on the other survivor, the two survivors up"));
         crashing.CutClusterConnections();
 
-        // Open until the survivors have probed it more often than their quick probes (four each).
-        await lingering.ProbedAsync(9).WaitAsync(RecoveredWithin);
+        await lingering.Probed.WaitAsync(RecoveredWithin);
         lingering.Stop(); // the process ends: its port refuses
 
         await removedOnBoth;
@@ -133,29 +133,20 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     {
         private readonly TcpListener _listener;
         private readonly CancellationTokenSource _stop = new();
-        private readonly object _gate = new();
-        private readonly List<(int Count, TaskCompletionSource Reached)> _waits = [];
+        private readonly TaskCompletionSource _probed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly int _probesToWaitFor;
         private int _probes;
 
-        public LingeringPort(string host, int port)
+        public LingeringPort(string host, int port, int probesToWaitFor)
         {
+            _probesToWaitFor = probesToWaitFor;
             _listener = new TcpListener(IPAddress.Parse(host), port);
             _listener.Start();
             _ = AcceptAsync();
         }
 
-        public int Probes => Volatile.Read(ref _probes);
-
-        public Task ProbedAsync(int count)
-        {
-            lock (_gate)
-            {
-                if (_probes >= count) return Task.CompletedTask;
-                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waits.Add((count, reached));
-                return reached.Task;
-            }
-        }
+        /// <summary>Completes once the port has been probed the number of times it was made to wait for.</summary>
+        public Task Probed => _probed.Task;
 
         public void Stop()
         {
@@ -188,11 +179,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                     return;
                 }
             }
-            lock (_gate)
-            {
-                _probes++;
-                foreach (var wait in _waits.Where(w => w.Count <= _probes)) wait.Reached.TrySetResult();
-            }
+            if (Interlocked.Increment(ref _probes) >= _probesToWaitFor) _probed.TrySetResult();
         }
     }
 

@@ -64,5 +64,4 @@ public sealed class WebhookAcrossNodesTests
         Assert.Equal(lost.SessionId, ended.Field("partner"));
         Assert.DoesNotContain(events, e => e.Type == "pair.partner-lost"); // nobody to wait for
     }
-
 }
