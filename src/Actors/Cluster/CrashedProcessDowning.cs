@@ -59,7 +59,7 @@ public sealed class CrashedProcessDowning : UntypedActor, IWithTimers
             case DisassociatedEvent e when Downable(e.RemoteAddress) is { } suspect && _probing.Add(suspect.UniqueAddress):
                 Probe(suspect.UniqueAddress, attempt: 1).PipeTo(Self);
                 break;
-            case Probed { Refused: false } p when p.Attempt < Probes && LostConnections.Get(Context.System).IsLost(p.Node.Address):
+            case Probed { Refused: false } p when ProbesAgain(p.Attempt, () => LostConnections.Get(Context.System).IsLost(p.Node.Address)):
                 Timers.StartSingleTimer(p.Node, new ProbeAgain(p.Node, p.Attempt + 1), ProbeAgainAfter);
                 break;
             case ProbeAgain again:
@@ -87,6 +87,16 @@ public sealed class CrashedProcessDowning : UntypedActor, IWithTimers
                 break;
         }
     }
+
+    /// <summary>
+    /// Whether a probe that was answered is followed by another: up to <see cref="Probes"/>, while the
+    /// connection stays lost. The first probe is always followed by a second, whatever
+    /// <see cref="LostConnections"/> says yet: its listener hears the same disassociation as this actor,
+    /// from the same event stream, and on a loaded node may not have recorded it by the time the first
+    /// connect returns, which would end the probing of a process whose listener closes last.
+    /// </summary>
+    internal static bool ProbesAgain(int attempt, Func<bool> connectionLost) =>
+        attempt < Probes && (attempt == 1 || connectionLost());
 
     /// <summary>An up member other than this node, not already on its way out.</summary>
     private Akka.Cluster.Member? Downable(Address node)
