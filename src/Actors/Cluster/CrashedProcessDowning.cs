@@ -59,7 +59,7 @@ public sealed class CrashedProcessDowning : UntypedActor, IWithTimers
             case DisassociatedEvent e when Downable(e.RemoteAddress) is { } suspect && _probing.Add(suspect.UniqueAddress):
                 Probe(suspect.UniqueAddress, attempt: 1).PipeTo(Self);
                 break;
-            case Probed { Refused: false } p when ProbesAgain(p.Attempt, () => LostConnections.Get(Context.System).IsLost(p.Node.Address)):
+            case Probed { Refused: false } p when ProbesAgain(p.Attempt, LostConnections.Get(Context.System).IsLost(p.Node.Address)):
                 Timers.StartSingleTimer(p.Node, new ProbeAgain(p.Node, p.Attempt + 1), ProbeAgainAfter);
                 break;
             case ProbeAgain again:
@@ -95,8 +95,8 @@ public sealed class CrashedProcessDowning : UntypedActor, IWithTimers
     /// from the same event stream, and on a loaded node may not have recorded it by the time the first
     /// connect returns, which would end the probing of a process whose listener closes last.
     /// </summary>
-    internal static bool ProbesAgain(int attempt, Func<bool> connectionLost) =>
-        attempt < Probes && (attempt == 1 || connectionLost());
+    internal static bool ProbesAgain(int attempt, bool connectionLost) =>
+        attempt < Probes && (attempt == 1 || connectionLost);
 
     /// <summary>An up member other than this node, not already on its way out.</summary>
     private Akka.Cluster.Member? Downable(Address node)

@@ -38,18 +38,18 @@ public sealed class CrashedProcessDowningTests
     [Fact]
     public void An_answered_first_probe_is_followed_by_another_even_before_the_lost_connection_is_recorded() =>
         // The lost-connection record is filled by another actor from the same event, and may lag.
-        Assert.True(CrashedProcessDowning.ProbesAgain(attempt: 1, connectionLost: () => false));
+        Assert.True(CrashedProcessDowning.ProbesAgain(attempt: 1, connectionLost: false));
 
     [Fact]
     public void Later_probes_go_on_while_the_connection_stays_lost_and_stop_when_it_is_back()
     {
-        Assert.True(CrashedProcessDowning.ProbesAgain(attempt: 2, connectionLost: () => true));
-        Assert.False(CrashedProcessDowning.ProbesAgain(attempt: 2, connectionLost: () => false));
+        Assert.True(CrashedProcessDowning.ProbesAgain(attempt: 2, connectionLost: true));
+        Assert.False(CrashedProcessDowning.ProbesAgain(attempt: 2, connectionLost: false));
     }
 
     [Fact]
     public void Probing_ends_after_the_last_probe_even_while_the_connection_stays_lost() =>
-        Assert.False(CrashedProcessDowning.ProbesAgain(attempt: 4, connectionLost: () => true));
+        Assert.False(CrashedProcessDowning.ProbesAgain(attempt: 4, connectionLost: true));
 
     [Theory]
     [InlineData(2, 3, true)]
