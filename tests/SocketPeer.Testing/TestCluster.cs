@@ -59,8 +59,17 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Tears the whole cluster down: every node first marks itself down, so its coordinated shutdown
+    /// skips the cluster leave, then its host stops. A leave is what a test stops a node with when it
+    /// means a graceful stop (<see cref="SocketPeerServer.StopAsync"/>), but every node leaving at
+    /// once stalls: the first node out takes away the convergence the others wait for, and so does a
+    /// crashed node still unreachable. Each stall waited out the 10 s of Akka's <c>cluster-exiting</c>
+    /// phase, about half of every cluster test's time; downed, a node stops in a fraction of a second.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        foreach (var node in Nodes) Akka.Cluster.Cluster.Get(node.System).Down(node.ClusterAddress);
         await Task.WhenAll(Nodes.Select(n => n.DisposeAsync().AsTask()));
         _tls.Dispose();
     }

@@ -42,9 +42,15 @@ internal sealed class SocketPeerNode : IDisposable
         return new SocketPeerNode(host);
     }
 
-    /// <summary>Stops the host: coordinated shutdown leaves the cluster and terminates the system.</summary>
+    /// <summary>
+    /// Stops the host, downed first so that coordinated shutdown skips the leave and the shard
+    /// hand-off. A one-node cluster has nowhere to hand off to: its rooms' members, re-joining their
+    /// stopped room, left messages buffered for shards no coordinator would place again, and the
+    /// region waited out the 10 s of Akka's <c>cluster-sharding-shutdown-region</c> phase for them.
+    /// </summary>
     public void Dispose()
     {
+        Akka.Cluster.Cluster.Get(System).Down(Akka.Cluster.Cluster.Get(System).SelfAddress);
         _host.StopAsync().GetAwaiter().GetResult();
         _host.Dispose();
     }
