@@ -222,31 +222,6 @@ public sealed class ClusterTlsOptionsValidationTests : IDisposable
         Assert.Contains("CN=ending", await logs.First.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
-    /// <summary>Completes <see cref="First"/> with the first logged message that contains a text.</summary>
-    private sealed class CapturedLogs(string text) : ILoggerProvider, ILogger
-    {
-        private readonly TaskCompletionSource<string> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<string> First => _first.Task;
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var message = formatter(state, exception);
-            if (message.Contains(text, StringComparison.Ordinal))
-                _first.TrySetResult(message);
-        }
-
-        public void Dispose()
-        {
-        }
-    }
-
     private static System.Security.Cryptography.ECDsa ECDsaKey(string pemFile)
     {
         var key = System.Security.Cryptography.ECDsa.Create();

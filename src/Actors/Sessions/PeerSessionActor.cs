@@ -232,6 +232,11 @@ public sealed class PeerSessionActor : UntypedActor, IWithTimers
         if (t.ActorRef.Equals(_links.Room) && _links.RoomCode is { } code)
         {
             _links = _links with { Room = null, RoomCode = null };
+            if (NodeStopping.Get(Context.System).IsStopping(Context.System))
+            {
+                Apply(_state.Handle(new RoomLost(code, OnStoppingNode: true))); // no recovery from here
+                return;
+            }
             using var span = StartRecovery("room");
             Apply(_state.Handle(new RoomLost(code)), TraceContext.Of(span));
         }

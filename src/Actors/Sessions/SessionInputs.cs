@@ -10,7 +10,8 @@ namespace SocketPeer.Actors.Sessions;
 public interface ISessionInput;
 
 /// <summary>The room this session's actor watches (the last one that answered it) stopped.</summary>
-public sealed record RoomLost(PairCode Code) : ISessionInput;
+/// <param name="OnStoppingNode">this session's node has begun a graceful stop (<c>NodeStopping</c>).</param>
+public sealed record RoomLost(PairCode Code, bool OnStoppingNode = false) : ISessionInput;
 
 /// <summary>The actor watches the partner's entity now (it said hello, or answered a resume).</summary>
 public sealed record PartnerWatched(SessionId Partner) : ISessionInput;

@@ -92,7 +92,7 @@ public sealed partial record SessionState
         PartnerResumeAnswer m => SuccessorToken(On(m)),
 
         // From the actor: its watches, its timers, its end.
-        RoomLost m => RejoinLostRoom(m.Code),
+        RoomLost m => RejoinLostRoom(m),
         PartnerWatched m => Next(this with { WatchedPartner = m.Partner }),
         PartnerLost => WatchLost(),
         PeerTimeoutElapsed m => PeerTimedOut(m.Code),

@@ -25,6 +25,23 @@ public sealed class RoomLostTests
         Assert.Equal([new ToRoom(new JoinRoom(Code, Me, FirstJoin, Partner: partner))], result.Messages());
     }
 
+    /// <summary>
+    /// On a stopping node the room stopped with the hand-off, and the session stops with it: its
+    /// client resumes elsewhere, and the session there joins. A join from here has nowhere to go.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(Waiting))]
+    [InlineData(nameof(Paired))]
+    public void A_room_lost_on_a_stopping_node_is_not_joined_again(string phase)
+    {
+        var session = InPhase(phase);
+
+        var result = session.Handle(new RoomLost(Code, OnStoppingNode: true));
+
+        Assert.Same(session, result.State);
+        Assert.Empty(result.Messages());
+    }
+
     [Fact]
     public void A_rebuilt_room_answering_as_before_changes_nothing()
     {
