@@ -44,9 +44,11 @@ internal sealed class SocketPeerNode : IDisposable
 
     /// <summary>
     /// Stops the host, downed first so that coordinated shutdown skips the leave and the shard
-    /// hand-off. A one-node cluster has nowhere to hand off to: its rooms' members, re-joining their
-    /// stopped room, left messages buffered for shards no coordinator would place again, and the
-    /// region waited out the 10 s of Akka's <c>cluster-sharding-shutdown-region</c> phase for them.
+    /// hand-off. Here the sessions' connections are probes that stay attached (the gateway closes
+    /// every socket before its node hands off), so as the hand-off stops a pair's entities the
+    /// survivor of the two reacts: it gives its partner up (to the room and to the partner, through
+    /// the regions). A one-node cluster has no node to place those shards on, the regions kept the
+    /// messages, and each waited out the 10 s of Akka's <c>cluster-sharding-shutdown-region</c> phase.
     /// </summary>
     public void Dispose()
     {
