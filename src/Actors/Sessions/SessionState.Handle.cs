@@ -92,7 +92,8 @@ public sealed partial record SessionState
         PartnerResumeAnswer m => SuccessorToken(On(m)),
 
         // From the actor: its watches, its timers, its end.
-        RoomLost m => RejoinLostRoom(m),
+        RoomLost { OnStoppingNode: true } => Same(), // see RejoinLostRoom
+        RoomLost m => RejoinLostRoom(m.Code),
         PartnerWatched m => Next(this with { WatchedPartner = m.Partner }),
         PartnerLost => WatchLost(),
         PeerTimeoutElapsed m => PeerTimedOut(m.Code),

@@ -134,25 +134,25 @@ public sealed partial record SessionState
     private SessionTransition RetryJoin() => Phase switch
     {
         Joining j => Next(this, new ToRoom(new JoinRoom(j.Code, Id, j.Attempt, Resumable, Replaces: j.Predecessor))),
-        InRoom { Rejoining: true } room => RejoinLostRoom(new RoomLost(room.Code)),
+        InRoom { Rejoining: true } room => RejoinLostRoom(room.Code),
         _ => Same(),
     };
 
     /// <summary>
     /// The room this session is in stopped (its node died, or it was handed off): join it again. Not
-    /// from a node that is stopping: its rooms stop with the hand-off, and this entity with them a
+    /// from a node that is stopping (<see cref="RoomLost.OnStoppingNode"/>, handled before this): its rooms stop with the hand-off, and this entity with them a
     /// moment later, while its client, told 1012, resumes on another node, whose session re-joins (as
     /// does a partner on a node that stays). A join from here would only wait in this node's room
     /// region for a shard it no longer hosts, and with no other node to host it, the hand-off waited
     /// out Akka's timeout for it; when another node took the shard, the join reached the rebuilt room
     /// from an entity about to stop (see <see cref="Orphaned"/>).
     /// </summary>
-    private SessionTransition RejoinLostRoom(RoomLost lost) => lost.OnStoppingNode ? Same() : Phase switch
+    private SessionTransition RejoinLostRoom(PairCode code) => Phase switch
     {
-        Waiting w when w.Code == lost.Code =>
-            Next(Updated(w with { Rejoining = true }), new ToRoom(new JoinRoom(lost.Code, Id, w.Attempt, Resumable))),
-        Paired p when p.Code == lost.Code && !p.Confirming =>
-            Next(Updated(p with { Rejoining = true }), new ToRoom(new JoinRoom(lost.Code, Id, p.Attempt, Resumable, p.Partner, p.Predecessor))),
+        Waiting w when w.Code == code =>
+            Next(Updated(w with { Rejoining = true }), new ToRoom(new JoinRoom(code, Id, w.Attempt, Resumable))),
+        Paired p when p.Code == code && !p.Confirming =>
+            Next(Updated(p with { Rejoining = true }), new ToRoom(new JoinRoom(code, Id, p.Attempt, Resumable, p.Partner, p.Predecessor))),
         _ => Same(),
     };
 
