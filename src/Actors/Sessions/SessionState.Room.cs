@@ -140,8 +140,9 @@ public sealed partial record SessionState
 
     /// <summary>
     /// The room this session is in stopped (its node died, or it was handed off): join it again. Not
-    /// from a node that is stopping (<see cref="RoomLost.OnStoppingNode"/>, handled before this): its rooms stop with the hand-off, and this entity with them a
-    /// moment later, while its client, told 1012, resumes on another node, whose session re-joins (as
+    /// from a node that is stopping (<see cref="RoomLost.OnStoppingNode"/>, turned away in Handle):
+    /// its rooms stop with the hand-off, and this entity with them a moment later, while its
+    /// client, told 1012, resumes on another node, whose session re-joins (as
     /// does a partner on a node that stays). A join from here would only wait in this node's room
     /// region for a shard it no longer hosts, and with no other node to host it, the hand-off waited
     /// out Akka's timeout for it; when another node took the shard, the join reached the rebuilt room
