@@ -2,12 +2,10 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using SocketPeer.Bench.Micro;
 using SocketPeer.Gateway.Ingress;
 
 namespace SocketPeer.Bench.Lane;
-
-/// <summary>CPU and allocation per message of one way into a session, over one timed window.</summary>
-public sealed record PathCost(string Path, int Repeat, long Messages, double CpuMicrosPerMessage, double BytesPerMessage);
 
 /// <summary>
 /// A socket's message into its session two ways, in one process: <c>direct</c>, a Tell to the
@@ -19,6 +17,10 @@ public sealed record PathCost(string Path, int Repeat, long Messages, double Cpu
 /// </summary>
 public sealed class LaneCost : IAsyncDisposable
 {
+    public const string Lane = "lane";
+    public const string Direct = "direct";
+    public static readonly IReadOnlyList<string> Paths = [Lane, Direct];
+
     private const int Window = 32;
 
     private readonly ActorSystem _system;
@@ -44,12 +46,12 @@ public sealed class LaneCost : IAsyncDisposable
     }
 
     /// <summary>Sends <paramref name="messages"/> one way and reads the process's CPU and allocation per message.</summary>
-    public async Task<PathCost> MeasureAsync(string path, int repeat, int messages)
+    public async Task<MessageCost> MeasureAsync(string path, int repeat, int messages)
     {
         var throughLane = path switch
         {
-            "lane" => true,
-            "direct" => false,
+            Lane => true,
+            Direct => false,
             _ => throw new ArgumentException($"unknown path {path}", nameof(path)),
         };
         // On a pool thread, as a socket's reader is.
@@ -68,7 +70,7 @@ public sealed class LaneCost : IAsyncDisposable
             var spent = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             _window.Release(Window);
-            return new PathCost(path, repeat, messages, spent.TotalMicroseconds / messages, (double)bytes / messages);
+            return new MessageCost(path, repeat, messages, spent.TotalMicroseconds / messages, (double)bytes / messages);
         });
     }
 

@@ -1,54 +1,22 @@
-using System.Text.Json;
 using SocketPeer.Bench.Lane;
+using SocketPeer.Bench.Micro;
 
 // dotnet run -c Release --project bench/SocketPeer.Bench.Lane -- [--repeat N] [--messages N] [--out FILE] [--smoke]
-var repeat = 9;
-var messages = 300_000;
-string? output = null;
-for (var i = 0; i < args.Length; i++)
+if (MicroBenchArgs.Parse(args, defaultMessages: 300_000) is not { } run)
 {
-    switch (args[i])
-    {
-        case "--repeat": repeat = int.Parse(args[++i]); break;
-        case "--messages": messages = int.Parse(args[++i]); break;
-        case "--out": output = args[++i]; break;
-        case "--smoke": (repeat, messages) = (1, 2_000); break;
-        default:
-            Console.Error.WriteLine("usage: [--repeat N] [--messages N] [--out FILE] [--smoke]");
-            return 2;
-    }
+    Console.Error.WriteLine(MicroBenchArgs.Usage);
+    return 2;
 }
 
 await using var bench = new LaneCost();
-// Warm-up: JIT and tiering on both paths before anything counts.
-await bench.MeasureAsync("lane", 0, Math.Min(messages, 50_000));
-await bench.MeasureAsync("direct", 0, Math.Min(messages, 50_000));
-
-var results = new List<PathCost>();
-for (var r = 1; r <= repeat; r++)
-{
-    // Interleaved, so a disturbance of the box hits both paths alike.
-    foreach (var path in r % 2 == 1 ? new[] { "lane", "direct" } : ["direct", "lane"])
-    {
-        var cost = await bench.MeasureAsync(path, r, messages);
-        results.Add(cost);
-        Console.WriteLine($"repeat {r}: {cost.Path,-6} {cost.CpuMicrosPerMessage,8:F3} µs CPU/msg {cost.BytesPerMessage,6:F0} B/msg");
-    }
-}
+var results = await Interleaved.RunAsync(LaneCost.Paths, run.Repeat, run.Messages, Math.Min(run.Messages, 50_000),
+    bench.MeasureAsync, Console.Out);
 
 var summary = LaneSummary.Of(results);
 Console.WriteLine(summary);
-if (output is not null)
+if (run.Output is not null)
 {
-    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
-    {
-        machine = Environment.MachineName,
-        cores = Environment.ProcessorCount,
-        runtime = Environment.Version.ToString(),
-        commandLine = string.Join(' ', args),
-        results,
-        summary = summary.ToString(),
-    }, new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"results: {output}");
+    await MicroBenchReport.WriteAsync(run.Output, args, results, summary.ToString());
+    Console.WriteLine($"results: {run.Output}");
 }
 return 0;

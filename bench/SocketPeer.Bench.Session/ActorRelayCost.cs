@@ -5,6 +5,7 @@ using SocketPeer.Actors.Diagnostics;
 using SocketPeer.Actors.Events;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Bench.Micro;
 
 namespace SocketPeer.Bench.Session;
 
@@ -18,6 +19,9 @@ namespace SocketPeer.Bench.Session;
 /// </summary>
 public sealed class ActorRelayCost : IAsyncDisposable
 {
+    /// <summary>The variant's name in the results.</summary>
+    public const string Mode = "actor";
+
     private const int Window = 32;
 
     private static readonly PairCode Code = new("bench-code");
@@ -69,7 +73,7 @@ public sealed class ActorRelayCost : IAsyncDisposable
     }
 
     /// <summary>Relays <paramref name="messages"/> from A's client to B's and reads the process's CPU and allocation per message.</summary>
-    public RelayCost Measure(int repeat, int messages) => Task.Factory.StartNew(() =>
+    public MessageCost Measure(int repeat, int messages) => Task.Factory.StartNew(() =>
     {
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -83,7 +87,7 @@ public sealed class ActorRelayCost : IAsyncDisposable
         var spent = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         _window.Release(Window);
-        return new RelayCost("actor", repeat, messages, spent.TotalMicroseconds / messages, (double)bytes / messages);
+        return new MessageCost(Mode, repeat, messages, spent.TotalMicroseconds / messages, (double)bytes / messages);
     }, TaskCreationOptions.LongRunning).GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()

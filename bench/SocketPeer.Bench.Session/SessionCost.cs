@@ -2,12 +2,10 @@ using System.Diagnostics;
 using Akka.Actor;
 using SocketPeer.Actors.Rooms;
 using SocketPeer.Actors.Sessions;
+using SocketPeer.Bench.Micro;
 using static SocketPeer.Actors.Sessions.SessionEffect;
 
 namespace SocketPeer.Bench.Session;
-
-/// <summary>CPU and allocation per relayed message of one kind of pairing, over one timed window.</summary>
-public sealed record RelayCost(string Mode, int Repeat, long Messages, double CpuMicrosPerMessage, double BytesPerMessage);
 
 /// <summary>
 /// Two paired <see cref="SessionState"/>s, reached through their transitions as the actors reach
@@ -20,17 +18,20 @@ public sealed record RelayCost(string Mode, int Repeat, long Messages, double Cp
 /// </summary>
 public sealed class SessionCost
 {
+    public const string Plain = "plain";
+    public const string Acked = "acked";
+
     private static readonly PairCode Code = new("bench-code");
     private static readonly SessionId A = new("bench-a");
     private static readonly SessionId B = new("bench-b");
 
     /// <summary>Relays one way and reads this thread's allocation and the process's CPU per message.</summary>
-    public static RelayCost Measure(string mode, int repeat, int messages)
+    public static MessageCost Measure(string mode, int repeat, int messages)
     {
         var acked = mode switch
         {
-            "acked" => true,
-            "plain" => false,
+            Acked => true,
+            Plain => false,
             _ => throw new ArgumentException($"unknown mode {mode}", nameof(mode)),
         };
         var (a, b) = Pair(acked);
@@ -55,7 +56,7 @@ public sealed class SessionCost
         var spent = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
         if (delivered != messages) throw new InvalidOperationException($"{delivered} of {messages} relays reached the client");
-        return new RelayCost(mode, repeat, messages, spent.TotalMicroseconds / messages, (double)bytes / messages);
+        return new MessageCost(mode, repeat, messages, spent.TotalMicroseconds / messages, (double)bytes / messages);
     }
 
     /// <summary>Two sessions paired with each other (each watching the other), as a room and their hellos leave them.</summary>

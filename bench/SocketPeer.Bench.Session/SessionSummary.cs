@@ -1,29 +1,20 @@
+using SocketPeer.Bench.Micro;
+
 namespace SocketPeer.Bench.Session;
 
 /// <summary>Medians of each mode (and, for the machine alone, the least-disturbed repeat's CPU), from interleaved repeats.</summary>
 public sealed record SessionSummary(double PlainMicros, double AckedMicros, double PlainBytes, double AckedBytes,
     double PlainFastestMicros, double AckedFastestMicros, double ActorMicros = double.NaN, double ActorBytes = double.NaN)
 {
-    public static SessionSummary Of(IReadOnlyCollection<RelayCost> results) => new(
-        Median(results, "plain", c => c.CpuMicrosPerMessage),
-        Median(results, "acked", c => c.CpuMicrosPerMessage),
-        Median(results, "plain", c => c.BytesPerMessage),
-        Median(results, "acked", c => c.BytesPerMessage),
-        Fastest(results, "plain"),
-        Fastest(results, "acked"),
-        Median(results, "actor", c => c.CpuMicrosPerMessage),
-        Median(results, "actor", c => c.BytesPerMessage));
-
-    private static double Median(IEnumerable<RelayCost> results, string mode, Func<RelayCost, double> figure)
-    {
-        var values = results.Where(c => c.Mode == mode).Select(figure).Order().ToArray();
-        if (values.Length == 0) return double.NaN;
-        var mid = values.Length / 2;
-        return values.Length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-    }
-
-    private static double Fastest(IEnumerable<RelayCost> results, string mode) =>
-        results.Where(c => c.Mode == mode).Select(c => c.CpuMicrosPerMessage).DefaultIfEmpty(double.NaN).Min();
+    public static SessionSummary Of(IReadOnlyCollection<MessageCost> results) => new(
+        Medians.Of(results, SessionCost.Plain, c => c.CpuMicrosPerMessage),
+        Medians.Of(results, SessionCost.Acked, c => c.CpuMicrosPerMessage),
+        Medians.Of(results, SessionCost.Plain, c => c.BytesPerMessage),
+        Medians.Of(results, SessionCost.Acked, c => c.BytesPerMessage),
+        Medians.Fastest(results, SessionCost.Plain),
+        Medians.Fastest(results, SessionCost.Acked),
+        Medians.Of(results, ActorRelayCost.Mode, c => c.CpuMicrosPerMessage),
+        Medians.Of(results, ActorRelayCost.Mode, c => c.BytesPerMessage));
 
     public override string ToString() =>
         $"median: plain {PlainMicros:F3} µs CPU/msg ({PlainBytes:F0} B, fastest {PlainFastestMicros:F3} µs), " +

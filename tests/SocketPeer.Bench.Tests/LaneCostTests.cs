@@ -1,4 +1,5 @@
 using SocketPeer.Bench.Lane;
+using SocketPeer.Bench.Micro;
 
 namespace SocketPeer.Bench.Tests;
 
@@ -25,7 +26,7 @@ public sealed class LaneCostTests
     [Fact]
     public void The_summary_takes_each_paths_median()
     {
-        PathCost Cost(string path, double micros) => new(path, 1, 10, micros, micros * 100);
+        MessageCost Cost(string path, double micros) => new(path, 1, 10, micros, micros * 100);
         var summary = LaneSummary.Of([Cost("lane", 3), Cost("lane", 1), Cost("lane", 2), Cost("direct", 0.5), Cost("direct", 1.5)]);
 
         Assert.Equal(2, summary.LaneMicros);

@@ -1,3 +1,4 @@
+using SocketPeer.Bench.Micro;
 using SocketPeer.Bench.Session;
 
 namespace SocketPeer.Bench.Tests;
@@ -35,7 +36,7 @@ public sealed class SessionCostTests
     [Fact]
     public void The_summary_takes_each_modes_median_and_fastest()
     {
-        RelayCost Cost(string mode, double micros) => new(mode, 1, 10, micros, micros * 100);
+        MessageCost Cost(string mode, double micros) => new(mode, 1, 10, micros, micros * 100);
         var summary = SessionSummary.Of([Cost("plain", 3), Cost("plain", 1), Cost("plain", 2), Cost("acked", 4), Cost("acked", 6)]);
 
         Assert.Equal(2, summary.PlainMicros);
