@@ -4,27 +4,11 @@ using Xunit.Abstractions;
 
 namespace SocketPeer.Cluster.Tests;
 
-/// <summary>Two nodes that send messages to partners on the other node in batches (<c>Cluster:RelayBatching</c>).</summary>
-public sealed class TwoNodeBatchingFixture : IAsyncLifetime
-{
-    public static readonly (string Key, string Value)[] Batching = [("SocketPeer:Cluster:RelayBatching:Enabled", "true")];
-
-    /// <summary>The edge's rate limits out of the way: the test sends as fast as the sockets take it.</summary>
-    public static readonly (string Key, string Value)[] Unlimited =
-        [("SocketPeer:MessagesPerSecond", "100000"), ("SocketPeer:MessageBurst", "100000")];
-
-    private TestCluster? _cluster;
-
-    public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(2, [.. Batching, .. Unlimited]);
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null) await _cluster.DisposeAsync();
-    }
-}
-
+/// <summary>
+/// Relay batching (<c>Cluster:RelayBatching</c>, docs/architecture.md section 6): messages to partners
+/// on the other node go in batches, in order, none lost, across a resume and beside a node that does
+/// not batch.
+/// </summary>
 public sealed class RelayBatchingTests(TwoNodeBatchingFixture fixture, ITestOutputHelper output) : IClassFixture<TwoNodeBatchingFixture>
 {
     private const int Pairs = 6;

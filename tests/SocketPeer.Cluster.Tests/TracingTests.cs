@@ -4,22 +4,6 @@ using static SocketPeer.Actors.Diagnostics.SocketPeerTracing;
 
 namespace SocketPeer.Cluster.Tests;
 
-/// <summary>A two-node cluster whose nodes share a resume secret, for the tracing tests.</summary>
-public sealed class TwoNodeResumableFixture : IAsyncLifetime
-{
-    private TestCluster? _cluster;
-
-    public TestCluster Cluster => _cluster ?? throw new InvalidOperationException("not started");
-
-    public async Task InitializeAsync() => _cluster = await TestCluster.StartAsync(2,
-        ("SocketPeer:Resume:Secret", Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 11)).ToArray())));
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null) await _cluster.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// Distributed tracing (docs/operations.md, "Tracing"): a pairing across two nodes is one trace,
 /// rooted at the room's span and linked to both sockets' traces; a resume is a trace of its own;
