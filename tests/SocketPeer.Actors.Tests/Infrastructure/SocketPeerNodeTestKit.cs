@@ -41,13 +41,22 @@ public abstract class SocketPeerNodeTestKit : TestKit
     /// <summary>Sends a connection message and waits for its acknowledgement.</summary>
     protected Task Send(IWithSessionId message) => Sessions.Ask<SessionAck>(message, Timeout);
 
-    /// <summary>Stops the session's entity behind sharding's back, as its node's loss would, and waits until it is gone.</summary>
+    /// <summary>
+    /// Stops the session's entity behind sharding's back, as its node's loss would, and waits until it
+    /// is gone and its shard has queued its own <see cref="Terminated"/>: until then the shard would
+    /// still route the next message to the dead entity, and that message would be lost.
+    /// </summary>
     protected async Task Kill(SessionId id)
     {
         var entity = await Sys.ActorSelection($"/system/sharding/{SessionRegistration.TypeName}/*/{id.Value}").ResolveOne(Timeout);
         Watch(entity);
         entity.Tell(PoisonPill.Instance);
         ExpectTerminated(entity, Timeout);
+        // The dying entity notified its parent, the shard, before this test (Akka tells the parent
+        // first). The shard turns that notice into a Terminated at the back of its mailbox when it
+        // next runs, and it runs before it answers this Identify. So from the answer on, whatever
+        // this test sends the shard is queued behind that Terminated.
+        await Sys.ActorSelection(entity.Path.Parent).Ask<ActorIdentity>(new Identify(null), Timeout);
     }
 
     protected override void AfterAll()
