@@ -52,7 +52,8 @@ internal sealed class SocketPeerNode : IDisposable
     /// </summary>
     public void Dispose()
     {
-        Akka.Cluster.Cluster.Get(System).Down(Akka.Cluster.Cluster.Get(System).SelfAddress);
+        var cluster = Akka.Cluster.Cluster.Get(System);
+        cluster.Down(cluster.SelfAddress);
         _host.StopAsync().GetAwaiter().GetResult();
         _host.Dispose();
     }
